@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+export class GenApiApi implements ICredentialType {
+	name = 'genApiApi';
+
+	displayName = 'Gen-API API';
+
+	icon: Icon = { light: 'file:../icons/genapi.svg', dark: 'file:../icons/genapi.dark.svg' };
+
+	documentationUrl = 'https://gen-api.ru/docs';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'Your key from the Gen-API dashboard (gen-api.ru → API keys)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.gen-api.ru',
+			description:
+				'Change only to go through a gateway or a test server. The API paths (/api/v1/...) are added to it.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Reading the account is free: testing a key never starts a paid generation.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/v1/user',
+			method: 'GET',
+		},
+	};
+}

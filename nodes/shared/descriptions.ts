@@ -1,0 +1,133 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { PollTiming } from './types';
+
+export type TaskOperation = 'generate' | 'createTask' | 'getTask' | 'waitForTask';
+
+export const TASK_OPERATIONS: readonly TaskOperation[] = ['generate', 'createTask', 'getTask', 'waitForTask'];
+
+/** The four operations every provider node offers, worded for the kind of media it makes. */
+export function taskOperationOptions(media: string): INodePropertyOptions[] {
+	return [
+		{
+			name: 'Create Task',
+			value: 'createTask',
+			description: `Start generating ${media} and return the task ID at once, without waiting`,
+			action: `Create a ${media} task`,
+		},
+		{
+			name: 'Generate',
+			value: 'generate',
+			description: `Generate ${media}, wait until it is ready and return the files`,
+			action: `Generate ${media}`,
+		},
+		{
+			name: 'Get Task',
+			value: 'getTask',
+			description: 'Read the status of a task once (and its files when it has finished)',
+			action: 'Get a task',
+		},
+		{
+			name: 'Wait for Task',
+			value: 'waitForTask',
+			description: 'Wait until tasks started earlier have finished and return their files',
+			action: 'Wait for a task',
+		},
+	];
+}
+
+export function taskIdField(resources: string[]): INodeProperties {
+	return {
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.taskId }}',
+		description:
+			'The ID of a task created earlier. The default reads it from the incoming item, so this node can follow a "Create Task" node directly.',
+		displayOptions: { show: { resource: resources, operation: ['getTask', 'waitForTask'] } },
+	};
+}
+
+export function callbackUrlField(resources: string[]): INodeProperties {
+	return {
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://your-n8n.example.com/webhook/...',
+		description:
+			'Optional. The provider calls this URL when the task has finished, for example the URL of an AI Media Trigger node. n8n must be reachable from the internet for this.',
+		displayOptions: { show: { resource: resources, operation: ['createTask'] } },
+	};
+}
+
+const fileOptions: INodeProperties[] = [
+	{
+		displayName: 'Download Files',
+		name: 'download',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to download each generated file into the item as binary data. Turn off to get only the links (they expire after some hours).',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'The name of the binary property that receives the file',
+	},
+];
+
+/** Options of the operations that wait: how often to check, how long to wait, what to do with files. */
+export function waitOptionsField(resources: string[], timing: PollTiming): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: resources, operation: ['generate', 'waitForTask'] } },
+		options: [
+			...fileOptions,
+			{
+				displayName: 'Fail on Timeout',
+				name: 'failOnTimeout',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a task that is not ready after "Max Wait" stops the workflow with an error. When off, the item comes out with status "timeout" and its task ID, so a "Wait for Task" node can pick it up later.',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWait',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: Math.round(timing.maxWaitMs / 1000),
+				description: 'How long to wait for each task before giving up on it',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: Math.round(timing.intervalMs / 1000),
+				description:
+					'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
+			},
+		],
+	};
+}
+
+export function getTaskOptionsField(resources: string[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: resources, operation: ['getTask'] } },
+		options: fileOptions,
+	};
+}

@@ -1,0 +1,222 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { ProviderError } from './errors';
+import { checkResponse, sendToProvider } from './http';
+import {
+	RequestGate,
+	mapWithLimit,
+	nextPollDelay,
+	pause,
+	retryDelay,
+	settle,
+	throwIfCancelled,
+} from './timing';
+import type {
+	PollTiming,
+	ProviderCall,
+	ProviderLimits,
+	TaskAdapter,
+	TaskJob,
+	TaskResult,
+	TaskState,
+} from './types';
+
+const DEFAULT_LIMITS: ProviderLimits = {
+	createConcurrency: 5,
+	pollConcurrency: 8,
+	transientErrorBudget: 8,
+};
+
+/** A create refused before the provider accepted it (429, refused connection) is sent again at most this often. */
+const CREATE_ATTEMPTS = 6;
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 30_000;
+
+/** Shared state of one node run against one provider. */
+export class TaskSession {
+	readonly limits: ProviderLimits;
+	readonly createGate: RequestGate;
+	readonly pollGate: RequestGate;
+	readonly signal?: AbortSignal;
+	/** Requests sent, by kind: lets tests and users see what a run cost. */
+	readonly counters = { creates: 0, reads: 0, throttled: 0, retried: 0 };
+
+	constructor(
+		readonly ctx: IExecuteFunctions,
+		readonly adapter: TaskAdapter,
+	) {
+		this.limits = { ...DEFAULT_LIMITS, ...adapter.limits };
+		this.createGate = new RequestGate(this.limits.createsPerMinute);
+		this.pollGate = new RequestGate(this.limits.pollsPerMinute);
+		// Older n8n versions may not offer a cancel signal: then a run ends at its deadline.
+		const getSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal;
+		this.signal = typeof getSignal === 'function' ? getSignal.call(ctx) : undefined;
+	}
+
+	/** One status read, classified. Throws ProviderError. */
+	async readTask(taskId: string): Promise<TaskState> {
+		await this.pollGate.acquire(this.signal);
+		this.counters.reads++;
+		const response = await sendToProvider(this.ctx, this.adapter, this.adapter.getTaskCall(taskId), this.signal);
+		const outcome = await settle(async () =>
+			this.adapter.parseTask(checkResponse(this.adapter, response, 'poll'), taskId),
+		);
+		if (outcome.ok) return outcome.value;
+		if (outcome.error instanceof ProviderError) {
+			if (outcome.error.details.httpCode === 429) this.throttled(this.pollGate, outcome.error);
+			outcome.error.details.taskId ??= taskId;
+		}
+		throw outcome.error;
+	}
+
+	/** Sends one create request; retries only when the provider cannot have accepted it. */
+	async createTask(call: ProviderCall): Promise<{ taskId: string; state?: TaskState }> {
+		for (let attempt = 1; ; attempt++) {
+			await this.createGate.acquire(this.signal);
+			this.counters.creates++;
+			const outcome = await settle(async () =>
+				this.adapter.parseCreated(
+					checkResponse(this.adapter, await sendToProvider(this.ctx, this.adapter, call, this.signal), 'create'),
+				),
+			);
+			if (outcome.ok) return outcome.value;
+			const { error } = outcome;
+			const retryable = error instanceof ProviderError && error.details.notAccepted === true && attempt < CREATE_ATTEMPTS;
+			if (!retryable) throw error;
+			this.counters.retried++;
+			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
+			else await pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
+		}
+	}
+
+	private throttled(gate: RequestGate, error: ProviderError, attempt = 1): void {
+		this.counters.throttled++;
+		gate.pauseFor(error.details.retryAfterMs ?? retryDelay(attempt + 1, RETRY_BASE_MS, RETRY_CAP_MS));
+	}
+}
+
+interface Tracked {
+	result: TaskResult;
+	timing: PollTiming;
+	deadline: number;
+	nextReadAt: number;
+	reads: number;
+	transientErrors: number;
+	throttledReads: number;
+}
+
+const isFinal = (state: TaskState) => state.status === 'succeeded' || state.status === 'failed';
+
+/**
+ * Creates the tasks of all jobs that need one (bounded concurrency, per-provider rate limit),
+ * then waits for every task in one loop. Results keep the order of `jobs`.
+ * With `wait: false` it returns right after creating.
+ */
+export async function runTasks(
+	session: TaskSession,
+	jobs: readonly TaskJob[],
+	{ wait }: { wait: boolean },
+): Promise<TaskResult[]> {
+	const startedAt = new Map<number, number>();
+	const results = await mapWithLimit(jobs, session.limits.createConcurrency, async (job) => {
+		startedAt.set(job.itemIndex, Date.now());
+		if ('taskId' in job) {
+			return { itemIndex: job.itemIndex, taskId: job.taskId, status: 'queued' } as TaskResult;
+		}
+		try {
+			const created = await session.createTask(job.call);
+			const result: TaskResult = {
+				itemIndex: job.itemIndex,
+				taskId: created.taskId,
+				status: created.state?.status ?? 'queued',
+				state: created.state,
+			};
+			return result;
+		} catch (error) {
+			throwIfCancelled(session.signal);
+			return { itemIndex: job.itemIndex, status: 'failed', error: error as Error } as TaskResult;
+		}
+	});
+	if (!wait) return results;
+
+	const tracked: Tracked[] = [];
+	jobs.forEach((job, index) => {
+		const result = results[index];
+		if (result.error || !result.taskId || (result.state && isFinal(result.state))) return;
+		const createdAt = 'taskId' in job ? Date.now() : startedAt.get(job.itemIndex) ?? Date.now();
+		tracked.push({
+			result,
+			timing: job.timing,
+			deadline: createdAt + job.timing.maxWaitMs,
+			// A task followed by id may be finished already: read it at once.
+			nextReadAt: 'taskId' in job ? Date.now() : Date.now() + job.timing.firstCheckMs,
+			reads: 0,
+			transientErrors: 0,
+			throttledReads: 0,
+		});
+	});
+	await pollUntilDone(session, tracked);
+	return results;
+}
+
+/** Polls every open task in one loop until each one is final, failed, or past its deadline. */
+async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<void> {
+	let open = tracked;
+	while (open.length) {
+		throwIfCancelled(session.signal);
+		const now = Date.now();
+		const due = open.filter((task) => task.nextReadAt <= now);
+		if (!due.length) {
+			const soonest = Math.min(...open.map((task) => task.nextReadAt));
+			await pause(Math.max(session.pollGate.waitTime(), soonest - now), session.signal);
+			continue;
+		}
+		await mapWithLimit(due, session.limits.pollConcurrency, async (task) => readOnce(session, task));
+		open = open.filter((task) => task.result.status === 'queued' || task.result.status === 'running');
+	}
+}
+
+async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
+	const { result, timing } = task;
+	const taskId = result.taskId!;
+	try {
+		const state = await session.readTask(taskId);
+		task.reads++;
+		task.transientErrors = 0;
+		result.state = state;
+		result.status = state.status;
+		if (isFinal(state)) return;
+		scheduleNext(task, nextPollDelay(timing.intervalMs, task.reads));
+	} catch (error) {
+		throwIfCancelled(session.signal);
+		if (!(error instanceof ProviderError) || !error.details.transient) {
+			result.status = 'failed';
+			result.error = error as Error;
+			return;
+		}
+		session.counters.retried++;
+		if (error.details.httpCode === 429) {
+			// Throttling is the provider asking us to slow down, not a broken task: it does not use the budget.
+			task.throttledReads++;
+			scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.throttledReads, RETRY_BASE_MS, RETRY_CAP_MS));
+			return;
+		}
+		task.transientErrors++;
+		if (task.transientErrors > session.limits.transientErrorBudget) {
+			result.status = 'failed';
+			result.error = error;
+			return;
+		}
+		scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS));
+	}
+}
+
+/** Plans the next read, never later than the deadline: the last read happens at the deadline. */
+function scheduleNext(task: Tracked, delayMs: number): void {
+	const now = Date.now();
+	if (now >= task.deadline) {
+		task.result.status = 'timeout';
+		return;
+	}
+	task.nextReadAt = Math.min(now + delayMs, task.deadline);
+}

@@ -1,0 +1,163 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { ProviderError, hintFor } from './errors';
+import type { ProviderCall, ProviderFailure, ProviderResponse, TaskAdapter } from './types';
+
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** Connection errors that prove the request never reached the provider. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const baseUrlCache = new WeakMap<object, Map<string, string>>();
+
+export async function getBaseUrl(ctx: IExecuteFunctions, credentialType: string): Promise<string> {
+	let perContext = baseUrlCache.get(ctx);
+	if (!perContext) {
+		perContext = new Map();
+		baseUrlCache.set(ctx, perContext);
+	}
+	let baseUrl = perContext.get(credentialType);
+	if (baseUrl === undefined) {
+		const credentials = await ctx.getCredentials(credentialType);
+		baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+		perContext.set(credentialType, baseUrl);
+	}
+	return baseUrl;
+}
+
+/** Reads `Retry-After` (seconds or an HTTP date) in milliseconds. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const seconds = Number(text);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(text));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function header(headers: Record<string, unknown>, name: string): unknown {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === wanted) return value;
+	return undefined;
+}
+
+/** The message a provider put into an error answer, whatever the shape. */
+export function messageFromBody(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		const text = body.trim();
+		return text && text.length <= 300 && !text.startsWith('<') ? text : undefined;
+	}
+	if (!body || typeof body !== 'object') return undefined;
+	const data = body as IDataObject;
+	const candidates = [data.error, data.message, data.detail, data.details, data.status_msg, data.msg];
+	for (const candidate of candidates) {
+		if (typeof candidate === 'string' && candidate.trim()) return candidate.trim();
+		if (candidate && typeof candidate === 'object') {
+			const nested = messageFromBody(candidate);
+			if (nested) return nested;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Sends one request with the credential of the adapter. Never throws for an HTTP status:
+ * the caller decides what a status means. Network failures become ProviderError.
+ */
+export async function sendToProvider(
+	ctx: IExecuteFunctions,
+	adapter: TaskAdapter,
+	call: ProviderCall,
+	signal?: AbortSignal,
+): Promise<ProviderResponse> {
+	const baseUrl = await getBaseUrl(ctx, adapter.credentialType);
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url: `${baseUrl}${call.path}`,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: REQUEST_TIMEOUT_MS,
+	};
+	if (call.body !== undefined) options.body = call.body;
+	if (call.qs !== undefined) options.qs = call.qs;
+	if (call.headers !== undefined) options.headers = call.headers;
+	if (signal) options.abortSignal = signal;
+	let response: { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
+	try {
+		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, adapter.credentialType, options);
+	} catch (error) {
+		throw networkError(error, adapter.displayName);
+	}
+	return {
+		statusCode: Number(response?.statusCode ?? 0),
+		headers: response?.headers ?? {},
+		body: response?.body,
+	};
+}
+
+/** Describes a failed connection without any part of the request (its headers hold the key). */
+export function networkError(error: unknown, displayName: string): ProviderError {
+	const err = error as { code?: string; cause?: { code?: string }; name?: string; message?: string };
+	const code = err?.code ?? err?.cause?.code;
+	if (err?.name === 'AbortError' || err?.name === 'CanceledError' || code === 'ERR_CANCELED') {
+		return new ProviderError('The execution was cancelled', 'network', { transient: false });
+	}
+	const notAccepted = code !== undefined && NOT_SENT_CODES.has(code);
+	return new ProviderError(
+		`Could not reach ${displayName}${code ? ` (${code})` : ''}`,
+		'network',
+		{
+			transient: true,
+			notAccepted,
+			hint: notAccepted
+				? 'Check the base URL in the credential and that the service is reachable from n8n.'
+				: 'The connection broke. Try again later.',
+		},
+	);
+}
+
+/**
+ * Classifies an answer: returns it when it is a success, throws ProviderError otherwise.
+ * `phase` matters for 404: while polling, right after create, it means "not there yet".
+ */
+export function checkResponse(
+	adapter: TaskAdapter,
+	response: ProviderResponse,
+	phase: 'create' | 'poll' | 'call',
+): ProviderResponse {
+	const { statusCode } = response;
+	const failure: ProviderFailure | undefined = adapter.readFailure?.(response);
+	const isHttpError = statusCode < 200 || statusCode >= 300;
+	if (!isHttpError && !failure) return response;
+
+	const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+	if (isHttpError) {
+		const message =
+			failure?.message ?? messageFromBody(response.body) ?? `The provider answered HTTP ${statusCode}`;
+		const notFoundYet = phase === 'poll' && (statusCode === 404 || adapter.isNotFoundYet?.(response) === true);
+		const transient =
+			statusCode === 429 || statusCode === 408 || statusCode >= 500 || notFoundYet || failure?.transient === true;
+		return throwError(message, 'http', {
+			httpCode: statusCode,
+			providerCode: failure?.code,
+			retryAfterMs,
+			transient,
+			// A 429 is a refusal: the provider did not start anything.
+			notAccepted: statusCode === 429 || failure?.notAccepted === true,
+			hint: hintFor(statusCode, adapter.hints),
+		});
+	}
+	const notFoundYet = phase === 'poll' && adapter.isNotFoundYet?.(response) === true;
+	return throwError(failure!.message, 'provider', {
+		httpCode: statusCode,
+		providerCode: failure!.code,
+		retryAfterMs,
+		transient: failure!.transient === true || notFoundYet,
+		notAccepted: failure!.notAccepted === true,
+	});
+}
+
+function throwError(message: string, kind: 'http' | 'provider', details: ProviderError['details']): never {
+	throw new ProviderError(message, kind, details);
+}

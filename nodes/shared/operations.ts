@@ -1,0 +1,224 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { describeOutput, toBinary } from './binary';
+import type { TaskOperation } from './descriptions';
+import { TaskSession, runTasks } from './engine';
+import { ProviderError, toNodeError } from './errors';
+import { mapWithLimit, throwIfCancelled } from './timing';
+import type { PollTiming, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
+
+const DOWNLOAD_CONCURRENCY = 4;
+/** Inline files and other long strings are shortened in `raw`, so an item stays small. */
+const RAW_STRING_LIMIT = 2_000;
+
+interface ItemSettings {
+	timing: PollTiming;
+	download: boolean;
+	binaryPropertyName: string;
+	failOnTimeout: boolean;
+}
+
+function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemIndex: number): ItemSettings {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const seconds = (name: string, fallbackMs: number) => {
+		const value = options[name];
+		if (value === undefined || value === '') return fallbackMs;
+		const number = Number(value);
+		if (!Number.isFinite(number) || number < 1) {
+			throw new NodeOperationError(ctx.getNode(), `"${name}" must be a number of seconds, at least 1`, {
+				itemIndex,
+			});
+		}
+		return number * 1000;
+	};
+	const binaryPropertyName = String(options.binaryPropertyName ?? 'data').trim();
+	if (!binaryPropertyName) {
+		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" must not be empty', { itemIndex });
+	}
+	const intervalMs = seconds('pollInterval', adapter.timing.intervalMs);
+	return {
+		timing: {
+			// The first read never comes later than the interval the user asked for.
+			firstCheckMs: Math.min(adapter.timing.firstCheckMs, intervalMs),
+			intervalMs,
+			maxWaitMs: seconds('maxWait', adapter.timing.maxWaitMs),
+		},
+		download: options.download !== false,
+		binaryPropertyName,
+		failOnTimeout: options.failOnTimeout === true,
+	};
+}
+
+function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const value = ctx.getNodeParameter('taskId', itemIndex, '') as unknown;
+	const taskId = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!taskId) {
+		throw new NodeOperationError(ctx.getNode(), 'No task ID: set "Task ID" or feed items that have a "taskId" field', {
+			itemIndex,
+		});
+	}
+	return taskId;
+}
+
+/** Keeps `raw` readable and small: base64 files and other long strings are cut. */
+export function compactRaw(value: unknown): IDataObject {
+	const walk = (node: unknown): unknown => {
+		if (typeof node === 'string') {
+			return node.length > RAW_STRING_LIMIT ? `${node.slice(0, 64)}… (${node.length} characters)` : node;
+		}
+		if (Array.isArray(node)) return node.map(walk);
+		if (node && typeof node === 'object') {
+			return Object.fromEntries(Object.entries(node as IDataObject).map(([key, inner]) => [key, walk(inner)])) as IDataObject;
+		}
+		return node;
+	};
+	const compact = walk(value);
+	return compact && typeof compact === 'object' && !Array.isArray(compact) ? (compact as IDataObject) : { value: compact as string };
+}
+
+function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus): IDataObject {
+	const json: IDataObject = { provider: adapter.provider, taskId: result.taskId ?? null, status, outputs: [] };
+	if (result.state?.progress !== undefined) json.progress = result.state.progress;
+	return json;
+}
+
+/**
+ * Turns engine results into output items, in input order: one item per generated file,
+ * one item per task without files. Failed items become error items with "Continue On Fail",
+ * otherwise the first failure (by item order) stops the node once every task has been handled.
+ */
+async function toOutputItems(
+	ctx: IExecuteFunctions,
+	session: TaskSession,
+	results: TaskResult[],
+	settings: Map<number, ItemSettings>,
+): Promise<INodeExecutionData[]> {
+	const { adapter } = session;
+	const perResult = await mapWithLimit(results, DOWNLOAD_CONCURRENCY, async (result) => {
+		const pairedItem = { item: result.itemIndex };
+		const itemSettings = settings.get(result.itemIndex)!;
+		const raw = compactRaw(result.state?.raw ?? {});
+		let error = result.error;
+		if (!error && result.status === 'failed') {
+			error = new ProviderError(result.state?.error ?? 'The task failed', 'task', { taskId: result.taskId });
+		}
+		if (!error && result.status === 'timeout' && itemSettings.failOnTimeout) {
+			error = new ProviderError(
+				`The task was not ready after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`,
+				'timeout',
+				{ taskId: result.taskId, hint: 'Raise "Max Wait", or use "Wait for Task" later with this task ID.' },
+			);
+		}
+		if (error) return { error, pairedItem, json: { ...baseJson(adapter, result, 'failed'), raw } };
+
+		const outputs = result.status === 'succeeded' ? result.state?.outputs ?? [] : [];
+		if (!outputs.length) {
+			return { items: [{ json: { ...baseJson(adapter, result, result.status), raw }, pairedItem }] };
+		}
+		const items: INodeExecutionData[] = [];
+		for (const [index, output] of outputs.entries()) {
+			throwIfCancelled(session.signal);
+			const baseName = `${adapter.provider}-${result.taskId}${outputs.length > 1 ? `-${index + 1}` : ''}`;
+			const described = describeOutput(output, baseName);
+			const inline = !/^https?:\/\//i.test(output.url);
+			const file: IDataObject = {
+				// Inline files are in the binary data already; repeating megabytes of base64 helps nobody.
+				url: inline && itemSettings.download ? null : output.url,
+				mimeType: described.mimeType ?? null,
+				fileName: described.fileName,
+			};
+			const item: INodeExecutionData = { json: { ...baseJson(adapter, result, 'succeeded'), raw }, pairedItem };
+			if (itemSettings.download) {
+				try {
+					const binary = await toBinary(ctx, output, baseName, session.signal);
+					file.mimeType = binary.mimeType;
+					file.fileName = binary.fileName ?? file.fileName;
+					item.binary = { [itemSettings.binaryPropertyName]: binary };
+				} catch (downloadError) {
+					if (downloadError instanceof ProviderError) downloadError.details.taskId ??= result.taskId;
+					return { error: downloadError as Error, pairedItem, json: { ...baseJson(adapter, result, 'succeeded'), outputs: [file], raw } };
+				}
+			}
+			item.json.outputs = [file];
+			items.push(item);
+		}
+		return { items };
+	});
+
+	const output: INodeExecutionData[] = [];
+	for (const entry of perResult) {
+		if ('items' in entry && entry.items) {
+			output.push(...entry.items);
+			continue;
+		}
+		const { error, pairedItem, json } = entry as { error: Error; pairedItem: { item: number }; json: IDataObject };
+		const nodeError = toNodeError(ctx.getNode(), error, adapter.displayName, pairedItem.item);
+		if (!ctx.continueOnFail()) {
+			const others = results.filter((r) => r.taskId && r.itemIndex !== pairedItem.item).map((r) => r.taskId);
+			if (others.length) {
+				// Nothing is lost: the other tasks of this run may have finished and can be fetched by ID.
+				nodeError.description = [nodeError.description, `Tasks of the other items: ${others.join(', ')}.`]
+					.filter(Boolean)
+					.join(' ');
+			}
+			throw nodeError;
+		}
+		output.push({ json: { ...json, error: nodeError.message }, pairedItem });
+	}
+	return output;
+}
+
+/**
+ * Runs one of the four task operations for all input items. Every item's parameters are
+ * read and checked before the first request is sent, so bad input never costs money.
+ */
+export async function executeTaskOperation(
+	ctx: IExecuteFunctions,
+	adapter: TaskAdapter,
+	operation: TaskOperation,
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const session = new TaskSession(ctx, adapter);
+	const settings = new Map<number, ItemSettings>();
+	const jobs: TaskJob[] = [];
+	const rejected: TaskResult[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const itemSettings =
+				operation === 'createTask'
+					? { timing: adapter.timing, download: false, binaryPropertyName: 'data', failOnTimeout: false }
+					: readSettings(ctx, adapter, itemIndex);
+			settings.set(itemIndex, itemSettings);
+			if (operation === 'generate' || operation === 'createTask') {
+				jobs.push({ itemIndex, call: await adapter.prepareCreate(ctx, itemIndex), timing: itemSettings.timing });
+			} else {
+				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
+			}
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, adapter.displayName, itemIndex);
+			settings.set(itemIndex, { timing: adapter.timing, download: false, binaryPropertyName: 'data', failOnTimeout: false });
+			rejected.push({ itemIndex, status: 'failed', error: error as Error });
+		}
+	}
+
+	let results: TaskResult[];
+	if (operation === 'getTask') {
+		results = await mapWithLimit(jobs, session.limits.pollConcurrency, async (job) => {
+			const taskId = (job as { taskId: string }).taskId;
+			try {
+				const state = await session.readTask(taskId);
+				return { itemIndex: job.itemIndex, taskId, status: state.status, state } as TaskResult;
+			} catch (error) {
+				throwIfCancelled(session.signal);
+				return { itemIndex: job.itemIndex, taskId, status: 'failed', error: error as Error } as TaskResult;
+			}
+		});
+	} else {
+		results = await runTasks(session, jobs, { wait: operation !== 'createTask' });
+	}
+	results.push(...rejected);
+	results.sort((a, b) => a.itemIndex - b.itemIndex);
+	return await toOutputItems(ctx, session, results, settings);
+}

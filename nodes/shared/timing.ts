@@ -1,0 +1,113 @@
+import { sleep } from 'n8n-workflow';
+
+import { ProviderError } from './errors';
+
+/**
+ * Longest single sleep. Waits are cut into slices so that stopping the execution in n8n
+ * ends a wait within this time (n8n 2.x has no `sleepWithAbort`).
+ */
+const SLICE_MS = 200;
+
+export function cancelledError(): ProviderError {
+	return new ProviderError('The execution was cancelled', 'task', { transient: false });
+}
+
+export function throwIfCancelled(signal?: AbortSignal): void {
+	if (signal?.aborted) throw cancelledError();
+}
+
+/** Sleeps `ms`, returning early with an error when the execution is cancelled. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	const end = Date.now() + Math.max(0, ms);
+	for (;;) {
+		throwIfCancelled(signal);
+		const left = end - Date.now();
+		if (left <= 0) return;
+		await sleep(Math.min(left, SLICE_MS));
+	}
+}
+
+/** ±`spread` random variation, so many tasks do not hit the provider in the same millisecond. */
+export function jitter(ms: number, spread = 0.1): number {
+	return Math.round(ms * (1 - spread + Math.random() * 2 * spread));
+}
+
+/** Exponential backoff with jitter for failed reads: 1, 2, 4, 8 … × base, capped. */
+export function retryDelay(attempt: number, baseMs: number, capMs: number): number {
+	const exponential = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+}
+
+/**
+ * Delay before the next status read of a task that is still running: the set interval,
+ * growing slowly (up to twice) for long tasks so they cost fewer requests.
+ */
+export function nextPollDelay(intervalMs: number, readsSoFar: number): number {
+	const growth = Math.min(2, 1 + Math.max(0, readsSoFar - 3) * 0.1);
+	return jitter(intervalMs * growth);
+}
+
+/**
+ * Keeps calls under a per-minute limit and honours a provider-wide pause after a 429.
+ * Shared by all tasks of one node run, because providers count requests per key.
+ */
+export class RequestGate {
+	private readonly sent: number[] = [];
+	private pausedUntil = 0;
+
+	constructor(private readonly perMinute?: number) {}
+
+	/** Called on a 429: nothing is sent before `ms` has passed. */
+	pauseFor(ms: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+	}
+
+	/** Time in ms before a call may go out, 0 when it may go now. */
+	waitTime(now = Date.now()): number {
+		let wait = Math.max(0, this.pausedUntil - now);
+		if (this.perMinute) {
+			while (this.sent.length && this.sent[0] <= now - 60_000) this.sent.shift();
+			if (this.sent.length >= this.perMinute) wait = Math.max(wait, this.sent[0] + 60_000 - now);
+		}
+		return wait;
+	}
+
+	/** Waits for a free slot and takes it. */
+	async acquire(signal?: AbortSignal): Promise<void> {
+		for (;;) {
+			const wait = this.waitTime();
+			if (wait <= 0) break;
+			await pause(wait, signal);
+		}
+		if (this.perMinute) this.sent.push(Date.now());
+	}
+}
+
+/** Runs `worker` over `items` with at most `limit` at once; results keep the order of `items`. */
+export async function mapWithLimit<T, R>(
+	items: readonly T[],
+	limit: number,
+	worker: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await worker(items[index], index);
+		}
+	});
+	await Promise.all(lanes);
+	return results;
+}
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Runs `work` and returns its outcome instead of throwing, so callers can decide what a failure means. */
+export async function settle<T>(work: () => Promise<T>): Promise<Settled<T>> {
+	try {
+		return { ok: true, value: await work() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}

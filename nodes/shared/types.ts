@@ -1,0 +1,115 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+/** The status every node reports, whatever words the provider uses. */
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout';
+
+/** One generated file as the provider announced it. */
+export interface MediaOutput {
+	/** An http(s) URL, a `data:` URI or bare base64. */
+	url: string;
+	mimeType?: string;
+	fileName?: string;
+}
+
+/** One status read, normalised. */
+export interface TaskState {
+	status: Exclude<TaskStatus, 'timeout'>;
+	outputs?: MediaOutput[];
+	error?: string;
+	progress?: number;
+	raw: IDataObject;
+}
+
+/** A request to the provider; `path` is appended to the base URL of the credential. */
+export interface ProviderCall {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	headers?: IDataObject;
+}
+
+export interface ProviderResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** What a provider answered when it did not do what was asked, even with HTTP 200. */
+export interface ProviderFailure {
+	message: string;
+	/** The provider's own error code, when it has one. */
+	code?: string | number;
+	/** True when the same request may succeed later (rate limits, overload). */
+	transient?: boolean;
+	/** True when the provider says it did not accept the request, so sending it again cannot pay twice. */
+	notAccepted?: boolean;
+}
+
+export interface PollTiming {
+	/** Wait before the first status read after a task is created. */
+	firstCheckMs: number;
+	/** Wait between status reads; the user can change it. */
+	intervalMs: number;
+	/** How long a task may take before the node stops waiting; the user can change it. */
+	maxWaitMs: number;
+}
+
+export interface ProviderLimits {
+	/** Create calls in flight at once. */
+	createConcurrency: number;
+	/** Status reads in flight at once. */
+	pollConcurrency: number;
+	/** Create calls per minute the provider accepts; unset when unknown. */
+	createsPerMinute?: number;
+	/** Status reads per minute the provider accepts; unset when unknown. */
+	pollsPerMinute?: number;
+	/** Transient failures (404 / 5xx / network) one task may meet before it is given up. */
+	transientErrorBudget: number;
+}
+
+/**
+ * Everything the engine needs to know about one provider. The engine owns waiting, retries,
+ * rate limits, cancel, files and errors; an adapter only builds requests and reads answers.
+ */
+export interface TaskAdapter {
+	/** Written into every output item, e.g. `genApi`. */
+	provider: string;
+	/** Used in messages shown to the user, e.g. `Gen-API`. */
+	displayName: string;
+	credentialType: string;
+	timing: PollTiming;
+	limits?: Partial<ProviderLimits>;
+	/**
+	 * Reads and checks the parameters of one item and returns the create request.
+	 * Throws NodeOperationError for bad input; sends nothing.
+	 */
+	prepareCreate(ctx: IExecuteFunctions, itemIndex: number): Promise<ProviderCall> | ProviderCall;
+	/** Reads the task id from the create answer (and a state, when the answer already has one). */
+	parseCreated(response: ProviderResponse): { taskId: string; state?: TaskState };
+	getTaskCall(taskId: string): ProviderCall;
+	parseTask(response: ProviderResponse, taskId: string): TaskState;
+	/**
+	 * Finds a provider error in an answer, including in HTTP 2xx answers for providers that
+	 * report errors in the body. Returns undefined when the answer is not an error.
+	 */
+	readFailure?(response: ProviderResponse): ProviderFailure | undefined;
+	/** Statuses read as "not found yet" right after create; retried like a 404. */
+	isNotFoundYet?(response: ProviderResponse): boolean;
+	/** A short, user-facing hint per HTTP status, added to the built-in ones. */
+	hints?: Record<number, string>;
+}
+
+/** One unit of work for the engine: create a new task for an item, or follow an existing one. */
+export type TaskJob =
+	| { itemIndex: number; call: ProviderCall; timing: PollTiming }
+	| { itemIndex: number; taskId: string; timing: PollTiming };
+
+export interface TaskResult {
+	itemIndex: number;
+	taskId?: string;
+	status: TaskStatus;
+	state?: TaskState;
+	/** Set when the task could not be created, read, or has failed. */
+	error?: Error;
+}
