@@ -1,0 +1,190 @@
+'use strict';
+// Drives a real n8n from the command line: installs a pinned n8n into a cache folder outside the
+// repository (reused between runs), installs the packed package the way n8n installs community
+// packages, imports credentials and workflows, and runs workflows headless.
+
+const { execFileSync, spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const N8N_VERSION = process.env.N8N_E2E_VERSION || '1.123.81';
+const CACHE_ROOT = process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-genmedia');
+const INSTALL_DIR = path.join(CACHE_ROOT, `n8n-${N8N_VERSION}`);
+const N8N_BIN = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+const MARKER = path.join(INSTALL_DIR, '.installed');
+
+function log(message) {
+	process.stderr.write(`[e2e] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...options });
+	if (result.status !== 0) {
+		const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
+	}
+	return result.stdout;
+}
+
+/**
+ * Installs n8n once into the cache. Facts of this platform: n8n's `xlsx` dependency is a CDN
+ * tarball and `linkedom@0.18.15` needs a package missing from the registry, hence the overrides;
+ * optional native parts fail to build, so scripts are skipped and only sqlite3 is built.
+ */
+function ensureN8n() {
+	if (fs.existsSync(MARKER) && fs.existsSync(N8N_BIN)) return;
+	log(`installing n8n ${N8N_VERSION} into ${INSTALL_DIR} (once; takes a few minutes)`);
+	fs.mkdirSync(INSTALL_DIR, { recursive: true });
+	fs.writeFileSync(
+		path.join(INSTALL_DIR, 'package.json'),
+		JSON.stringify(
+			{
+				name: 'n8n-e2e-host',
+				private: true,
+				dependencies: { n8n: N8N_VERSION },
+				overrides: { xlsx: '0.18.5', linkedom: '0.18.12' },
+			},
+			null,
+			2,
+		),
+	);
+	const npmEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' };
+	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: INSTALL_DIR, env: npmEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: INSTALL_DIR, env: { ...npmEnv, npm_config_ignore_scripts: 'false' }, stdio: ['ignore', 'ignore', 'pipe'] });
+	fs.writeFileSync(MARKER, new Date().toISOString());
+}
+
+/** Builds the tarball users would get from npm. */
+function packPackage() {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-tgz-'));
+	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
+	return path.join(dir, out.trim().split('\n').pop());
+}
+
+/**
+ * A fresh n8n user folder with the package installed as n8n installs community packages:
+ * unpacked into .n8n/nodes/node_modules, listed in .n8n/nodes/package.json, its dev and peer
+ * dependencies dropped, so `n8n-workflow` and `zod` resolve to n8n's own copies.
+ */
+function createUserFolder(tarball) {
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-n8n-'));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-genmedia');
+	fs.mkdirSync(packageDir, { recursive: true });
+	run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	const manifestPath = path.join(packageDir, 'package.json');
+	const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+	delete manifest.devDependencies;
+	delete manifest.peerDependencies;
+	delete manifest.optionalDependencies;
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-genmedia': manifest.version } }, null, 2),
+	);
+	return userFolder;
+}
+
+function n8nEnv(userFolder, extra = {}) {
+	return {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_EXPRESSION_ENGINE: 'legacy',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+		N8N_LOG_LEVEL: 'info',
+		DB_SQLITE_POOL_SIZE: '0',
+		...extra,
+	};
+}
+
+async function n8n(userFolder, args, extraEnv) {
+	const { stdout } = await runAsync(process.execPath, [N8N_BIN, ...args], { cwd: userFolder, env: n8nEnv(userFolder, extraEnv) });
+	return stdout;
+}
+
+/**
+ * Runs a command without blocking this process: the provider emulator lives in the same
+ * process and must keep answering while n8n works.
+ */
+function runAsync(command, args, options = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+		const out = [];
+		const err = [];
+		child.stdout.on('data', (part) => out.push(part));
+		child.stderr.on('data', (part) => err.push(part));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			const stdout = Buffer.concat(out).toString('utf8');
+			const stderr = Buffer.concat(err).toString('utf8');
+			if (code === 0) return resolve({ stdout, stderr });
+			const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
+			const error = new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${tail}`);
+			error.stdout = stdout;
+			reject(error);
+		});
+	});
+}
+
+function writeJson(dir, name, value) {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, JSON.stringify(value, null, 2));
+	return file;
+}
+
+async function importCredentials(userFolder, credentials) {
+	await n8n(userFolder, ['import:credentials', `--input=${writeJson(userFolder, 'credentials.json', credentials)}`]);
+}
+
+async function importWorkflow(userFolder, workflow) {
+	await n8n(userFolder, ['import:workflow', `--input=${writeJson(userFolder, `workflow-${workflow.id}.json`, [workflow])}`]);
+}
+
+/** Runs a workflow by id; returns the execution n8n printed (the JSON after its log lines). */
+async function executeWorkflow(userFolder, workflowId, extraEnv) {
+	const started = Date.now();
+	const output = await n8n(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
+	const lines = output.split('\n');
+	const first = lines.findIndex((line) => line === '{');
+	const last = lines.lastIndexOf('}');
+	if (first < 0 || last < first) throw new Error(`n8n printed no execution:\n${output.slice(-3000)}`);
+	const execution = JSON.parse(lines.slice(first, last + 1).join('\n'));
+	return { execution, output, wallMs: Date.now() - started };
+}
+
+/** The items a node produced in its first run, and that run's timing. */
+function nodeRun(execution, nodeName) {
+	const runData = execution?.data?.resultData?.runData ?? {};
+	const runs = runData[nodeName];
+	if (!runs) {
+		const error = execution?.data?.resultData?.error;
+		throw new Error(`node "${nodeName}" did not run${error ? `: ${error.message}` : ''} (ran: ${Object.keys(runData).join(', ')})`);
+	}
+	const [first] = runs;
+	return { items: first.data?.main?.[0] ?? [], error: first.error, executionTime: first.executionTime, startTime: first.startTime };
+}
+
+/** Loads an example workflow and points its credential references at the given ids. */
+function loadExample(name) {
+	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
+}
+
+module.exports = {
+	ROOT,
+	N8N_VERSION,
+	INSTALL_DIR,
+	ensureN8n,
+	packPackage,
+	createUserFolder,
+	importCredentials,
+	importWorkflow,
+	executeWorkflow,
+	nodeRun,
+	loadExample,
+	log,
+};

@@ -1,0 +1,276 @@
+'use strict';
+// A provider emulator: a real HTTP server on 127.0.0.1 that speaks the documented protocols, with
+// statuses that change over time, failures, 429 with Retry-After, transient errors and callbacks.
+// Used by the node tests, the real-n8n end-to-end run, the demo and the benchmark.
+//
+// Control endpoints (no auth):
+//   POST /__control/config   { taskMs, rateLimit: { limit, windowMs, retryAfterSec } | null, ... }
+//   GET  /__control/stats    request counts, per task and in total
+//   POST /__control/reset    forget tasks and counts
+//
+// Behaviour per task can be chosen in the prompt with tags, e.g. "a cat [ms:800] [shape:base64]".
+
+const http = require('http');
+const zlib = require('zlib');
+const { URL } = require('url');
+
+const genApi = require('./genapi');
+
+const DEFAULT_CONFIG = {
+	taskMs: 1500,
+	rateLimit: null,
+	keys: { genApi: 'test-genapi-key' },
+};
+
+/** Reads `[name:value]` tags from a prompt. */
+function readTags(text) {
+	const tags = {};
+	for (const match of String(text ?? '').matchAll(/\[([a-z0-9_-]+)(?::([^\]]*))?\]/gi)) {
+		tags[match[1].toLowerCase()] = match[2] === undefined ? true : match[2];
+	}
+	return tags;
+}
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+	let c = n;
+	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+	return c >>> 0;
+});
+function crc32(buffer) {
+	let c = 0xffffffff;
+	for (const byte of buffer) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+	return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+	const length = Buffer.alloc(4);
+	length.writeUInt32BE(data.length);
+	const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(body));
+	return Buffer.concat([length, body, crc]);
+}
+
+/** A real, small PNG whose colour depends on `seed` and whose tEXt chunk carries `text`. */
+function makePng(seed, text = '', size = 32) {
+	let hash = 0;
+	for (const ch of String(seed)) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+	const [r, g, b] = [hash & 0xff, (hash >> 8) & 0xff, (hash >> 16) & 0xff];
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(size, 0);
+	header.writeUInt32BE(size, 4);
+	header[8] = 8; // bit depth
+	header[9] = 2; // truecolour
+	const rows = [];
+	for (let y = 0; y < size; y++) {
+		const row = Buffer.alloc(1 + size * 3);
+		for (let x = 0; x < size; x++) row.set([r ^ (x * 4), g ^ (y * 4), b], 1 + x * 3);
+		rows.push(row);
+	}
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('tEXt', Buffer.from(`prompt\0${text}`, 'latin1')),
+		chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
+/** Reads the tEXt "prompt" of a PNG made by makePng. */
+function readPngPrompt(buffer) {
+	let offset = 8;
+	while (offset < buffer.length) {
+		const length = buffer.readUInt32BE(offset);
+		const type = buffer.toString('ascii', offset + 4, offset + 8);
+		if (type === 'tEXt') {
+			const data = buffer.subarray(offset + 8, offset + 8 + length).toString('latin1');
+			const [key, value] = data.split('\0');
+			if (key === 'prompt') return value;
+		}
+		offset += 12 + length;
+	}
+	return undefined;
+}
+
+function createEmulator(options = {}) {
+	const config = { ...DEFAULT_CONFIG, ...options, keys: { ...DEFAULT_CONFIG.keys, ...options.keys } };
+	const stats = { requests: 0, throttled: 0, byRoute: {}, tasks: {} };
+	const recent = [];
+	const timers = new Set();
+	let baseUrl = '';
+
+	const emulator = {
+		config,
+		stats,
+		get url() {
+			return baseUrl;
+		},
+		readTags,
+		makePng,
+		/** Records a request against a task id (creates, reads). */
+		countTask(provider, id, kind, extra = {}) {
+			const key = `${provider}:${id}`;
+			const task = (stats.tasks[key] ??= { provider, id, creates: 0, reads: 0, ...extra });
+			Object.assign(task, extra);
+			task[kind] = (task[kind] ?? 0) + 1;
+			return task;
+		},
+		later(ms, fn) {
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				fn();
+			}, ms);
+			timers.add(timer);
+		},
+		/** POSTs JSON to a callback URL; failures are recorded, never thrown. */
+		async callback(url, payload, headers = {}) {
+			stats.callbacks = stats.callbacks ?? [];
+			const entry = { url, payload, status: null };
+			stats.callbacks.push(entry);
+			try {
+				const response = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...headers },
+					body: JSON.stringify(payload),
+				});
+				entry.status = response.status;
+				entry.body = await response.text();
+			} catch (error) {
+				entry.status = `error: ${error.message}`;
+			}
+			return entry;
+		},
+		fileUrl(name) {
+			return `${baseUrl}/files/${name}`;
+		},
+	};
+
+	const providers = [genApi(emulator)];
+
+	function send(res, status, body, headers = {}) {
+		const text = typeof body === 'string' ? body : JSON.stringify(body);
+		res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+		res.end(text);
+	}
+
+	/** Sliding-window limit over all provider requests, like a per-key limit. */
+	function throttled(res) {
+		const limit = config.rateLimit;
+		if (!limit) return false;
+		const now = Date.now();
+		while (recent.length && recent[0] <= now - limit.windowMs) recent.shift();
+		if (recent.length >= limit.limit) {
+			stats.throttled++;
+			send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': String(limit.retryAfterSec ?? 1) });
+			return true;
+		}
+		recent.push(now);
+		return false;
+	}
+
+	async function readBody(req) {
+		const chunks = [];
+		for await (const part of req) chunks.push(part);
+		const raw = Buffer.concat(chunks);
+		const type = req.headers['content-type'] ?? '';
+		if (type.includes('application/json') && raw.length) {
+			try {
+				return { raw, json: JSON.parse(raw.toString('utf8')) };
+			} catch {
+				return { raw, json: undefined, invalid: true };
+			}
+		}
+		return { raw, json: undefined };
+	}
+
+	function serveFile(url, res) {
+		const name = decodeURIComponent(url.pathname.slice('/files/'.length));
+		stats.downloads = (stats.downloads ?? 0) + 1;
+		if (name.startsWith('expired')) return send(res, 404, { message: 'expired' });
+		const big = /^big-(\d+)\.(mp4|bin)$/.exec(name);
+		if (big) {
+			// Streamed in 64 KiB pieces, never built whole in memory.
+			const total = Number(big[1]);
+			res.writeHead(200, { 'content-type': big[2] === 'mp4' ? 'video/mp4' : 'application/octet-stream', 'content-length': total });
+			const piece = Buffer.alloc(65536, 7);
+			piece.write('\0\0\0\x18ftypmp42', 0, 'latin1');
+			let sent = 0;
+			const pump = () => {
+				while (sent < total) {
+					const size = Math.min(piece.length, total - sent);
+					sent += size;
+					if (!res.write(size === piece.length ? piece : piece.subarray(0, size))) return res.once('drain', pump);
+				}
+				res.end();
+			};
+			return pump();
+		}
+		const png = /^(.+)\.(png|jpg|webp)$/.exec(name);
+		if (png) {
+			const prompt = url.searchParams.get('prompt') ?? '';
+			const body = makePng(png[1], prompt);
+			const type = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' }[png[2]];
+			res.writeHead(200, { 'content-type': type, 'content-length': body.length });
+			return res.end(body);
+		}
+		return send(res, 404, { message: 'no such file' });
+	}
+
+	const server = http.createServer(async (req, res) => {
+		try {
+			const url = new URL(req.url, baseUrl || 'http://127.0.0.1');
+			const route = `${req.method} ${url.pathname.replace(/\/[0-9a-f-]{6,}$|\/\d+$/i, '/:id')}`;
+			stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1;
+			if (url.pathname === '/__control/stats') return send(res, 200, stats);
+			if (url.pathname === '/__control/reset') {
+				for (const key of Object.keys(stats.tasks)) delete stats.tasks[key];
+				Object.assign(stats, { requests: 0, throttled: 0, byRoute: {}, downloads: 0, callbacks: [] });
+				for (const provider of providers) provider.reset?.();
+				return send(res, 200, { ok: true });
+			}
+			if (url.pathname === '/__control/config') {
+				const { json } = await readBody(req);
+				Object.assign(config, json ?? {});
+				return send(res, 200, config);
+			}
+			if (url.pathname.startsWith('/files/')) return serveFile(url, res);
+
+			stats.requests++;
+			if (throttled(res)) return;
+			const body = await readBody(req);
+			for (const provider of providers) {
+				const handled = await provider.handle(req, res, url, body, { send });
+				if (handled !== false) return;
+			}
+			send(res, 404, { message: `No route ${req.method} ${url.pathname}` });
+		} catch (error) {
+			send(res, 500, { message: `emulator error: ${error.message}` });
+		}
+	});
+
+	emulator.start = (port = 0) =>
+		new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => {
+				baseUrl = `http://127.0.0.1:${server.address().port}`;
+				resolve(baseUrl);
+			});
+		});
+	emulator.stop = () =>
+		new Promise((resolve) => {
+			for (const timer of timers) clearTimeout(timer);
+			timers.clear();
+			server.closeAllConnections?.();
+			server.close(() => resolve());
+		});
+	return emulator;
+}
+
+module.exports = { createEmulator, makePng, readPngPrompt, readTags };
+
+if (require.main === module) {
+	const port = Number(process.argv[2] ?? 0);
+	const emulator = createEmulator();
+	emulator.start(port).then((url) => {
+		process.stdout.write(`provider emulator listening on ${url}\n`);
+	});
+}
