@@ -77,7 +77,7 @@ module.exports = function genApi(emulator) {
 					serverErrors: Number(tags['5xx'] ?? 0),
 				};
 				tasks.set(String(id), task);
-				emulator.countTask('genApi', id, 'creates', { prompt, network: task.network });
+				emulator.countTask('genApi', id, 'creates', { prompt, network: task.network, body: body.json });
 				if (typeof body.json.callback_url === 'string') {
 					emulator.later(task.ms + 50, () => emulator.callback(body.json.callback_url, view(task)));
 				}

@@ -1,0 +1,172 @@
+// An IExecuteFunctions for running a node's execute() in jest. HTTP is real (global fetch, so both
+// the emulator and nock see genuine requests); credentials are applied the way the credential's
+// `authenticate` block says. The real-n8n end-to-end run (test/e2e) proves the rest.
+import { Readable } from 'stream';
+
+import type {
+	IBinaryData,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+} from 'n8n-workflow';
+
+export interface RecordedRequest {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+}
+
+export interface ContextOptions {
+	node: INodeType;
+	credentialType: ICredentialType;
+	credentials: IDataObject;
+	/** Parameter values; a function gets the item index. */
+	parameters: Record<string, unknown | ((itemIndex: number) => unknown)>;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	signal?: AbortSignal;
+}
+
+export interface TestContext {
+	ctx: IExecuteFunctions;
+	requests: RecordedRequest[];
+	/** Whether prepareBinaryData was handed a stream (not a whole buffer) for each file. */
+	binaryInputs: Array<'stream' | 'buffer'>;
+	logs: string[];
+}
+
+function resolveCredentialExpression(template: string, credentials: IDataObject): string {
+	return template.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
+}
+
+async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
+	const url = new URL(String(options.url), options.baseURL);
+	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = String(value);
+	let body: string | undefined;
+	if (options.body !== undefined) {
+		body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+		headers['content-type'] ??= 'application/json';
+	}
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(), options.timeout ?? 60_000);
+	const abort = () => controller.abort();
+	(options.abortSignal as AbortSignal | undefined)?.addEventListener('abort', abort);
+	signal?.addEventListener('abort', abort);
+	let response: Response;
+	try {
+		response = await fetch(url, { method: options.method ?? 'GET', headers, body, signal: controller.signal });
+	} catch (error) {
+		const cause = (error as { cause?: { code?: string } }).cause;
+		const wrapped = new Error((error as Error).message) as Error & { code?: string };
+		wrapped.code = cause?.code ?? ((error as Error).name === 'AbortError' ? 'ERR_CANCELED' : undefined);
+		if ((error as Error).name === 'AbortError') wrapped.name = 'AbortError';
+		throw wrapped;
+	} finally {
+		clearTimeout(timer);
+	}
+	const responseHeaders: Record<string, string> = {};
+	response.headers.forEach((value, key) => (responseHeaders[key] = value));
+	if (!options.ignoreHttpStatusErrors && !response.ok) {
+		throw Object.assign(new Error(`HTTP ${response.status}`), { httpCode: response.status });
+	}
+	let parsed: unknown;
+	if (options.encoding === 'stream') {
+		parsed = response.body ? Readable.fromWeb(response.body as never) : Readable.from([]);
+	} else {
+		const text = await response.text();
+		try {
+			parsed = text ? JSON.parse(text) : undefined;
+		} catch {
+			parsed = text;
+		}
+	}
+	return options.returnFullResponse
+		? { statusCode: response.status, headers: responseHeaders, body: parsed, statusMessage: response.statusText }
+		: parsed;
+}
+
+async function toBuffer(data: Buffer | Readable): Promise<{ buffer: Buffer; kind: 'stream' | 'buffer' }> {
+	if (Buffer.isBuffer(data)) return { buffer: data, kind: 'buffer' };
+	const chunks: Buffer[] = [];
+	for await (const part of data) chunks.push(Buffer.from(part));
+	return { buffer: Buffer.concat(chunks), kind: 'stream' };
+}
+
+export function createContext(options: ContextOptions): TestContext {
+	const items = options.items ?? [{ json: {} }];
+	const requests: RecordedRequest[] = [];
+	const binaryInputs: Array<'stream' | 'buffer'> = [];
+	const logs: string[] = [];
+	const node: INode = {
+		id: 'test-node',
+		name: options.node.description.defaults.name ?? 'Node',
+		type: `n8n-nodes-genmedia.${options.node.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const record = (opts: IHttpRequestOptions) => {
+		const headers: Record<string, string> = {};
+		for (const [key, value] of Object.entries(opts.headers ?? {})) headers[key] = String(value);
+		requests.push({ method: String(opts.method ?? 'GET'), url: String(opts.url), headers });
+	};
+
+	const ctx = {
+		getInputData: () => items,
+		getNode: () => node,
+		continueOnFail: () => options.continueOnFail === true,
+		getExecutionCancelSignal: () => options.signal,
+		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
+			if (name in options.parameters) {
+				const value = options.parameters[name];
+				return typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
+			}
+			if (arguments.length >= 3) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		},
+		async getCredentials(type: string) {
+			if (type !== options.credentialType.name) throw new Error(`Node does not have credentials of type ${type}`);
+			return options.credentials;
+		},
+		logger: {
+			debug: (m: string) => logs.push(m),
+			info: (m: string) => logs.push(m),
+			warn: (m: string) => logs.push(m),
+			error: (m: string) => logs.push(m),
+		},
+		helpers: {
+			async httpRequest(opts: IHttpRequestOptions) {
+				record(opts);
+				return await realRequest(opts, options.signal);
+			},
+			async httpRequestWithAuthentication(type: string, opts: IHttpRequestOptions) {
+				if (type !== options.credentialType.name) throw new Error(`Unknown credential type ${type}`);
+				const auth = options.credentialType.authenticate as { properties?: { headers?: Record<string, string> } };
+				const headers: IDataObject = { ...(opts.headers ?? {}) };
+				for (const [key, template] of Object.entries(auth?.properties?.headers ?? {})) {
+					headers[key] = resolveCredentialExpression(template, options.credentials);
+				}
+				const authed = { ...opts, headers };
+				record(authed);
+				return await realRequest(authed, options.signal);
+			},
+			async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+				const { buffer, kind } = await toBuffer(data);
+				binaryInputs.push(kind);
+				return {
+					data: buffer.toString('base64'),
+					mimeType: mimeType ?? 'application/octet-stream',
+					fileName,
+					fileSize: String(buffer.length),
+				};
+			},
+		},
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, requests, binaryInputs, logs };
+}

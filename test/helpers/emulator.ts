@@ -1,0 +1,30 @@
+// Typed access to the JavaScript provider emulator for the jest tests.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const server = require('../emulator/server');
+
+export interface EmulatorTask {
+	provider: string;
+	id: string | number;
+	creates: number;
+	reads: number;
+	prompt?: string;
+}
+
+export interface Emulator {
+	url: string;
+	config: { taskMs: number; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
+	stats: {
+		requests: number;
+		throttled: number;
+		downloads?: number;
+		byRoute: Record<string, number>;
+		tasks: Record<string, EmulatorTask>;
+		callbacks?: Array<{ url: string; payload: unknown; status: unknown }>;
+	};
+	start(port?: number): Promise<string>;
+	stop(): Promise<void>;
+}
+
+export const createEmulator: (options?: Partial<Emulator['config']>) => Emulator = server.createEmulator;
+export const readPngPrompt: (buffer: Buffer) => string | undefined = server.readPngPrompt;
+export const makePng: (seed: string, text?: string) => Buffer = server.makePng;

@@ -1,0 +1,193 @@
+// The shared engine with nock: retries, Retry-After, the transient-error budget, deadlines.
+import http from 'http';
+import type { AddressInfo } from 'net';
+
+import nock from 'nock';
+import type { IDataObject, INodeType } from 'n8n-workflow';
+
+import { GenApiApi } from '../../credentials/GenApiApi.credentials';
+import { TaskSession, runTasks } from '../../nodes/shared/engine';
+import { ProviderError } from '../../nodes/shared/errors';
+import type { PollTiming, TaskAdapter } from '../../nodes/shared/types';
+import { createContext } from '../helpers/context';
+
+const BASE = 'http://provider.test';
+const timing: PollTiming = { firstCheckMs: 50, intervalMs: 50, maxWaitMs: 5_000 };
+
+const adapter: TaskAdapter = {
+	provider: 'fake',
+	displayName: 'Fake',
+	credentialType: 'genApiApi',
+	timing,
+	limits: { transientErrorBudget: 3 },
+	prepareCreate: () => ({ method: 'POST', path: '/create', body: { prompt: 'x' } }),
+	parseCreated: (response) => ({ taskId: String((response.body as IDataObject).id) }),
+	getTaskCall: (taskId) => ({ method: 'GET', path: `/task/${taskId}` }),
+	parseTask: (response) => {
+		const body = response.body as IDataObject;
+		return body.done
+			? { status: 'succeeded', outputs: [{ url: 'https://files.test/a.png' }], raw: body }
+			: { status: 'running', raw: body };
+	},
+};
+
+const fakeNode = { description: { name: 'fake', defaults: { name: 'Fake' } } } as unknown as INodeType;
+
+function session(signal?: AbortSignal, baseUrl = BASE) {
+	const { ctx } = createContext({
+		node: fakeNode,
+		credentialType: new GenApiApi(),
+		credentials: { apiKey: 'k', baseUrl },
+		parameters: {},
+		signal,
+	});
+	return new TaskSession(ctx, adapter);
+}
+
+const create = (itemIndex = 0) => ({ itemIndex, call: adapter.prepareCreate(null as never, itemIndex) as never, timing });
+
+beforeEach(() => nock.cleanAll());
+afterAll(() => nock.restore());
+
+describe('creating tasks', () => {
+	it('waits for Retry-After after a 429 and then creates the task once', async () => {
+		const scope = nock(BASE)
+			.post('/create').reply(429, { message: 'slow down' }, { 'Retry-After': '1' })
+			.post('/create').reply(200, { id: 'a' })
+			.get('/task/a').reply(200, { done: true });
+		const s = session();
+		const started = Date.now();
+		const [result] = await runTasks(s, [create()], { wait: true });
+		expect(result).toMatchObject({ taskId: 'a', status: 'succeeded' });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+		expect(s.counters).toMatchObject({ creates: 2, throttled: 1 });
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('sends a create again when the connection was refused (the provider never saw it)', async () => {
+		// A real refused connection: the port is free at first, a server takes it during the backoff.
+		const server = http.createServer((_req, res) => res.end(JSON.stringify({ id: 'b' })));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		await new Promise((resolve) => server.close(resolve));
+		setTimeout(() => server.listen(port, '127.0.0.1'), 200);
+		nock.enableNetConnect('127.0.0.1');
+		try {
+			const s = session(undefined, `http://127.0.0.1:${port}`);
+			const [result] = await runTasks(s, [create()], { wait: false });
+			expect(result).toMatchObject({ taskId: 'b', status: 'queued' });
+			expect(s.counters.creates).toBe(2);
+		} finally {
+			server.close();
+		}
+	});
+
+	it.each([
+		[500, 'a server error'],
+		[502, 'a gateway error'],
+	])('never sends a create again after %i (%s): the task may exist and be paid for', async (status) => {
+		nock(BASE).post('/create').reply(status, { message: 'boom' });
+		const s = session();
+		const [result] = await runTasks(s, [create()], { wait: true });
+		expect(result.status).toBe('failed');
+		expect(result.error).toBeInstanceOf(ProviderError);
+		expect((result.error as ProviderError).details.httpCode).toBe(status);
+		expect(s.counters.creates).toBe(1);
+	});
+
+	it('never sends a create again after a broken connection', async () => {
+		let received = 0;
+		const server = http.createServer((req) => {
+			received++;
+			req.socket.destroy();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		nock.enableNetConnect('127.0.0.1');
+		try {
+			const s = session(undefined, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+			const [result] = await runTasks(s, [create()], { wait: false });
+			expect(result.status).toBe('failed');
+			expect(result.error?.message).toMatch(/Could not reach Fake/);
+			expect(received).toBe(1);
+		} finally {
+			server.close();
+		}
+	});
+});
+
+describe('polling', () => {
+	it('retries 404 and 5xx reads within the budget', async () => {
+		nock(BASE)
+			.post('/create').reply(200, { id: 'c' })
+			.get('/task/c').reply(404, { message: 'not found' })
+			.get('/task/c').reply(503, 'unavailable')
+			.get('/task/c').reply(200, { done: false })
+			.get('/task/c').reply(200, { done: true });
+		const [result] = await runTasks(session(), [create()], { wait: true });
+		expect(result.status).toBe('succeeded');
+	});
+
+	it('gives a task up when transient errors exceed the budget', async () => {
+		nock(BASE).post('/create').reply(200, { id: 'd' }).get('/task/d').times(4).reply(500, { message: 'down' });
+		const s = session();
+		const [result] = await runTasks(s, [create()], { wait: true });
+		expect(result.status).toBe('failed');
+		expect(result.error?.message).toBe('down');
+		expect(s.counters.reads).toBe(4);
+	});
+
+	it('does not retry a read the provider refused for good (401)', async () => {
+		nock(BASE).post('/create').reply(200, { id: 'e' }).get('/task/e').reply(401, { message: 'bad key' });
+		const s = session();
+		const [result] = await runTasks(s, [create()], { wait: true });
+		expect(result.status).toBe('failed');
+		expect(s.counters.reads).toBe(1);
+	});
+
+	it('pauses every read after a 429 for the Retry-After time', async () => {
+		nock(BASE)
+			.post('/create').reply(200, { id: 'f' })
+			.get('/task/f').reply(429, {}, { 'Retry-After': '1' })
+			.get('/task/f').reply(200, { done: true });
+		const started = Date.now();
+		const [result] = await runTasks(session(), [create()], { wait: true });
+		expect(result.status).toBe('succeeded');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+	});
+
+	it('reports "timeout" with the task ID at the deadline, after a last read', async () => {
+		nock(BASE).post('/create').reply(200, { id: 'g' }).get('/task/g').times(100).reply(200, { done: false });
+		const started = Date.now();
+		const [result] = await runTasks(session(), [{ ...create(), timing: { ...timing, maxWaitMs: 400 } }], { wait: true });
+		expect(result).toMatchObject({ status: 'timeout', taskId: 'g' });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+		expect(Date.now() - started).toBeLessThan(1000);
+	});
+
+	it('polls all tasks together: 10 tasks take about as long as one', async () => {
+		let id = 0;
+		const readyAt = new Map<string, number>();
+		nock(BASE)
+			.post('/create').times(10).reply(200, () => {
+				const taskId = String(++id);
+				readyAt.set(taskId, Date.now() + 300);
+				return { id: taskId };
+			})
+			.get(/\/task\/\d+/).times(200).reply(200, (uri) => ({ done: Date.now() >= readyAt.get(uri.split('/').pop()!)! }));
+		const s = session();
+		const started = Date.now();
+		const results = await runTasks(s, Array.from({ length: 10 }, (_, i) => create(i)), { wait: true });
+		expect(results.map((r) => r.status)).toEqual(Array(10).fill('succeeded'));
+		expect(results.map((r) => r.itemIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		expect(Date.now() - started).toBeLessThan(900);
+	});
+
+	it('stops at once when the execution is cancelled', async () => {
+		nock(BASE).post('/create').reply(200, { id: 'h' }).get('/task/h').times(100).reply(200, { done: false });
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 300);
+		const started = Date.now();
+		await expect(runTasks(session(controller.signal), [create()], { wait: true })).rejects.toThrow(/cancelled/);
+		expect(Date.now() - started).toBeLessThan(700);
+	});
+});
