@@ -118,7 +118,8 @@ async function main() {
 
 	await emulator.stop();
 	const failed = results.filter((r) => !r.ok).length;
-	process.stdout.write(`e2e (n8n ${e2e.N8N_VERSION}): ${results.length - failed} passed, ${failed} failed\n`);
+	e2e.log(`n8n ${e2e.N8N_VERSION}`);
+	process.stdout.write(`e2e: ${results.length - failed} passed, ${failed} failed\n`);
 	process.exitCode = failed ? 1 : 0;
 }
 

@@ -98,7 +98,15 @@ describe('error classification', () => {
 		const node = { name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {}, id: '1' } as never;
 		const make = (httpCode: number) =>
 			toNodeError(node, new ProviderError('m', 'http', { httpCode, hint: undefined }), 'Gen-API', 0);
-		expect(toNodeError(node, (() => { try { checkResponse(genApiAdapter, { statusCode: 402, headers: {}, body: {} }, 'create'); } catch (e) { return e; } })(), 'Gen-API', 3).description).toMatch(/Top it up/);
+		let paymentError: unknown;
+		try {
+			checkResponse(genApiAdapter, { statusCode: 402, headers: {}, body: {} }, 'create');
+		} catch (e) {
+			paymentError = e;
+		}
+		const nodeError = toNodeError(node, paymentError, 'Gen-API', 3);
+		expect(nodeError.description).toMatch(/Top it up/);
+		expect(nodeError.context.itemIndex).toBe(3);
 		expect(make(418).message).toBe('Gen-API: m');
 	});
 });
