@@ -64,6 +64,7 @@ async function main() {
 		process.stdout.write(`  finished in ${(wallMs / 1000).toFixed(1)} s, execution status: ${execution.status ?? 'unknown'}\n`);
 	}
 	await emulator.stop();
+	e2e.removeTemporary();
 	process.stdout.write(`\nDone. The files are in ${path.relative(process.cwd(), OUTPUT) || OUTPUT}/\n`);
 }
 

@@ -62,72 +62,68 @@ export function callbackUrlField(resources: string[]): INodeProperties {
 	};
 }
 
-const fileOptions: INodeProperties[] = [
-	{
-		displayName: 'Download Files',
-		name: 'download',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to download each generated file into the item as binary data. Turn off to get only the links (they expire after some hours).',
-	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		description: 'The name of the binary property that receives the file',
-	},
-];
+const downloadOption: INodeProperties = {
+	displayName: 'Download Files',
+	name: 'download',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to download each generated file into the item as binary data. Turn off to get only the links (they expire after some hours).',
+};
 
-/** Options of the operations that wait: how often to check, how long to wait, what to do with files. */
-export function waitOptionsField(resources: string[], timing: PollTiming): INodeProperties {
+const binaryPropertyOption: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	description: 'The name of the binary property that receives the file',
+};
+
+function optionsCollection(resources: string[], operations: TaskOperation[], options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { resource: resources, operation: ['generate', 'waitForTask'] } },
-		options: [
-			...fileOptions,
-			{
-				displayName: 'Fail on Timeout',
-				name: 'failOnTimeout',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether a task that is not ready after "Max Wait" stops the workflow with an error. When off, the item comes out with status "timeout" and its task ID, so a "Wait for Task" node can pick it up later.',
-			},
-			{
-				displayName: 'Max Wait (Seconds)',
-				name: 'maxWait',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: Math.round(timing.maxWaitMs / 1000),
-				description: 'How long to wait for each task before giving up on it',
-			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: Math.round(timing.intervalMs / 1000),
-				description:
-					'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
-			},
-		],
+		displayOptions: { show: { resource: resources, operation: operations } },
+		options,
 	};
 }
 
+/** Options of the operations that wait: how often to check, how long to wait, what to do with files. */
+export function waitOptionsField(resources: string[], timing: PollTiming): INodeProperties {
+	return optionsCollection(resources, ['generate', 'waitForTask'], [
+		downloadOption,
+		{
+			displayName: 'Fail on Timeout',
+			name: 'failOnTimeout',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether a task that is not ready after "Max Wait" stops the workflow with an error. When off, the item comes out with status "timeout" and its task ID, so a "Wait for Task" node can pick it up later.',
+		},
+		{
+			displayName: 'Max Wait (Seconds)',
+			name: 'maxWait',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: Math.round(timing.maxWaitMs / 1000),
+			description: 'How long to wait for each task before giving up on it',
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: Math.round(timing.intervalMs / 1000),
+			description:
+				'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
+		},
+		binaryPropertyOption,
+	]);
+}
+
 export function getTaskOptionsField(resources: string[]): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { resource: resources, operation: ['getTask'] } },
-		options: fileOptions,
-	};
+	return optionsCollection(resources, ['getTask'], [downloadOption, binaryPropertyOption]);
 }

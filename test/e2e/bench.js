@@ -57,6 +57,7 @@ async function main() {
 	const burst = await measure(emulator, userFolder, 'BenchBurst000001', 20);
 	emulator.config.rateLimit = null;
 	await emulator.stop();
+	e2e.removeTemporary();
 
 	const summary = {
 		n8n: e2e.N8N_VERSION,

@@ -15,6 +15,13 @@ const INSTALL_DIR = path.join(CACHE_ROOT, `n8n-${N8N_VERSION}`);
 const N8N_BIN = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
 const MARKER = path.join(INSTALL_DIR, '.installed');
 
+const temporary = [];
+
+/** Removes the temporary folders (tarballs, n8n user folders) made by this process. */
+function removeTemporary() {
+	for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 function log(message) {
 	process.stderr.write(`[e2e] ${message}\n`);
 }
@@ -59,6 +66,7 @@ function ensureN8n() {
 /** Builds the tarball users would get from npm. */
 function packPackage() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-tgz-'));
+	temporary.push(dir);
 	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
 	return path.join(dir, out.trim().split('\n').pop());
 }
@@ -70,6 +78,7 @@ function packPackage() {
  */
 function createUserFolder(tarball) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-n8n-'));
+	temporary.push(userFolder);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-genmedia');
 	fs.mkdirSync(packageDir, { recursive: true });
@@ -187,4 +196,5 @@ module.exports = {
 	nodeRun,
 	loadExample,
 	log,
+	removeTemporary,
 };

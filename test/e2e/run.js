@@ -117,6 +117,7 @@ async function main() {
 	});
 
 	await emulator.stop();
+	e2e.removeTemporary();
 	const failed = results.filter((r) => !r.ok).length;
 	e2e.log(`n8n ${e2e.N8N_VERSION}`);
 	process.stdout.write(`e2e: ${results.length - failed} passed, ${failed} failed\n`);
