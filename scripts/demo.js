@@ -33,11 +33,9 @@ async function main() {
 	step(`preparing n8n ${e2e.N8N_VERSION} (cached in ${e2e.INSTALL_DIR})`);
 	e2e.ensureN8n();
 	const emulator = createEmulator();
-	const url = await emulator.start();
+	await emulator.start();
 	const userFolder = e2e.createUserFolder(e2e.packPackage());
-	await e2e.importCredentials(userFolder, [
-		{ id: 'GenApiCred000001', name: 'Gen-API account', type: 'genApiApi', data: { apiKey: emulator.config.keys.genApi, baseUrl: url } },
-	]);
+	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 
 	fs.rmSync(OUTPUT, { recursive: true, force: true });
 	const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json'));

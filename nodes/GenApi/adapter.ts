@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
 import type { MediaOutput, ProviderCall, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
-import { checkHttpUrl, checkIntegerRange } from '../shared/validation';
+import { checkIntegerRange, readCallbackUrl, readPrompt } from '../shared/validation';
 
 export const API = '/api/v1';
 
@@ -90,12 +90,6 @@ export function parseGenApiTask(body: unknown): TaskState {
 	return { status: QUEUED.has(status) ? 'queued' : 'running', raw, progress };
 }
 
-function readPrompt(ctx: IExecuteFunctions, itemIndex: number): string {
-	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
-	if (!prompt) throw new NodeOperationError(ctx.getNode(), 'The prompt is empty', { itemIndex });
-	return prompt;
-}
-
 function zImageBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const body: IDataObject = { prompt: readPrompt(ctx, itemIndex) };
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
@@ -150,11 +144,8 @@ export const genApiAdapter: TaskAdapter = {
 		const resource = ctx.getNodeParameter('resource', itemIndex) as string;
 		const { networkId, body } =
 			resource === 'network' ? networkBody(ctx, itemIndex) : { networkId: Z_IMAGE, body: zImageBody(ctx, itemIndex) };
-		const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-		if (operation === 'createTask') {
-			const callbackUrl = String(ctx.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
-			if (callbackUrl) body.callback_url = checkHttpUrl(ctx.getNode(), itemIndex, 'Callback URL', callbackUrl);
-		}
+		const callbackUrl = readCallbackUrl(ctx, itemIndex);
+		if (callbackUrl) body.callback_url = callbackUrl;
 		return { method: 'POST', path: `${API}/networks/${encodeURIComponent(networkId)}`, body };
 	},
 

@@ -127,3 +127,44 @@ export function waitOptionsField(resources: string[], timing: PollTiming): INode
 export function getTaskOptionsField(resources: string[]): INodeProperties {
 	return optionsCollection(resources, ['getTask'], [downloadOption, binaryPropertyOption]);
 }
+
+/** Reference images from links and from binary fields of the input item (sent inline). */
+export function referenceImageFields(
+	resources: string[],
+	{ max, purpose }: { max?: number; purpose: string },
+): INodeProperties[] {
+	const show = { resource: resources, operation: ['generate', 'createTask'] };
+	return [
+		{
+			displayName: 'Reference Image Links',
+			name: 'imageUrls',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/product.png',
+			description: `Optional. Public links to images ${purpose}, separated by commas or new lines${max ? ` (at most ${max} images in all)` : ''}.`,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Reference Image Fields',
+			name: 'imageBinaryProperties',
+			type: 'string',
+			default: '',
+			placeholder: 'data, data_1',
+			description: `Optional. Names of binary fields of the incoming item that hold images ${purpose}, separated by commas. They are sent inline, so they need no public link.`,
+			displayOptions: { show },
+		},
+	];
+}
+
+/** A model list with a "custom" entry and the field for the custom ID. */
+export function customModelField(resources: string[]): INodeProperties {
+	return {
+		displayName: 'Custom Model ID',
+		name: 'customModel',
+		type: 'string',
+		required: true,
+		default: '',
+		description: "The provider's ID of a model that is not in the list",
+		displayOptions: { show: { resource: resources, operation: ['generate', 'createTask'], model: ['custom'] } },
+	};
+}

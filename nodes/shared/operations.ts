@@ -5,8 +5,9 @@ import { describeOutput, toBinary } from './binary';
 import type { TaskOperation } from './descriptions';
 import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
-import { mapWithLimit, throwIfCancelled } from './timing';
-import type { PollTiming, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
+import { checkResponse, sendToProvider } from './http';
+import { mapWithLimit, settle, throwIfCancelled } from './timing';
+import type { PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
 
 const DOWNLOAD_CONCURRENCY = 4;
 /** Inline files and other long strings are shortened in `raw`, so an item stays small. */
@@ -221,4 +222,34 @@ export async function executeTaskOperation(
 	results.push(...rejected);
 	results.sort((a, b) => a.itemIndex - b.itemIndex);
 	return await toOutputItems(ctx, session, results, settings);
+}
+
+/**
+ * A plain read-only call per input item (account balance, model lists …), with the same error
+ * handling as the task operations: provider message and hint, continue-on-fail, pairing.
+ */
+export async function executeSimpleCall(
+	ctx: IExecuteFunctions,
+	adapter: TaskAdapter,
+	call: ProviderCall,
+	toJson: (body: IDataObject) => IDataObject,
+): Promise<INodeExecutionData[]> {
+	const session = new TaskSession(ctx, adapter);
+	const output: INodeExecutionData[] = [];
+	const items = ctx.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const outcome = await settle(async () =>
+			checkResponse(adapter, await sendToProvider(ctx, adapter, call, session.signal), 'call'),
+		);
+		if (outcome.ok) {
+			const body = outcome.value.body;
+			const json = (body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body }) as IDataObject;
+			output.push({ json: { provider: adapter.provider, ...toJson(json), raw: compactRaw(json) }, pairedItem: { item: itemIndex } });
+			continue;
+		}
+		const nodeError = toNodeError(ctx.getNode(), outcome.error, adapter.displayName, itemIndex);
+		if (!ctx.continueOnFail()) throw nodeError;
+		output.push({ json: { provider: adapter.provider, error: nodeError.message }, pairedItem: { item: itemIndex } });
+	}
+	return output;
 }

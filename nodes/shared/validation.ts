@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 /** Checks an optional whole number against its documented range; unset values pass. */
 export function checkIntegerRange(
@@ -31,4 +31,34 @@ export function checkHttpUrl(node: INode, itemIndex: number, label: string, valu
 		throw new NodeOperationError(node, `${label} must be an http(s) URL (got "${value}")`, { itemIndex });
 	}
 	return value;
+}
+
+/** The prompt of an item, trimmed; empty or too long prompts stop the node before any request. */
+export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?: number): string {
+	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	if (!prompt) throw new NodeOperationError(ctx.getNode(), 'The prompt is empty', { itemIndex });
+	if (maxLength !== undefined && prompt.length > maxLength) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The prompt has ${prompt.length} characters; the provider takes at most ${maxLength}`,
+			{ itemIndex },
+		);
+	}
+	return prompt;
+}
+
+/** The model chosen in the list, or the custom model ID when "Custom" is chosen. */
+export function readModel(ctx: IExecuteFunctions, itemIndex: number): string {
+	const model = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
+	if (model !== 'custom') return model;
+	const custom = String(ctx.getNodeParameter('customModel', itemIndex, '') ?? '').trim();
+	if (!custom) throw new NodeOperationError(ctx.getNode(), 'Enter the Custom Model ID, or pick a model from the list', { itemIndex });
+	return custom;
+}
+
+/** The optional callback URL of a Create Task operation, checked; empty when not set. */
+export function readCallbackUrl(ctx: IExecuteFunctions, itemIndex: number): string {
+	if (ctx.getNodeParameter('operation', itemIndex) !== 'createTask') return '';
+	const callbackUrl = String(ctx.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
+	return callbackUrl ? checkHttpUrl(ctx.getNode(), itemIndex, 'Callback URL', callbackUrl) : '';
 }

@@ -45,11 +45,9 @@ async function measure(emulator, userFolder, id, count, parameters) {
 async function main() {
 	e2e.ensureN8n();
 	const emulator = createEmulator({ taskMs: TASK_MS });
-	const url = await emulator.start();
+	await emulator.start();
 	const userFolder = e2e.createUserFolder(e2e.packPackage());
-	await e2e.importCredentials(userFolder, [
-		{ id: 'GenApiCred000001', name: 'Gen-API account', type: 'genApiApi', data: { apiKey: emulator.config.keys.genApi, baseUrl: url } },
-	]);
+	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 
 	const one = await measure(emulator, userFolder, 'BenchOneItem0001', 1);
 	const twenty = await measure(emulator, userFolder, 'BenchTwenty00001', 20);

@@ -178,9 +178,23 @@ function nodeRun(execution, nodeName) {
 	return { items: first.data?.main?.[0] ?? [], error: first.error, executionTime: first.executionTime, startTime: first.startTime };
 }
 
-/** Loads an example workflow and points its credential references at the given ids. */
+/** Loads an example workflow from examples/. */
 function loadExample(name) {
 	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
+}
+
+/**
+ * The credentials the example workflows refer to, pointed at the emulator: the ids are the
+ * ones written in examples/*.json.
+ */
+function emulatorCredentials(emulator) {
+	const { keys } = emulator.config;
+	const baseUrl = emulator.url;
+	return [
+		{ id: 'GenApiCred000001', name: 'Gen-API account', type: 'genApiApi', data: { apiKey: keys.genApi, baseUrl } },
+		{ id: 'GptunnelCred0001', name: 'GPTunnel account', type: 'gptunnelApi', data: { apiKey: keys.gptunnel, baseUrl } },
+		{ id: 'DefApiCred000001', name: 'DefAPI account', type: 'defApiApi', data: { apiKey: keys.defApi, baseUrl } },
+	];
 }
 
 module.exports = {
@@ -195,6 +209,7 @@ module.exports = {
 	executeWorkflow,
 	nodeRun,
 	loadExample,
+	emulatorCredentials,
 	log,
 	removeTemporary,
 };

@@ -7,8 +7,11 @@ const assert = require('assert');
 const e2e = require('./n8n');
 const { createEmulator, readPngPrompt } = require('../emulator/server');
 
-const API_KEY = 'test-genapi-key-e2e-0123456789';
-const CREDENTIAL = { id: 'GenApiCred000001', name: 'Gen-API account', type: 'genApiApi' };
+const KEYS = {
+	genApi: 'test-genapi-key-e2e-0123456789',
+	gptunnel: 'test-gptunnel-key-e2e-abcdef',
+	defApi: 'dk-test-defapi-key-e2e-13579',
+};
 
 const results = [];
 async function check(name, fn) {
@@ -23,55 +26,97 @@ async function check(name, fn) {
 	}
 }
 
-/** The example workflow with other prompts and node options. */
-function variant(id, prompts, genApiParameters = {}, nodeSettings = {}) {
-	const workflow = e2e.loadExample('genapi-generate-images.json');
+/** An example workflow with other prompts and node options. */
+function variant(example, nodeName, id, prompts, parameters = {}, nodeSettings = {}) {
+	const workflow = e2e.loadExample(example);
 	workflow.id = id;
 	workflow.name = `${workflow.name} (${id})`;
 	const set = workflow.nodes.find((node) => node.name === 'Prompts');
 	set.parameters.jsonOutput = JSON.stringify({ prompt: prompts });
-	const node = workflow.nodes.find((n) => n.name === 'Gen-API');
-	Object.assign(node.parameters, genApiParameters);
+	const node = workflow.nodes.find((n) => n.name === nodeName);
+	Object.assign(node.parameters, parameters);
 	Object.assign(node, nodeSettings);
 	return workflow;
 }
+const genApiVariant = (...args) => variant('genapi-generate-images.json', 'Gen-API', ...args);
 
 function assertNoKey(text) {
-	assert.ok(!String(text).includes(API_KEY), 'the API key appears in n8n output');
+	for (const key of Object.values(KEYS)) assert.ok(!String(text).includes(key), 'an API key appears in n8n output');
 }
 
-function examplePrompts() {
-	const example = e2e.loadExample('genapi-generate-images.json');
-	const set = example.nodes.find((node) => node.name === 'Prompts');
+function examplePrompts(example) {
+	const set = e2e.loadExample(example).nodes.find((node) => node.name === 'Prompts');
 	return JSON.parse(set.parameters.jsonOutput).prompt;
+}
+
+/** Runs an example as it is and checks: one file per prompt, paired, in order, of the given type. */
+async function checkFivePrompts(userFolder, emulator, example, nodeName, provider, mimeType) {
+	const prompts = examplePrompts(example);
+	const workflow = e2e.loadExample(example);
+	await e2e.importWorkflow(userFolder, workflow);
+	const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+	assertNoKey(output);
+	const { items } = e2e.nodeRun(execution, nodeName);
+	assert.strictEqual(items.length, prompts.length);
+	items.forEach((item, index) => {
+		assert.deepStrictEqual(item.pairedItem, { item: index });
+		assert.strictEqual(item.json.status, 'succeeded');
+		assert.strictEqual(item.json.provider, provider);
+		const binary = item.binary?.data;
+		assert.ok(binary, `item ${index} has no binary "data"`);
+		assert.strictEqual(binary.mimeType, mimeType);
+		// The emulator knows which prompt made each task: item i must hold the file of prompt i.
+		assert.strictEqual(emulator.stats.tasks[`${provider}:${item.json.taskId}`].prompt, prompts[index]);
+		if (mimeType === 'image/png') assert.strictEqual(readPngPrompt(Buffer.from(binary.data, 'base64')), prompts[index]);
+	});
 }
 
 async function main() {
 	e2e.ensureN8n();
-	const emulator = createEmulator({ keys: { genApi: API_KEY } });
+	const emulator = createEmulator({ keys: KEYS });
 	const url = await emulator.start();
 	const tarball = e2e.packPackage();
 	const userFolder = e2e.createUserFolder(tarball);
 	e2e.log(`n8n ${e2e.N8N_VERSION}, user folder ${userFolder}, emulator ${url}`);
-	await e2e.importCredentials(userFolder, [{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: url } }]);
+	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 
-	await check('example workflow: 5 prompts give 5 image files, paired and in order', async () => {
-		const prompts = examplePrompts();
-		await e2e.importWorkflow(userFolder, e2e.loadExample('genapi-generate-images.json'));
-		const { execution, output } = await e2e.executeWorkflow(userFolder, 'GenApiImages0001');
+	await check('Gen-API example: 5 prompts give 5 PNG files, paired and in order', () =>
+		checkFivePrompts(userFolder, emulator, 'genapi-generate-images.json', 'Gen-API', 'genApi', 'image/png'),
+	);
+	await check('GPTunnel example: 5 prompts give 5 WebP files, paired and in order', () =>
+		checkFivePrompts(userFolder, emulator, 'gptunnel-generate-images.json', 'GPTunnel', 'gptunnel', 'image/webp'),
+	);
+	await check('DefAPI example: 5 prompts give 5 PNG files, paired and in order', () =>
+		checkFivePrompts(userFolder, emulator, 'defapi-generate-images.json', 'DefAPI', 'defApi', 'image/png'),
+	);
+
+	await check('Gen-API → Aggregate → DefAPI: two binary reference images and one link are sent as three images', async () => {
+		const workflow = e2e.loadExample('defapi-combine-images.json');
+		await e2e.importWorkflow(userFolder, workflow);
+		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
 		assertNoKey(output);
-		const { items } = e2e.nodeRun(execution, 'Gen-API');
-		assert.strictEqual(items.length, 5);
-		items.forEach((item, index) => {
-			assert.deepStrictEqual(item.pairedItem, { item: index });
-			assert.strictEqual(item.json.status, 'succeeded');
-			assert.strictEqual(item.json.provider, 'genApi');
-			const binary = item.binary?.data;
-			assert.ok(binary, `item ${index} has no binary "data"`);
-			assert.strictEqual(binary.mimeType, 'image/png');
-			// Each file carries its prompt (tEXt chunk): proves item i holds the file of prompt i.
-			assert.strictEqual(readPngPrompt(Buffer.from(binary.data, 'base64')), prompts[index]);
-		});
+		const { items } = e2e.nodeRun(execution, 'Combine with Nano Banana');
+		assert.strictEqual(items.length, 1);
+		assert.strictEqual(items[0].binary?.data?.mimeType, 'image/png');
+		const task = emulator.stats.tasks[`defApi:${items[0].json.taskId}`];
+		assert.deepStrictEqual(task.images, ['https://cdn.openai.com/API/docs/images/body-lotion.png', 'data:image/png', 'data:image/png']);
+	});
+
+	await check('GPTunnel code != 0 stops the node with the provider message, and nothing more is sent for it', async () => {
+		const before = { ...emulator.stats.byRoute };
+		const workflow = variant('gptunnel-generate-images.json', 'GPTunnel', 'GptunnelCode0001', ['no money [code:4]']);
+		await e2e.importWorkflow(userFolder, workflow);
+		let output = '';
+		try {
+			({ output } = await e2e.executeWorkflow(userFolder, workflow.id));
+		} catch (error) {
+			output = `${error.stdout ?? ''}\n${error.message}`;
+		}
+		assertNoKey(output);
+		assert.match(output, /Insufficient balance to create the task/);
+		const sent = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
+		assert.strictEqual(sent('POST /v1/media/create'), 1);
+		assert.strictEqual(sent('POST /v1/media/result'), 0);
 	});
 
 	await check('a burst of 20 items against a 429 limit: every item succeeds', async () => {
@@ -79,7 +124,7 @@ async function main() {
 		emulator.config.taskMs = 1500;
 		const before = emulator.stats.throttled;
 		const prompts = Array.from({ length: 20 }, (_, n) => `burst ${n + 1}`);
-		await e2e.importWorkflow(userFolder, variant('GenApiBurst00001', prompts, { options: { pollInterval: 1 } }));
+		await e2e.importWorkflow(userFolder, genApiVariant('GenApiBurst00001', prompts, { options: { pollInterval: 1 } }));
 		const { execution, output } = await e2e.executeWorkflow(userFolder, 'GenApiBurst00001');
 		emulator.config.rateLimit = null;
 		assertNoKey(output);
@@ -91,7 +136,7 @@ async function main() {
 	});
 
 	await check('a failed generation stops the workflow with the provider message', async () => {
-		await e2e.importWorkflow(userFolder, variant('GenApiFailure001', ['fine [ms:300]', 'bad [fail] [ms:300]'], { options: { pollInterval: 1 } }));
+		await e2e.importWorkflow(userFolder, genApiVariant('GenApiFailure001', ['fine [ms:300]', 'bad [fail] [ms:300]'], { options: { pollInterval: 1 } }));
 		let output = '';
 		try {
 			({ output } = await e2e.executeWorkflow(userFolder, 'GenApiFailure001'));
@@ -105,7 +150,7 @@ async function main() {
 	await check('with "continue on fail" the failed item becomes an error item, paired', async () => {
 		await e2e.importWorkflow(
 			userFolder,
-			variant('GenApiContinue01', ['fine [ms:300]', 'bad [fail] [ms:300]', 'also fine [ms:300]'], { options: { pollInterval: 1 } }, { onError: 'continueRegularOutput' }),
+			genApiVariant('GenApiContinue01', ['fine [ms:300]', 'bad [fail] [ms:300]', 'also fine [ms:300]'], { options: { pollInterval: 1 } }, { onError: 'continueRegularOutput' }),
 		);
 		const { execution, output } = await e2e.executeWorkflow(userFolder, 'GenApiContinue01');
 		assertNoKey(output);

@@ -14,12 +14,17 @@ const http = require('http');
 const zlib = require('zlib');
 const { URL } = require('url');
 
+const defApi = require('./defapi');
 const genApi = require('./genapi');
+const gptunnel = require('./gptunnel');
+
+/** A valid 1×1 lossless WebP. */
+const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
 
 const DEFAULT_CONFIG = {
 	taskMs: 1500,
 	rateLimit: null,
-	keys: { genApi: 'test-genapi-key' },
+	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key' },
 };
 
 /** Reads `[name:value]` tags from a prompt. */
@@ -144,7 +149,7 @@ function createEmulator(options = {}) {
 		},
 	};
 
-	const providers = [genApi(emulator)];
+	const providers = [genApi(emulator), gptunnel(emulator), defApi(emulator)];
 
 	function send(res, status, body, headers = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -204,11 +209,22 @@ function createEmulator(options = {}) {
 			};
 			return pump();
 		}
-		const png = /^(.+)\.(png|jpg|webp)$/.exec(name);
+		if (/\.webp$/.test(name)) {
+			const body = Buffer.from(TINY_WEBP, 'base64');
+			res.writeHead(200, { 'content-type': 'image/webp', 'content-length': body.length });
+			return res.end(body);
+		}
+		const media = /\.(mp4|mp3)$/.exec(name);
+		if (media) {
+			const body = media[1] === 'mp4' ? Buffer.from('\0\0\0\x18ftypmp42\0\0\0\0mp42isom', 'latin1') : Buffer.from('ID3\x04\0\0\0\0\0\0', 'latin1');
+			res.writeHead(200, { 'content-type': media[1] === 'mp4' ? 'video/mp4' : 'audio/mpeg', 'content-length': body.length });
+			return res.end(body);
+		}
+		const png = /^(.+)\.(png|jpg)$/.exec(name);
 		if (png) {
 			const prompt = url.searchParams.get('prompt') ?? '';
 			const body = makePng(png[1], prompt);
-			const type = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' }[png[2]];
+			const type = { png: 'image/png', jpg: 'image/jpeg' }[png[2]];
 			res.writeHead(200, { 'content-type': type, 'content-length': body.length });
 			return res.end(body);
 		}

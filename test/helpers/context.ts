@@ -99,7 +99,7 @@ async function toBuffer(data: Buffer | Readable): Promise<{ buffer: Buffer; kind
 }
 
 export function createContext(options: ContextOptions): TestContext {
-	const items = options.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const requests: RecordedRequest[] = [];
 	const binaryInputs: Array<'stream' | 'buffer'> = [];
 	const logs: string[] = [];
@@ -156,6 +156,16 @@ export function createContext(options: ContextOptions): TestContext {
 				record(authed);
 				return await realRequest(authed, options.signal);
 			},
+			assertBinaryData(itemIndex: number, name: string): IBinaryData {
+				const binary = items[itemIndex]?.binary?.[name];
+				if (!binary) throw new Error(`This operation expects the node's input data to contain a binary file '${name}'`);
+				return binary;
+			},
+			async getBinaryDataBuffer(itemIndex: number, name: string): Promise<Buffer> {
+				const binary = items[itemIndex]?.binary?.[name];
+				if (!binary) throw new Error(`No binary data '${name}'`);
+				return Buffer.from(binary.data, 'base64');
+			},
 			async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
 				const { buffer, kind } = await toBuffer(data);
 				binaryInputs.push(kind);
@@ -169,4 +179,15 @@ export function createContext(options: ContextOptions): TestContext {
 		},
 	};
 	return { ctx: ctx as unknown as IExecuteFunctions, requests, binaryInputs, logs };
+}
+
+/** Runs a node's execute() once with the given parameters; returns the first output. */
+export function runNode(
+	options: ContextOptions,
+): { test: TestContext; result: Promise<INodeExecutionData[]> } {
+	const test = createContext(options);
+	const result = (options.node.execute as (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>)
+		.call(test.ctx)
+		.then(([output]) => output);
+	return { test, result };
 }

@@ -1,0 +1,34 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import type { TaskOperation } from '../shared/descriptions';
+import { TASK_OPERATIONS } from '../shared/descriptions';
+import { executeTaskOperation } from '../shared/operations';
+import { defApiAdapter } from './adapter';
+import { defApiProperties } from './description';
+
+export class DefApi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'DefAPI',
+		name: 'defApi',
+		icon: { light: 'file:defApi.svg', dark: 'file:defApi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Generate and edit images with Nano Banana (GemPix2) and other Gemini image models through DefAPI',
+		defaults: { name: 'DefAPI' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'defApiApi', required: true }],
+		properties: defApiProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as string;
+		if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+		}
+		return [await executeTaskOperation(this, defApiAdapter, operation as TaskOperation)];
+	}
+}

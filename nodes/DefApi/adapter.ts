@@ -1,0 +1,142 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { ProviderError } from '../shared/errors';
+import { readInputImages } from '../shared/images';
+import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
+import { readCallbackUrl, readModel, readPrompt } from '../shared/validation';
+
+export const MAX_REFERENCE_IMAGES = 4;
+export const ASPECT_RATIOS = ['auto', '1:1', '16:9', '21:9', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16'];
+export const IMAGE_SIZES = ['1k', '2k', '4k'];
+
+const taskSchema = z
+	.object({
+		task_id: z.string().optional(),
+		status: z.string().nullish(),
+		result: z.array(z.unknown()).nullish(),
+		status_reason: z.object({ message: z.string().nullish() }).passthrough().nullish(),
+		consumed: z.union([z.string(), z.number()]).nullish(),
+	})
+	.passthrough();
+
+const QUEUED = new Set(['pending', 'submitted', 'queued']);
+const FAILED = new Set(['failed', 'error', 'cancelled', 'canceled']);
+
+/** Query answers come wrapped in `{ code, message, data }` or bare: accept both. */
+function unwrap(body: unknown): unknown {
+	if (body && typeof body === 'object' && 'data' in body) {
+		const data = (body as IDataObject).data;
+		if (data && typeof data === 'object' && !Array.isArray(data)) return data;
+	}
+	return body;
+}
+
+function isTaskNotFound(body: unknown): boolean {
+	const message = body && typeof body === 'object' ? (body as IDataObject).message : undefined;
+	return typeof message === 'string' && /task not found/i.test(message);
+}
+
+export function readDefApiFailure(response: ProviderResponse): ProviderFailure | undefined {
+	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
+	const isHttpError = response.statusCode < 200 || response.statusCode >= 300;
+	const code = body.code;
+	const refused = code !== undefined && code !== null && Number(code) !== 0;
+	if (!isHttpError && !refused) return undefined;
+	const detail = typeof body.detail === 'string' ? body.detail : undefined;
+	const message = typeof body.message === 'string' ? body.message : undefined;
+	// `{"code":1,"message":"failed","detail":"prompt is required"}`: the detail says what is wrong.
+	const text = detail && message ? (message === 'failed' ? detail : `${message}: ${detail}`) : (detail ?? message);
+	return { message: text ?? `DefAPI refused the request (code ${String(code)})`, code: refused ? (code as number) : undefined };
+}
+
+export function parseDefApiTask(body: unknown): TaskState {
+	const parsed = taskSchema.safeParse(unwrap(body));
+	if (!parsed.success) {
+		throw new ProviderError('DefAPI answered with something that is not a task', 'provider', { transient: true });
+	}
+	const task = parsed.data;
+	const raw = task as IDataObject;
+	const status = (task.status ?? '').toLowerCase();
+	if (status === 'success' || status === 'succeeded' || status === 'completed') {
+		const entries = (task.result ?? []) as IDataObject[];
+		const outputs: MediaOutput[] = entries
+			.map((entry) => (typeof entry === 'string' ? entry : entry?.image ?? entry?.url))
+			.filter((url): url is string => typeof url === 'string' && url.trim() !== '')
+			.map((url) => ({ url: url.trim() }));
+		if (outputs.length) return { status: 'succeeded', outputs, raw };
+		// The model answered in words instead of drawing (a refusal or a question): that is a failure.
+		const words = entries.map((entry) => entry?.text).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+		return {
+			status: 'failed',
+			error: words.length ? `The model returned text instead of an image: ${words.join(' ')}` : 'The task finished but returned no image',
+			raw,
+		};
+	}
+	if (FAILED.has(status)) {
+		return { status: 'failed', error: task.status_reason?.message ?? 'Generation failed', raw };
+	}
+	return { status: QUEUED.has(status) ? 'queued' : 'running', raw };
+}
+
+export const defApiAdapter: TaskAdapter = {
+	provider: 'defApi',
+	displayName: 'DefAPI',
+	credentialType: 'defApiApi',
+	timing: { firstCheckMs: 5_000, intervalMs: 3_000, maxWaitMs: 300_000 },
+	limits: { createConcurrency: 5, pollConcurrency: 8 },
+
+	async prepareCreate(ctx, itemIndex) {
+		const node = ctx.getNode();
+		const body: IDataObject = { model: readModel(ctx, itemIndex), prompt: readPrompt(ctx, itemIndex) };
+		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		if (fields.aspectRatio !== undefined && fields.aspectRatio !== '') {
+			if (!ASPECT_RATIOS.includes(String(fields.aspectRatio))) {
+				throw new NodeOperationError(node, `Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`, { itemIndex });
+			}
+			body.aspect_ratio = fields.aspectRatio;
+		}
+		if (fields.imageSize !== undefined && fields.imageSize !== '') {
+			if (!IMAGE_SIZES.includes(String(fields.imageSize))) {
+				throw new NodeOperationError(node, `Image size must be one of ${IMAGE_SIZES.join(', ')}`, { itemIndex });
+			}
+			body.image_size = fields.imageSize;
+		}
+		const images = await readInputImages(
+			ctx,
+			itemIndex,
+			ctx.getNodeParameter('imageUrls', itemIndex, ''),
+			ctx.getNodeParameter('imageBinaryProperties', itemIndex, ''),
+			{ label: 'Reference images', max: MAX_REFERENCE_IMAGES, maxBytes: 20 * 1024 * 1024 },
+		);
+		if (images.length) body.images = images;
+		const callbackUrl = readCallbackUrl(ctx, itemIndex);
+		if (callbackUrl) body.callback_url = callbackUrl;
+		return { method: 'POST', path: '/api/image/gen', body };
+	},
+
+	parseCreated(response) {
+		const data = unwrap(response.body) as IDataObject;
+		const taskId = data?.task_id;
+		if (typeof taskId !== 'string' || !taskId) {
+			throw new ProviderError('DefAPI accepted the request but returned no task_id', 'provider', {
+				httpCode: response.statusCode,
+			});
+		}
+		return { taskId };
+	},
+
+	getTaskCall(taskId) {
+		return { method: 'GET', path: '/api/task/query', qs: { task_id: taskId } };
+	},
+
+	parseTask(response) {
+		return parseDefApiTask(response.body);
+	},
+
+	readFailure: readDefApiFailure,
+
+	// Right after creation the query may say "task not found" for a moment.
+	isNotFoundYet: (response) => isTaskNotFound(response.body),
+};

@@ -1,0 +1,94 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	callbackUrlField,
+	customModelField,
+	getTaskOptionsField,
+	referenceImageFields,
+	taskIdField,
+	taskOperationOptions,
+	waitOptionsField,
+} from '../shared/descriptions';
+import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES, defApiAdapter } from './adapter';
+
+const RESOURCES = ['image'];
+const create = { show: { resource: RESOURCES, operation: ['generate', 'createTask'] } };
+
+export const defApiProperties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Image', value: 'image', description: 'Images with Nano Banana and other Gemini image models' }],
+		default: 'image',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: RESOURCES } },
+		options: taskOperationOptions('an image'),
+		default: 'generate',
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			{ name: 'Custom Model ID', value: 'custom', description: 'A model that is not in this list' },
+			{ name: 'Gemini 2.5 Flash Image', value: 'google/gemini-2.5-flash-image' },
+			{ name: 'GemPix2 (Nano Banana)', value: 'google/gempix2', description: 'Nano Banana, the default model of the GemPix2 API' },
+			{ name: 'Nano Banana', value: 'google/nano-banana' },
+			{ name: 'Nano Banana 2', value: 'google/nano-banana-2' },
+			{ name: 'Nano Banana Pro', value: 'google/nano-banana-pro' },
+		],
+		default: 'google/gempix2',
+		displayOptions: create,
+	},
+	customModelField(RESOURCES),
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: 'Put the two products in a wicker basket on a kitchen table',
+		description: 'What to draw, or what to do with the reference images',
+		displayOptions: create,
+	},
+	...referenceImageFields(RESOURCES, { max: MAX_REFERENCE_IMAGES, purpose: 'to edit or combine' }),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Only the fields you add are sent. Not every model takes them.',
+		displayOptions: create,
+		options: [
+			{
+				displayName: 'Aspect Ratio',
+				name: 'aspectRatio',
+				type: 'options',
+				options: ASPECT_RATIOS.map((ratio) => ({ name: ratio === 'auto' ? 'Auto' : ratio, value: ratio })),
+				default: 'auto',
+				description: 'Width to height of the image, for the models that take it',
+			},
+			{
+				displayName: 'Image Size',
+				name: 'imageSize',
+				type: 'options',
+				options: IMAGE_SIZES.map((size) => ({ name: size.toUpperCase(), value: size })),
+				default: '1k',
+				description: 'Resolution, for the models that take it (e.g. Nano Banana Pro)',
+			},
+		],
+	},
+	callbackUrlField(RESOURCES),
+	taskIdField(RESOURCES),
+	waitOptionsField(RESOURCES, defApiAdapter.timing),
+	getTaskOptionsField(RESOURCES),
+];

@@ -1,0 +1,103 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	customModelField,
+	getTaskOptionsField,
+	referenceImageFields,
+	taskIdField,
+	taskOperationOptions,
+	waitOptionsField,
+} from '../shared/descriptions';
+import { ASPECT_RATIOS, gptunnelAdapter } from './adapter';
+
+const RESOURCES = ['media'];
+const create = { show: { resource: RESOURCES, operation: ['generate', 'createTask'] } };
+
+export const gptunnelProperties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Account', value: 'account', description: 'Your GPTunnel account' },
+			{ name: 'Media', value: 'media', description: 'Images, videos and music from the media models' },
+		],
+		default: 'media',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: RESOURCES } },
+		options: taskOperationOptions('media'),
+		default: 'generate',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['account'] } },
+		options: [
+			{ name: 'Get Balance', value: 'getBalance', description: 'Read the balance of your account (free)', action: 'Get the account balance' },
+		],
+		default: 'getBalance',
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			{ name: 'Custom Model ID', value: 'custom', description: 'A model that is not in this list' },
+			{ name: 'Flux Kontext Max (Image)', value: 'flux-kontext-max' },
+			{ name: 'GPT Image 1 (Image)', value: 'gpt-image-1' },
+			{ name: 'Imagen 3 (Image)', value: 'google-imagen-3', description: 'Google Imagen 3; takes an aspect ratio' },
+			{ name: 'Nano Banana (Image)', value: 'nano-banana' },
+			{ name: 'Seedance 1 Lite 480P 5S (Video)', value: 'seedance-1-lite-480P-5s' },
+			{ name: 'Seedream 4 (Image)', value: 'seedream-4' },
+			{ name: 'Sora (Video)', value: 'sora' },
+			{ name: 'Suno (Music)', value: 'suno' },
+			{ name: 'Veo 3 (Video)', value: 'glabs-veo-3' },
+			{ name: 'Veo 3 Fast (Video)', value: 'glabs-veo-3-fast' },
+		],
+		default: 'google-imagen-3',
+		description: 'The media model. The result is an image, a video or a music file depending on the model.',
+		displayOptions: create,
+	},
+	customModelField(RESOURCES),
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: 'A samurai in white porcelain armour in a misty forest, cinematic',
+		description: 'What to generate',
+		displayOptions: create,
+	},
+	...referenceImageFields(RESOURCES, { purpose: 'that models such as Nano Banana or Veo use as context or first frame' }),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: create,
+		options: [
+			{
+				displayName: 'Aspect Ratio',
+				name: 'ar',
+				type: 'options',
+				options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
+				default: '1:1',
+				description: 'Width to height of the image (Imagen 3 and other models that take "ar")',
+			},
+		],
+	},
+	taskIdField(RESOURCES),
+	waitOptionsField(RESOURCES, gptunnelAdapter.timing),
+	getTaskOptionsField(RESOURCES),
+];
