@@ -178,6 +178,81 @@ function nodeRun(execution, nodeName) {
 	return { items: first.data?.main?.[0] ?? [], error: first.error, executionTime: first.executionTime, startTime: first.startTime };
 }
 
+function freePort() {
+	const net = require('net');
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Starts `n8n start` on 127.0.0.1 and signs in as the instance owner, for what only the
+ * server does (credential tests, webhooks). Returns a fetch helper that sends the auth cookie.
+ */
+async function startN8n(userFolder, extraEnv = {}) {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const env = n8nEnv(userFolder, {
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		WEBHOOK_URL: `${url}/`,
+		N8N_SECURE_COOKIE: 'false',
+		...extraEnv,
+	});
+	const child = spawn(process.execPath, [N8N_BIN, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let logText = '';
+	child.stdout.on('data', (part) => (logText += part));
+	child.stderr.on('data', (part) => (logText += part));
+	const stop = () =>
+		new Promise((resolve) => {
+			if (child.exitCode !== null) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+			setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+		});
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n start exited:\n${logText.slice(-3000)}`);
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n did not answer on ${url}:\n${logText.slice(-3000)}`);
+		}
+		// /healthz answers before the REST routes exist; the public settings route answers after.
+		const ok = await fetch(`${url}/rest/settings`).then((r) => r.ok, () => false);
+		if (ok) break;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	const headers = { 'content-type': 'application/json', 'browser-id': 'genmedia-e2e' };
+	const setup = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-pass-1' }),
+	});
+	if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+	const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+	const rest = async (method, path, body) => {
+		const response = await fetch(`${url}/rest${path}`, {
+			method,
+			headers: { ...headers, cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = text;
+		}
+		return { status: response.status, body: json };
+	};
+	return { url, rest, stop, log: () => logText };
+}
+
 /** Loads an example workflow from examples/. */
 function loadExample(name) {
 	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
@@ -210,6 +285,7 @@ module.exports = {
 	nodeRun,
 	loadExample,
 	emulatorCredentials,
+	startN8n,
 	log,
 	removeTemporary,
 };

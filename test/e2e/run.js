@@ -161,6 +161,32 @@ async function main() {
 		assert.ok(items[0].binary?.data && items[2].binary?.data && !items[1].binary);
 	});
 
+	await check('credential tests in n8n: the right key passes, a wrong key fails, nothing paid', async () => {
+		const server = await e2e.startN8n(userFolder);
+		try {
+			const creates = () => Object.entries(emulator.stats.byRoute).filter(([route]) => /gen$|create$|networks/.test(route)).reduce((n, [, c]) => n + c, 0);
+			const before = creates();
+			for (const credential of e2e.emulatorCredentials(emulator)) {
+				const test = async (apiKey) => {
+					const { status, body } = await server.rest('POST', '/credentials/test', {
+						credentials: { ...credential, data: { ...credential.data, apiKey } },
+					});
+					assert.strictEqual(status, 200, JSON.stringify(body));
+					return body.data;
+				};
+				const good = await test(credential.data.apiKey);
+				assert.strictEqual(good.status, 'OK', `${credential.type} with the right key: ${JSON.stringify(good)}`);
+				const bad = await test('wrong-key-for-the-test');
+				assert.strictEqual(bad.status, 'Error', `${credential.type} with a wrong key: ${JSON.stringify(bad)}`);
+				e2e.log(`     ${credential.type}: right key ${good.status}, wrong key ${bad.status} (${bad.message})`);
+			}
+			assert.strictEqual(creates(), before, 'a credential test started a generation');
+			assertNoKey(server.log());
+		} finally {
+			await server.stop();
+		}
+	});
+
 	await emulator.stop();
 	e2e.removeTemporary();
 	const failed = results.filter((r) => !r.ok).length;
