@@ -12,6 +12,7 @@ import {
 	throwIfCancelled,
 } from './timing';
 import type {
+	MediaOutput,
 	PollTiming,
 	ProviderCall,
 	ProviderLimits,
@@ -29,6 +30,8 @@ const DEFAULT_LIMITS: ProviderLimits = {
 
 /** A create refused before the provider accepted it (429, refused connection) is sent again at most this often. */
 const CREATE_ATTEMPTS = 6;
+/** Tries to turn a file id into a link. */
+const FILE_ATTEMPTS = 4;
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 30_000;
 
@@ -86,6 +89,31 @@ export class TaskSession {
 			this.counters.retried++;
 			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
 			else await pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
+		}
+	}
+
+	/**
+	 * Turns a file id into a download link with the provider's authenticated call; transient
+	 * failures are tried again a few times. Outputs that have a link already pass unchanged.
+	 */
+	async resolveOutput(output: MediaOutput): Promise<MediaOutput> {
+		const { resolveFile } = this.adapter;
+		if (output.url || !output.fileId || !resolveFile) return output;
+		const fileId = output.fileId;
+		for (let attempt = 1; ; attempt++) {
+			await this.pollGate.acquire(this.signal);
+			const outcome = await settle(async () =>
+				resolveFile.parse(
+					checkResponse(this.adapter, await sendToProvider(this.ctx, this.adapter, resolveFile.call(fileId), this.signal), 'call'),
+					fileId,
+				),
+			);
+			if (outcome.ok) return { ...output, ...outcome.value, fileId };
+			const { error } = outcome;
+			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < FILE_ATTEMPTS;
+			if (!retryable) throw error;
+			if (error.details.httpCode === 429) this.throttled(this.pollGate, error, attempt);
+			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
 		}
 	}
 

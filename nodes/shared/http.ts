@@ -145,7 +145,7 @@ export function checkResponse(
 			transient,
 			// A 429 is a refusal: the provider did not start anything.
 			notAccepted: statusCode === 429 || failure?.notAccepted === true,
-			hint: hintFor(statusCode, adapter.hints),
+			hint: failure?.hint ?? hintFor(statusCode, adapter.hints),
 		});
 	}
 	const notFoundYet = phase === 'poll' && adapter.isNotFoundYet?.(response) === true;
@@ -155,6 +155,7 @@ export function checkResponse(
 		retryAfterMs,
 		transient: failure!.transient === true || notFoundYet,
 		notAccepted: failure!.notAccepted === true,
+		hint: failure!.hint,
 	});
 }
 

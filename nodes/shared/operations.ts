@@ -7,7 +7,7 @@ import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
 import { checkResponse, sendToProvider } from './http';
 import { mapWithLimit, settle, throwIfCancelled } from './timing';
-import type { PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
+import type { MediaOutput, PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
 
 const DOWNLOAD_CONCURRENCY = 4;
 /** Inline files and other long strings are shortened in `raw`, so an item stays small. */
@@ -84,6 +84,35 @@ function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus):
 	return json;
 }
 
+/** One output item for one file: its description in `outputs`, the file itself as binary data. */
+async function toFileItem(
+	ctx: IExecuteFunctions,
+	session: TaskSession,
+	output: MediaOutput,
+	baseName: string,
+	settings: Pick<ItemSettings, 'download' | 'binaryPropertyName'>,
+	json: IDataObject,
+	pairedItem: { item: number },
+): Promise<INodeExecutionData> {
+	const described = describeOutput(output, baseName);
+	const inline = !/^https?:\/\//i.test(output.url);
+	const file: IDataObject = {
+		// Inline files are in the binary data already; repeating megabytes of base64 helps nobody.
+		url: inline && settings.download ? null : output.url,
+		mimeType: described.mimeType ?? null,
+		fileName: described.fileName,
+	};
+	if (output.fileId !== undefined) file.fileId = output.fileId;
+	const item: INodeExecutionData = { json: { ...json, outputs: [file] }, pairedItem };
+	if (settings.download) {
+		const binary = await toBinary(ctx, output, baseName, session.signal);
+		file.mimeType = binary.mimeType;
+		file.fileName = binary.fileName ?? file.fileName;
+		item.binary = { [settings.binaryPropertyName]: binary };
+	}
+	return item;
+}
+
 /**
  * Turns engine results into output items, in input order: one item per generated file,
  * one item per task without files. Failed items become error items with "Continue On Fail",
@@ -118,31 +147,22 @@ async function toOutputItems(
 			return { items: [{ json: { ...baseJson(adapter, result, result.status), raw }, pairedItem }] };
 		}
 		const items: INodeExecutionData[] = [];
-		for (const [index, output] of outputs.entries()) {
+		for (const [index, announced] of outputs.entries()) {
 			throwIfCancelled(session.signal);
 			const baseName = `${adapter.provider}-${result.taskId}${outputs.length > 1 ? `-${index + 1}` : ''}`;
-			const described = describeOutput(output, baseName);
-			const inline = !/^https?:\/\//i.test(output.url);
-			const file: IDataObject = {
-				// Inline files are in the binary data already; repeating megabytes of base64 helps nobody.
-				url: inline && itemSettings.download ? null : output.url,
-				mimeType: described.mimeType ?? null,
-				fileName: described.fileName,
-			};
-			const item: INodeExecutionData = { json: { ...baseJson(adapter, result, 'succeeded'), raw }, pairedItem };
-			if (itemSettings.download) {
-				try {
-					const binary = await toBinary(ctx, output, baseName, session.signal);
-					file.mimeType = binary.mimeType;
-					file.fileName = binary.fileName ?? file.fileName;
-					item.binary = { [itemSettings.binaryPropertyName]: binary };
-				} catch (downloadError) {
-					if (downloadError instanceof ProviderError) downloadError.details.taskId ??= result.taskId;
-					return { error: downloadError as Error, pairedItem, json: { ...baseJson(adapter, result, 'succeeded'), outputs: [file], raw } };
-				}
+			const json = { ...baseJson(adapter, result, 'succeeded'), raw };
+			const file = await settle(async () =>
+				toFileItem(ctx, session, await session.resolveOutput(announced), baseName, itemSettings, json, pairedItem),
+			);
+			if (!file.ok) {
+				const fileError = file.error as Error;
+				if (fileError instanceof ProviderError) fileError.details.taskId ??= result.taskId;
+				// The task itself succeeded: keep what is known of its file, so it can be fetched again.
+				const known: IDataObject = { url: announced.url || null };
+				if (announced.fileId !== undefined) known.fileId = announced.fileId;
+				return { error: fileError, pairedItem, json: { ...json, status: 'failed', outputs: [known] } };
 			}
-			item.json.outputs = [file];
-			items.push(item);
+			items.push(file.value);
 		}
 		return { items };
 	});
@@ -250,6 +270,38 @@ export async function executeSimpleCall(
 		const nodeError = toNodeError(ctx.getNode(), outcome.error, adapter.displayName, itemIndex);
 		if (!ctx.continueOnFail()) throw nodeError;
 		output.push({ json: { provider: adapter.provider, error: nodeError.message }, pairedItem: { item: itemIndex } });
+	}
+	return output;
+}
+
+/**
+ * "Download": the file behind a provider's file id (from an earlier item) as binary data,
+ * one item per input item.
+ */
+export async function executeDownloadOperation(ctx: IExecuteFunctions, adapter: TaskAdapter): Promise<INodeExecutionData[]> {
+	const session = new TaskSession(ctx, adapter);
+	const items = ctx.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const pairedItem = { item: itemIndex };
+		const outcome = await settle(async () => {
+			const value = ctx.getNodeParameter('fileId', itemIndex, '') as unknown;
+			const fileId = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+			if (!fileId) {
+				throw new NodeOperationError(ctx.getNode(), 'No file ID: set "File ID" or feed items that have a "fileId" field', { itemIndex });
+			}
+			const settings = readSettings(ctx, adapter, itemIndex);
+			const json: IDataObject = { provider: adapter.provider, fileId, status: 'succeeded' };
+			return await toFileItem(ctx, session, await session.resolveOutput({ url: '', fileId }), `${adapter.provider}-${fileId}`, { ...settings, download: true }, json, pairedItem);
+		});
+		if (outcome.ok) {
+			output.push(outcome.value);
+			continue;
+		}
+		throwIfCancelled(session.signal);
+		const nodeError = toNodeError(ctx.getNode(), outcome.error, adapter.displayName, itemIndex);
+		if (!ctx.continueOnFail()) throw nodeError;
+		output.push({ json: { provider: adapter.provider, status: 'failed', error: nodeError.message }, pairedItem });
 	}
 	return output;
 }

@@ -5,8 +5,10 @@ export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeou
 
 /** One generated file as the provider announced it. */
 export interface MediaOutput {
-	/** An http(s) URL, a `data:` URI or bare base64. */
+	/** An http(s) URL, a `data:` URI or bare base64. Empty while only `fileId` is known. */
 	url: string;
+	/** The provider's id of the file, for providers that hand out links only on request. */
+	fileId?: string;
 	mimeType?: string;
 	fileName?: string;
 }
@@ -44,6 +46,8 @@ export interface ProviderFailure {
 	transient?: boolean;
 	/** True when the provider says it did not accept the request, so sending it again cannot pay twice. */
 	notAccepted?: boolean;
+	/** What the user can do about it. */
+	hint?: string;
 }
 
 export interface PollTiming {
@@ -98,6 +102,14 @@ export interface TaskAdapter {
 	isNotFoundYet?(response: ProviderResponse): boolean;
 	/** A short, user-facing hint per HTTP status, added to the built-in ones. */
 	hints?: Record<number, string>;
+	/**
+	 * For providers whose finished tasks name a file id instead of a link (MiniMax): the
+	 * authenticated call that turns the id into a download link, and how to read its answer.
+	 */
+	resolveFile?: {
+		call(fileId: string): ProviderCall;
+		parse(response: ProviderResponse, fileId: string): MediaOutput;
+	};
 }
 
 /** One unit of work for the engine: create a new task for an item, or follow an existing one. */

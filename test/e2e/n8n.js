@@ -269,6 +269,7 @@ function emulatorCredentials(emulator) {
 		{ id: 'GenApiCred000001', name: 'Gen-API account', type: 'genApiApi', data: { apiKey: keys.genApi, baseUrl } },
 		{ id: 'GptunnelCred0001', name: 'GPTunnel account', type: 'gptunnelApi', data: { apiKey: keys.gptunnel, baseUrl } },
 		{ id: 'DefApiCred000001', name: 'DefAPI account', type: 'defApiApi', data: { apiKey: keys.defApi, baseUrl } },
+		{ id: 'MiniMaxCred00001', name: 'MiniMax account', type: 'miniMaxApi', data: { apiKey: keys.miniMax, baseUrl } },
 	];
 }
 

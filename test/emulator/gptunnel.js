@@ -31,7 +31,7 @@ module.exports = function gptunnel(emulator) {
 		},
 		async handle(req, res, url, body, { send }) {
 			const path = url.pathname;
-			if (!path.startsWith('/v1/')) return false;
+			if (!path.startsWith('/v1/media/') && path !== '/v1/balance') return false;
 			if (req.headers.authorization !== emulator.config.keys.gptunnel) {
 				return send(res, 401, { error: { message: 'Unauthorized request', type: 'unauthorized_request_error', code: 401 } });
 			}

@@ -17,6 +17,7 @@ const { URL } = require('url');
 const defApi = require('./defapi');
 const genApi = require('./genapi');
 const gptunnel = require('./gptunnel');
+const miniMax = require('./minimax');
 
 /** A valid 1×1 lossless WebP. */
 const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
@@ -24,7 +25,7 @@ const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
 const DEFAULT_CONFIG = {
 	taskMs: 1500,
 	rateLimit: null,
-	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key' },
+	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key', miniMax: 'sk-api-test-minimax-key' },
 };
 
 /** Reads `[name:value]` tags from a prompt. */
@@ -149,7 +150,7 @@ function createEmulator(options = {}) {
 		},
 	};
 
-	const providers = [genApi(emulator), gptunnel(emulator), defApi(emulator)];
+	const providers = [genApi(emulator), gptunnel(emulator), defApi(emulator), miniMax(emulator)];
 
 	function send(res, status, body, headers = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
