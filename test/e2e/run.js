@@ -3,6 +3,8 @@
 // against the provider emulator on 127.0.0.1. Prints "N passed, N failed" and exits non-zero on failure.
 
 const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
 
 const e2e = require('./n8n');
 const { createEmulator, readPngPrompt } = require('../emulator/server');
@@ -11,7 +13,9 @@ const KEYS = {
 	genApi: 'test-genapi-key-e2e-0123456789',
 	gptunnel: 'test-gptunnel-key-e2e-abcdef',
 	defApi: 'dk-test-defapi-key-e2e-13579',
+	miniMax: 'sk-api-test-minimax-e2e-2468',
 };
+const VIDEO_BYTES = 100 * 1024 * 1024;
 
 const results = [];
 async function check(name, fn) {
@@ -39,6 +43,14 @@ function variant(example, nodeName, id, prompts, parameters = {}, nodeSettings =
 	return workflow;
 }
 const genApiVariant = (...args) => variant('genapi-generate-images.json', 'Gen-API', ...args);
+
+function findFiles(dir) {
+	if (!fs.existsSync(dir)) return [];
+	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+		const full = path.join(dir, entry.name);
+		return entry.isDirectory() ? findFiles(full) : [full];
+	});
+}
 
 function assertNoKey(text) {
 	for (const key of Object.values(KEYS)) assert.ok(!String(text).includes(key), 'an API key appears in n8n output');
@@ -117,6 +129,72 @@ async function main() {
 		const sent = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
 		assert.strictEqual(sent('POST /v1/media/create'), 1);
 		assert.strictEqual(sent('POST /v1/media/result'), 0);
+	});
+
+	await check('MiniMax text to video: 2 prompts give 2 MP4 files, paired', async () => {
+		const workflow = e2e.loadExample('minimax-text-to-video.json');
+		await e2e.importWorkflow(userFolder, workflow);
+		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+		assertNoKey(output);
+		const { items } = e2e.nodeRun(execution, 'MiniMax');
+		assert.deepStrictEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }]);
+		const prompts = examplePrompts('minimax-text-to-video.json');
+		items.forEach((item, index) => {
+			assert.strictEqual(item.binary?.data?.mimeType, 'video/mp4');
+			assert.strictEqual(item.binary.data.fileName, `miniMax-${item.json.taskId}.mp4`);
+			assert.strictEqual(emulator.stats.tasks[`miniMax:${item.json.taskId}`].prompt, prompts[index]);
+		});
+	});
+
+	await check('Gen-API image → MiniMax image to video: the first frame comes from the previous node', async () => {
+		const workflow = e2e.loadExample('minimax-image-to-video.json');
+		await e2e.importWorkflow(userFolder, workflow);
+		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+		assertNoKey(output);
+		const { items } = e2e.nodeRun(execution, 'Animate with MiniMax');
+		assert.strictEqual(items.length, 1);
+		assert.deepStrictEqual(items[0].pairedItem, { item: 0 });
+		assert.strictEqual(items[0].binary?.data?.mimeType, 'video/mp4');
+		const task = emulator.stats.tasks[`miniMax:${items[0].json.taskId}`];
+		assert.strictEqual(task.body.first_frame_image, 'data:image/png');
+		assert.strictEqual(task.body.model, 'MiniMax-Hailuo-2.3-Fast');
+	});
+
+	await check('a MiniMax error code surfaces its documented meaning', async () => {
+		const workflow = variant('minimax-text-to-video.json', 'MiniMax', 'MiniMaxCode00001', ['no money [code:1008]']);
+		await e2e.importWorkflow(userFolder, workflow);
+		let output = '';
+		try {
+			({ output } = await e2e.executeWorkflow(userFolder, workflow.id));
+		} catch (error) {
+			output = `${error.stdout ?? ''}\n${error.message}`;
+		}
+		assertNoKey(output);
+		assert.match(output, /Insufficient balance \(1008\)/);
+	});
+
+	await check('a 100 MB video is streamed to disk: n8n peak memory grows by at most 64 MB', async () => {
+		const prompt = `a long take [size:${VIDEO_BYTES}] [ms:300]`;
+		const peak = async (id, download) => {
+			await e2e.importWorkflow(userFolder, variant('minimax-text-to-video.json', 'MiniMax', id, [prompt], { options: { pollInterval: 1, download } }));
+			const file = path.join(userFolder, `peak-${id}.txt`);
+			const { execution } = await e2e.executeWorkflow(userFolder, id, {
+				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+				NODE_OPTIONS: `--require ${path.join(__dirname, 'peak-rss.js')}`,
+				GENMEDIA_PEAK_RSS_FILE: file,
+			});
+			return { kb: Number(fs.readFileSync(file, 'utf8')), items: e2e.nodeRun(execution, 'MiniMax').items };
+		};
+		const without = await peak('MiniMaxNoDown001', false);
+		const withDownload = await peak('MiniMaxBigVid001', true);
+		const [item] = withDownload.items;
+		assert.strictEqual(item.binary?.data?.mimeType, 'video/mp4');
+		assert.ok(!item.binary.data.data || item.binary.data.data === 'filesystem-v2', 'the video is not in filesystem storage');
+		const stored = findFiles(path.join(userFolder, '.n8n', 'binaryData')).filter((file) => fs.statSync(file).size === VIDEO_BYTES);
+		assert.ok(stored.length >= 1, 'no 100 MB file in the binary data folder');
+		const growthMb = (withDownload.kb - without.kb) / 1024;
+		e2e.log(`     peak RSS without download ${(without.kb / 1024).toFixed(0)} MB, with the 100 MB download ${(withDownload.kb / 1024).toFixed(0)} MB, growth ${growthMb.toFixed(1)} MB`);
+		assert.ok(growthMb <= 64, `peak memory grew by ${growthMb.toFixed(1)} MB`);
 	});
 
 	await check('a burst of 20 items against a 429 limit: every item succeeds', async () => {
