@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderError } from './errors';
-import { checkResponse, sendToProvider } from './http';
+import { checkResponse, getBaseUrl, sendToProvider } from './http';
 import {
 	RequestGate,
 	mapWithLimit,
@@ -93,11 +93,34 @@ export class TaskSession {
 	}
 
 	/**
+	 * A read-only call (lists, details): tried again on 429 and transient errors a few times.
+	 * Returns the answer's body; throws ProviderError.
+	 */
+	async read(call: ProviderCall): Promise<unknown> {
+		for (let attempt = 1; ; attempt++) {
+			await this.pollGate.acquire(this.signal);
+			const outcome = await settle(async () =>
+				checkResponse(this.adapter, await sendToProvider(this.ctx, this.adapter, call, this.signal), 'call'),
+			);
+			if (outcome.ok) return outcome.value.body;
+			const { error } = outcome;
+			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < FILE_ATTEMPTS;
+			if (!retryable) throw error;
+			if (error.details.httpCode === 429) this.throttled(this.pollGate, error, attempt);
+			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
+		}
+	}
+
+	/**
 	 * Turns a file id into a download link with the provider's authenticated call; transient
 	 * failures are tried again a few times. Outputs that have a link already pass unchanged.
 	 */
 	async resolveOutput(output: MediaOutput): Promise<MediaOutput> {
 		const { resolveFile } = this.adapter;
+		// Some providers answer with links relative to their own host.
+		if (output.url.startsWith('/') && !output.url.startsWith('//')) {
+			return { ...output, url: `${await getBaseUrl(this.ctx, this.adapter.credentialType)}${output.url}` };
+		}
 		if (output.url || !output.fileId || !resolveFile) return output;
 		const fileId = output.fileId;
 		for (let attempt = 1; ; attempt++) {

@@ -80,6 +80,7 @@ export async function sendToProvider(
 		timeout: REQUEST_TIMEOUT_MS,
 	};
 	if (call.body !== undefined) options.body = call.body;
+	// A ready-made body (multipart) is sent as it is; the answer is still read as JSON.
 	if (call.qs !== undefined) options.qs = call.qs;
 	if (call.headers !== undefined) options.headers = call.headers;
 	if (signal) options.abortSignal = signal;

@@ -53,33 +53,45 @@ export async function readInputImages(
 	}
 	const images = [...links];
 	for (const field of fields) {
-		const item = ctx.getInputData()[itemIndex];
-		if (!item?.binary?.[field]) {
-			const available = Object.keys(item?.binary ?? {});
-			throw new NodeOperationError(node, `${rules.label}: the input item has no binary field "${field}"`, {
-				itemIndex,
-				description: available.length
-					? `Binary fields of this item: ${available.join(', ')}.`
-					: 'This item has no binary data. Connect a node that outputs a file, or use links instead.',
-			});
-		}
-		const metadata = ctx.helpers.assertBinaryData(itemIndex, field);
-		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
-		const mimeType = sniffMimeType(buffer) ?? metadata.mimeType;
-		const allowed = rules.mimeTypes ?? ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
-		if (!allowed.includes(mimeType)) {
-			throw new NodeOperationError(node, `${rules.label}: "${field}" is ${mimeType}, not one of ${allowed.join(', ')}`, {
-				itemIndex,
-			});
-		}
-		if (rules.maxBytes !== undefined && buffer.length > rules.maxBytes) {
-			throw new NodeOperationError(
-				node,
-				`${rules.label}: "${field}" is ${describeSize(buffer.length)}, more than the ${describeSize(rules.maxBytes)} allowed`,
-				{ itemIndex },
-			);
-		}
-		images.push(`data:${mimeType};base64,${buffer.toString('base64')}`);
+		const file = await readBinaryImage(ctx, itemIndex, field, rules);
+		images.push(`data:${file.mimeType};base64,${file.data.toString('base64')}`);
 	}
 	return images;
+}
+
+/** One image from a binary field of the input item, checked for presence, type and size. */
+export async function readBinaryImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	rules: InputImageRules,
+): Promise<{ data: Buffer; mimeType: string; fileName: string }> {
+	const node = ctx.getNode();
+	const item = ctx.getInputData()[itemIndex];
+	if (!item?.binary?.[field]) {
+		const available = Object.keys(item?.binary ?? {});
+		throw new NodeOperationError(node, `${rules.label}: the input item has no binary field "${field}"`, {
+			itemIndex,
+			description: available.length
+				? `Binary fields of this item: ${available.join(', ')}.`
+				: 'This item has no binary data. Connect a node that outputs a file, or use links instead.',
+		});
+	}
+	const metadata = ctx.helpers.assertBinaryData(itemIndex, field);
+	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
+	const mimeType = sniffMimeType(data) ?? metadata.mimeType;
+	const allowed = rules.mimeTypes ?? ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+	if (!allowed.includes(mimeType)) {
+		throw new NodeOperationError(node, `${rules.label}: "${field}" is ${mimeType}, not one of ${allowed.join(', ')}`, {
+			itemIndex,
+		});
+	}
+	if (rules.maxBytes !== undefined && data.length > rules.maxBytes) {
+		throw new NodeOperationError(
+			node,
+			`${rules.label}: "${field}" is ${describeSize(data.length)}, more than the ${describeSize(rules.maxBytes)} allowed`,
+			{ itemIndex },
+		);
+	}
+	return { data, mimeType, fileName: metadata.fileName ?? `${field}.${mimeType.split('/')[1]}` };
 }

@@ -13,14 +13,14 @@ const DOWNLOAD_CONCURRENCY = 4;
 /** Inline files and other long strings are shortened in `raw`, so an item stays small. */
 const RAW_STRING_LIMIT = 2_000;
 
-interface ItemSettings {
+export interface ItemSettings {
 	timing: PollTiming;
 	download: boolean;
 	binaryPropertyName: string;
 	failOnTimeout: boolean;
 }
 
-function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemIndex: number): ItemSettings {
+export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemIndex: number): ItemSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const seconds = (name: string, fallbackMs: number) => {
 		const value = options[name];
@@ -51,11 +51,11 @@ function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemIndex: n
 	};
 }
 
-function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = ctx.getNodeParameter('taskId', itemIndex, '') as unknown;
+function readTaskId(ctx: IExecuteFunctions, itemIndex: number, parameter = 'taskId'): string {
+	const value = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
 	const taskId = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!taskId) {
-		throw new NodeOperationError(ctx.getNode(), 'No task ID: set "Task ID" or feed items that have a "taskId" field', {
+		throw new NodeOperationError(ctx.getNode(), `No task ID: set "${parameter === 'taskId' ? 'Task ID' : parameter}" or feed items that have a "taskId" field`, {
 			itemIndex,
 		});
 	}
@@ -85,7 +85,7 @@ function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus):
 }
 
 /** One output item for one file: its description in `outputs`, the file itself as binary data. */
-async function toFileItem(
+export async function toFileItem(
 	ctx: IExecuteFunctions,
 	session: TaskSession,
 	output: MediaOutput,
@@ -198,6 +198,7 @@ export async function executeTaskOperation(
 	ctx: IExecuteFunctions,
 	adapter: TaskAdapter,
 	operation: TaskOperation,
+	{ taskIdParameter = 'taskId' }: { taskIdParameter?: string } = {},
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const session = new TaskSession(ctx, adapter);
@@ -215,7 +216,7 @@ export async function executeTaskOperation(
 			if (operation === 'generate' || operation === 'createTask') {
 				jobs.push({ itemIndex, call: await adapter.prepareCreate(ctx, itemIndex), timing: itemSettings.timing });
 			} else {
-				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
+				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex, taskIdParameter), timing: itemSettings.timing });
 			}
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, adapter.displayName, itemIndex);
@@ -251,20 +252,27 @@ export async function executeTaskOperation(
 export async function executeSimpleCall(
 	ctx: IExecuteFunctions,
 	adapter: TaskAdapter,
-	call: ProviderCall,
-	toJson: (body: IDataObject) => IDataObject,
+	call: ProviderCall | ((itemIndex: number) => ProviderCall | Promise<ProviderCall>),
+	toJson: (body: IDataObject, itemIndex: number) => IDataObject | IDataObject[],
+	{ withRaw = true }: { withRaw?: boolean } = {},
 ): Promise<INodeExecutionData[]> {
 	const session = new TaskSession(ctx, adapter);
 	const output: INodeExecutionData[] = [];
 	const items = ctx.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const outcome = await settle(async () =>
-			checkResponse(adapter, await sendToProvider(ctx, adapter, call, session.signal), 'call'),
-		);
+		const outcome = await settle(async () => {
+			const request = typeof call === 'function' ? await call(itemIndex) : call;
+			return checkResponse(adapter, await sendToProvider(ctx, adapter, request, session.signal), 'call');
+		});
 		if (outcome.ok) {
 			const body = outcome.value.body;
-			const json = (body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body }) as IDataObject;
-			output.push({ json: { provider: adapter.provider, ...toJson(json), raw: compactRaw(json) }, pairedItem: { item: itemIndex } });
+			const json = (body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body ?? null }) as IDataObject;
+			const results = toJson(json, itemIndex);
+			for (const result of Array.isArray(results) ? results : [results]) {
+				const item: IDataObject = { provider: adapter.provider, ...result };
+				if (withRaw && !Array.isArray(results)) item.raw = compactRaw(json);
+				output.push({ json: item, pairedItem: { item: itemIndex } });
+			}
 			continue;
 		}
 		const nodeError = toNodeError(ctx.getNode(), outcome.error, adapter.displayName, itemIndex);

@@ -55,7 +55,10 @@ export class RequestGate {
 	private readonly sent: number[] = [];
 	private pausedUntil = 0;
 
-	constructor(private readonly perMinute?: number) {}
+	constructor(
+		private readonly perMinute?: number,
+		private readonly windowMs = 60_000,
+	) {}
 
 	/** Called on a 429: nothing is sent before `ms` has passed. */
 	pauseFor(ms: number): void {
@@ -66,8 +69,8 @@ export class RequestGate {
 	waitTime(now = Date.now()): number {
 		let wait = Math.max(0, this.pausedUntil - now);
 		if (this.perMinute) {
-			while (this.sent.length && this.sent[0] <= now - 60_000) this.sent.shift();
-			if (this.sent.length >= this.perMinute) wait = Math.max(wait, this.sent[0] + 60_000 - now);
+			while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
+			if (this.sent.length >= this.perMinute) wait = Math.max(wait, this.sent[0] + this.windowMs - now);
 		}
 		return wait;
 	}

@@ -26,7 +26,8 @@ export interface TaskState {
 export interface ProviderCall {
 	method: IHttpRequestMethods;
 	path: string;
-	body?: IDataObject;
+	/** JSON, or a ready-made body (multipart) together with its Content-Type header. */
+	body?: IDataObject | Buffer;
 	qs?: IDataObject;
 	headers?: IDataObject;
 }

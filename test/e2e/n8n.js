@@ -270,6 +270,12 @@ function emulatorCredentials(emulator) {
 		{ id: 'GptunnelCred0001', name: 'GPTunnel account', type: 'gptunnelApi', data: { apiKey: keys.gptunnel, baseUrl } },
 		{ id: 'DefApiCred000001', name: 'DefAPI account', type: 'defApiApi', data: { apiKey: keys.defApi, baseUrl } },
 		{ id: 'MiniMaxCred00001', name: 'MiniMax account', type: 'miniMaxApi', data: { apiKey: keys.miniMax, baseUrl } },
+		{
+			id: 'NalitekCred00001',
+			name: 'Nalitek account',
+			type: 'nalitekApi',
+			data: { apiKey: keys.nalitek, baseUrl, webhookSecret: emulator.config.nalitekWebhookSecret },
+		},
 	];
 }
 

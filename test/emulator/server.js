@@ -18,6 +18,7 @@ const defApi = require('./defapi');
 const genApi = require('./genapi');
 const gptunnel = require('./gptunnel');
 const miniMax = require('./minimax');
+const nalitek = require('./nalitek');
 
 /** A valid 1×1 lossless WebP. */
 const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
@@ -25,7 +26,8 @@ const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
 const DEFAULT_CONFIG = {
 	taskMs: 1500,
 	rateLimit: null,
-	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key', miniMax: 'sk-api-test-minimax-key' },
+	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key', miniMax: 'sk-api-test-minimax-key', nalitek: 'test-nalitek-key', nalitekAdmin: 'test-nalitek-admin-key' },
+	nalitekWebhookSecret: 'test-nalitek-webhook-secret',
 };
 
 /** Reads `[name:value]` tags from a prompt. */
@@ -150,7 +152,7 @@ function createEmulator(options = {}) {
 		},
 	};
 
-	const providers = [genApi(emulator), gptunnel(emulator), defApi(emulator), miniMax(emulator)];
+	const providers = [genApi(emulator), gptunnel(emulator), defApi(emulator), miniMax(emulator), nalitek(emulator)];
 
 	function send(res, status, body, headers = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -48,8 +48,10 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
 	const headers: Record<string, string> = {};
 	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = String(value);
-	let body: string | undefined;
-	if (options.body !== undefined) {
+	let body: string | Buffer | undefined;
+	if (Buffer.isBuffer(options.body)) {
+		body = options.body;
+	} else if (options.body !== undefined) {
 		body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
 		headers['content-type'] ??= 'application/json';
 	}

@@ -12,11 +12,13 @@ export interface EmulatorTask {
 
 export interface Emulator {
 	url: string;
-	config: { taskMs: number; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
+	config: { taskMs: number; nalitekWindowMs?: number; nalitekQuota?: number; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
 	stats: {
 		requests: number;
 		throttled: number;
 		downloads?: number;
+		nalitek429?: number;
+		batches?: number;
 		byRoute: Record<string, number>;
 		tasks: Record<string, EmulatorTask>;
 		callbacks?: Array<{ url: string; payload: unknown; status: unknown }>;

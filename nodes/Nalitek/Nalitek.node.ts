@@ -1,0 +1,30 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { nalitekProperties } from './description';
+import { getLoras } from './methods/loadOptions';
+
+export class Nalitek implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Nalitek',
+		name: 'nalitek',
+		icon: { light: 'file:nalitek.svg', dark: 'file:nalitek.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Generate, transform and upscale images with the Nalitek FLUX API, one by one or in batches',
+		defaults: { name: 'Nalitek' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'nalitekApi', required: true }],
+		properties: nalitekProperties,
+	};
+
+	methods = { loadOptions: { getLoras } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,29 @@
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { nalitekCall } from '../../transport';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['delete'] } }, [
+	{
+		displayName: 'Key ID',
+		name: 'keyId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.id }}',
+		description: 'The ID of the key (from "Get Many"), not the key itself',
+	},
+]);
+
+function readKeyId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const value = String(ctx.getNodeParameter('keyId', itemIndex, '') ?? '').trim();
+	if (!/^[\w-]+$/.test(value)) throw new NodeOperationError(ctx.getNode(), 'Key ID must be the ID of a key, e.g. 123', { itemIndex });
+	return value;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await nalitekCall(
+		this,
+		(itemIndex) => ({ method: 'DELETE', path: `/api/user/api-keys/${encodeURIComponent(readKeyId(this, itemIndex))}` }),
+		(_body, itemIndex) => ({ keyId: readKeyId(this, itemIndex), deleted: true }),
+	);
+}

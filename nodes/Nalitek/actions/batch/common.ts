@@ -1,0 +1,116 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+
+import { TaskSession, runTasks } from '../../../shared/engine';
+import { ProviderError, toNodeError } from '../../../shared/errors';
+import { readSettings, toFileItem } from '../../../shared/operations';
+import type { ItemSettings } from '../../../shared/operations';
+import { mapWithLimit, settle } from '../../../shared/timing';
+import type { ProviderCall, TaskJob, TaskResult } from '../../../shared/types';
+import type { BatchJob } from '../../adapter';
+import { batchAdapter, readImageId } from '../../adapter';
+
+/** One batch: the input items it was made from, and how to create it (or its id, to follow it). */
+export interface BatchPlan {
+	itemIndexes: number[];
+	/** The client id of each job, in the order of `itemIndexes` (batches of prompts set them). */
+	jobIds?: string[];
+	call?: ProviderCall;
+	batchId?: string;
+}
+
+export const jobIdFor = (itemIndex: number) => `item-${itemIndex}`;
+
+/** Pairs a job with the input item that asked for it: by client id, else by position. */
+function itemForJob(plan: BatchPlan, job: BatchJob, position: number): number {
+	if (job.id !== undefined && plan.jobIds) {
+		const index = plan.jobIds.indexOf(String(job.id));
+		if (index >= 0) return plan.itemIndexes[index];
+	}
+	return plan.itemIndexes[Math.min(position, plan.itemIndexes.length - 1)];
+}
+
+/**
+ * Creates the batches (2 per minute, as Nalitek allows), follows them until every job is final,
+ * and gives one output item per job with its file, paired to the input item it came from.
+ */
+export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[]): Promise<INodeExecutionData[]> {
+	const session = new TaskSession(ctx, batchAdapter);
+	const settings = new Map<number, ItemSettings>();
+	for (const plan of plans) for (const itemIndex of plan.itemIndexes) settings.set(itemIndex, readSettings(ctx, batchAdapter, itemIndex));
+	const jobs: TaskJob[] = plans.map((plan) => {
+		const itemIndex = plan.itemIndexes[0];
+		const timing = settings.get(itemIndex)!.timing;
+		return plan.batchId !== undefined ? { itemIndex, taskId: plan.batchId, timing } : { itemIndex, call: plan.call!, timing };
+	});
+	const results = await runTasks(session, jobs, { wait: true });
+
+	type Entry = { itemIndex: number; item?: INodeExecutionData; error?: unknown; json: IDataObject };
+	const entries: Entry[] = [];
+	for (const [index, result] of results.entries()) {
+		const plan = plans[index];
+		entries.push(...(await batchEntries(ctx, session, plan, result, settings)));
+	}
+	entries.sort((a, b) => a.itemIndex - b.itemIndex);
+
+	const output: INodeExecutionData[] = [];
+	for (const entry of entries) {
+		if (entry.item) {
+			output.push(entry.item);
+			continue;
+		}
+		const nodeError = toNodeError(ctx.getNode(), entry.error, 'Nalitek', entry.itemIndex);
+		if (!ctx.continueOnFail()) throw nodeError;
+		output.push({ json: { ...entry.json, error: nodeError.message }, pairedItem: { item: entry.itemIndex } });
+	}
+	return output;
+}
+
+async function batchEntries(
+	ctx: IExecuteFunctions,
+	session: TaskSession,
+	plan: BatchPlan,
+	result: TaskResult,
+	settings: Map<number, ItemSettings>,
+) {
+	const batchId = result.taskId ?? null;
+	const base = { provider: 'nalitek', batchId };
+	if (result.error || result.status === 'failed') {
+		const error = result.error ?? new ProviderError(result.state?.error ?? 'The batch failed', 'task', { taskId: batchId ?? undefined });
+		return plan.itemIndexes.map((itemIndex, n) => ({
+			itemIndex,
+			error,
+			json: { ...base, jobId: plan.jobIds?.[n] ?? null, status: 'failed' } as IDataObject,
+		}));
+	}
+	if (result.status === 'timeout') {
+		// Nothing is lost: "Wait for Batch" picks these items up by batch and job id.
+		return plan.itemIndexes.map((itemIndex, n) => {
+			const itemSettings = settings.get(itemIndex)!;
+			const json: IDataObject = { ...base, jobId: plan.jobIds?.[n] ?? null, status: 'timeout', outputs: [] };
+			if (itemSettings.failOnTimeout) {
+				const error = new ProviderError(`The batch was not done after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`, 'timeout', {
+					taskId: batchId ?? undefined,
+					hint: 'Raise "Max Wait", or use "Wait for Batch" later with this batch ID.',
+				});
+				return { itemIndex, error, json };
+			}
+			return { itemIndex, item: { json, pairedItem: { item: itemIndex } }, json };
+		});
+	}
+	const jobs = (((result.state?.raw ?? {}) as IDataObject).jobs ?? []) as BatchJob[];
+	return await mapWithLimit(jobs, 4, async (job, position) => {
+		const itemIndex = itemForJob(plan, job, position);
+		const imageId = readImageId(job as IDataObject) ?? null;
+		const status = String(job.status ?? '').toLowerCase();
+		const json: IDataObject = { ...base, jobId: job.id ?? null, taskId: imageId, status: 'succeeded', outputs: [], raw: job as unknown as JsonObject };
+		if (status !== 'completed' || !job.url) {
+			const message = job.error_message ?? job.message ?? (status === 'cancelled' ? 'The job was cancelled' : `The job ended with status "${status}"`);
+			return { itemIndex, error: new ProviderError(message, 'task', { taskId: imageId ?? undefined }), json: { ...json, status: 'failed' } };
+		}
+		const itemSettings = settings.get(itemIndex)!;
+		const file = await settle(async () =>
+			toFileItem(ctx, session, await session.resolveOutput({ url: job.url as string }), `nalitek-${imageId ?? batchId}`, itemSettings, json, { item: itemIndex }),
+		);
+		return file.ok ? { itemIndex, item: file.value, json } : { itemIndex, error: file.error, json: { ...json, status: 'failed' } };
+	});
+}

@@ -1,0 +1,16 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { batchIdField } from '../../descriptions';
+import { nalitekCall } from '../../transport';
+import { readBatchId } from './readBatchId';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['get'] } }, [batchIdField]);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await nalitekCall(
+		this,
+		(itemIndex) => ({ method: 'GET', path: `/api/batch/${encodeURIComponent(readBatchId(this, itemIndex))}` }),
+		(body, itemIndex) => ({ batchId: readBatchId(this, itemIndex), ...body }),
+	);
+}

@@ -1,0 +1,17 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { executeTaskOperation } from '../../../shared/operations';
+import { generateAdapter } from '../../adapter';
+import { generationOptions, promptField } from '../../descriptions';
+import { waitOptions } from '../../fields';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, [
+	promptField,
+	generationOptions(),
+	waitOptions,
+]);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await executeTaskOperation(this, generateAdapter, 'generate');
+}

@@ -1,0 +1,16 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { readImageIdParameter } from '../../adapter';
+import { imageIdField } from '../../descriptions';
+import { nalitekCall } from '../../transport';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['get'] } }, [imageIdField]);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await nalitekCall(
+		this,
+		(itemIndex) => ({ method: 'GET', path: `/api/images/${encodeURIComponent(readImageIdParameter(this, itemIndex))}` }),
+		(body, itemIndex) => ({ imageId: readImageIdParameter(this, itemIndex), ...body }),
+	);
+}

@@ -1,0 +1,106 @@
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { TaskSession } from '../../../shared/engine';
+import { toNodeError } from '../../../shared/errors';
+import { settle } from '../../../shared/timing';
+import { generateAdapter } from '../../adapter';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['getMany'] } }, [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Only Upscaled',
+				name: 'isUpscaled',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to return only upscaled images (on) or only images that were not upscaled (off)',
+			},
+			{
+				displayName: 'Sort',
+				name: 'sort',
+				type: 'options',
+				options: [
+					{ name: 'Newest First', value: 'date_desc' },
+					{ name: 'Oldest First', value: 'date_asc' },
+				],
+				default: 'date_desc',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Generating', value: 'generating' },
+				],
+				default: 'completed',
+			},
+		],
+	},
+]);
+
+const PAGE_SIZE = 100;
+
+/** Reads page after page of GET /api/images until the limit or the last page; one item per image. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const session = new TaskSession(this, generateAdapter);
+	const output: INodeExecutionData[] = [];
+	const items = this.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const outcome = await settle(async () => {
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+			if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
+				throw new NodeOperationError(this.getNode(), 'Limit must be a whole number of 1 or more', { itemIndex });
+			}
+			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+			const found: IDataObject[] = [];
+			for (let page = 1; found.length < limit; page++) {
+				const perPage = Math.min(PAGE_SIZE, limit - found.length);
+				const qs: IDataObject = { page, per_page: perPage };
+				if (filters.status) qs.status = filters.status;
+				if (typeof filters.isUpscaled === 'boolean') qs.is_upscaled = filters.isUpscaled;
+				if (filters.sort) qs.sort = filters.sort;
+				const body = ((await session.read({ method: 'GET', path: '/api/images', qs })) ?? {}) as IDataObject;
+				const images = (Array.isArray(body.images) ? body.images : []) as IDataObject[];
+				found.push(...images.slice(0, limit - found.length));
+				const totalPages = Number(body.total_pages ?? 0);
+				if (images.length < perPage || (totalPages && page >= totalPages)) break;
+			}
+			return found;
+		});
+		if (outcome.ok) {
+			for (const image of outcome.value) {
+				output.push({ json: { provider: 'nalitek', imageId: image.id ?? image.image_id ?? null, ...image }, pairedItem: { item: itemIndex } });
+			}
+			continue;
+		}
+		const nodeError = toNodeError(this.getNode(), outcome.error, 'Nalitek', itemIndex);
+		if (!this.continueOnFail()) throw nodeError;
+		output.push({ json: { provider: 'nalitek', error: nodeError.message }, pairedItem: { item: itemIndex } });
+	}
+	return output;
+}

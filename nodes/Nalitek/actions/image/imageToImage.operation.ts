@@ -1,0 +1,18 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { executeTaskOperation } from '../../../shared/operations';
+import { imageToImageAdapter } from '../../adapter';
+import { generationOptions, inputBinaryField, promptField } from '../../descriptions';
+import { waitOptions } from '../../fields';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['imageToImage'] } }, [
+	inputBinaryField,
+	{ ...promptField, description: 'How the image should change', placeholder: 'Turn it into a watercolor painting' },
+	generationOptions({ strength: true }),
+	waitOptions,
+]);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await executeTaskOperation(this, imageToImageAdapter, 'generate');
+}

@@ -1,0 +1,50 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { executeTaskOperation } from '../../../shared/operations';
+import { upscaleAdapter } from '../../adapter';
+import { imageIdField } from '../../descriptions';
+import { waitOptions } from '../../fields';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['upscale'] } }, [
+	imageIdField,
+	{
+		displayName: 'Scale',
+		name: 'scale',
+		type: 'options',
+		options: [
+			{ name: '2×', value: 2 },
+			{ name: '4×', value: 4 },
+		],
+		default: 2,
+	},
+	{
+		displayName: 'Upscale Options',
+		name: 'upscaleOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Denoise',
+				name: 'denoise',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 0.5,
+				description: 'How much noise to remove (0–1); lower keeps more fine detail',
+			},
+			{
+				displayName: 'Face Enhance',
+				name: 'faceEnhance',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to improve faces (GFPGAN), for portraits',
+			},
+		],
+	},
+	waitOptions,
+]);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await executeTaskOperation(this, upscaleAdapter, 'generate');
+}

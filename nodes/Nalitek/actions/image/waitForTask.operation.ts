@@ -1,0 +1,16 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { executeTaskOperation } from '../../../shared/operations';
+import { generateAdapter } from '../../adapter';
+import { imageIdField } from '../../descriptions';
+import { waitOptions } from '../../fields';
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['waitForTask'] } }, [
+	imageIdField,
+	waitOptions,
+]);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await executeTaskOperation(this, generateAdapter, 'waitForTask', { taskIdParameter: 'imageId' });
+}

@@ -1,0 +1,70 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import * as adminGetStatistics from './admin/getStatistics.operation';
+import * as adminGetUsers from './admin/getUsers.operation';
+import * as adminUpdateQuota from './admin/updateQuota.operation';
+import * as accountGetProfile from './account/getProfile.operation';
+import * as accountGetStats from './account/getStats.operation';
+import * as accountUpdateProfile from './account/updateProfile.operation';
+import * as apiKeyCreate from './apiKey/create.operation';
+import * as apiKeyDelete from './apiKey/delete.operation';
+import * as apiKeyGetMany from './apiKey/getMany.operation';
+import * as batchCancel from './batch/cancel.operation';
+import * as batchGenerate from './batch/generate.operation';
+import * as batchGet from './batch/get.operation';
+import * as batchImageToImage from './batch/imageToImage.operation';
+import * as batchWaitForBatch from './batch/waitForBatch.operation';
+import * as imageCreateTask from './image/createTask.operation';
+import * as imageDelete from './image/delete.operation';
+import * as imageGenerate from './image/generate.operation';
+import * as imageGet from './image/get.operation';
+import * as imageGetMany from './image/getMany.operation';
+import * as imageGetStatus from './image/getStatus.operation';
+import * as imageImageToImage from './image/imageToImage.operation';
+import * as imageUpscale from './image/upscale.operation';
+import * as imageWaitForTask from './image/waitForTask.operation';
+import * as loraGetMany from './lora/getMany.operation';
+import * as serviceGetStatus from './service/getStatus.operation';
+
+interface Operation {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions): Promise<INodeExecutionData[]>;
+}
+
+/** resource → operation → its description and execute, as listed in the node. */
+export const operations: Record<string, Record<string, Operation>> = {
+	image: {
+		generate: imageGenerate,
+		createTask: imageCreateTask,
+		imageToImage: imageImageToImage,
+		upscale: imageUpscale,
+		getStatus: imageGetStatus,
+		get: imageGet,
+		getMany: imageGetMany,
+		delete: imageDelete,
+		waitForTask: imageWaitForTask,
+	},
+	batch: {
+		generate: batchGenerate,
+		imageToImage: batchImageToImage,
+		get: batchGet,
+		cancel: batchCancel,
+		waitForBatch: batchWaitForBatch,
+	},
+	lora: { getMany: loraGetMany },
+	account: { getStats: accountGetStats, getProfile: accountGetProfile, updateProfile: accountUpdateProfile },
+	apiKey: { getMany: apiKeyGetMany, create: apiKeyCreate, delete: apiKeyDelete },
+	admin: { getUsers: adminGetUsers, getStatistics: adminGetStatistics, updateQuota: adminUpdateQuota },
+	service: { getStatus: serviceGetStatus },
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return [await handler.execute.call(this)];
+}

@@ -1,0 +1,163 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { FORMATS, MODELS } from './adapter';
+
+/** The generation options of generate, image-to-image and batches; only what is added is sent. */
+export function generationOptions({ strength = false, displayName = 'Additional Fields' } = {}): INodeProperties {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Format',
+			name: 'format',
+			type: 'options',
+			options: FORMATS.map((format) => ({ name: format.toUpperCase(), value: format })),
+			default: 'png',
+		},
+		{
+			displayName: 'Guidance Scale',
+			name: 'guidanceScale',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 20, numberPrecision: 1 },
+			default: 7.5,
+			description: 'How closely the image follows the prompt (1–20)',
+		},
+		{
+			displayName: 'Height',
+			name: 'height',
+			type: 'number',
+			typeOptions: { minValue: 512, maxValue: 2048 },
+			default: 1024,
+			description: '512–2048 pixels in steps of 64 (your plan may allow less)',
+		},
+		{
+			displayName: 'LoRA Names or IDs',
+			name: 'loraIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getLoras' },
+			default: [],
+			description:
+				'Style models to apply. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Model',
+			name: 'model',
+			type: 'options',
+			options: MODELS.map((model) => ({
+				name: model === 'flux-dev' ? 'FLUX Dev (Quality)' : 'FLUX Schnell (Fast)',
+				value: model,
+			})),
+			default: 'flux-dev',
+		},
+		{
+			displayName: 'Negative Prompt',
+			name: 'negativePrompt',
+			type: 'string',
+			default: '',
+			placeholder: 'blurry, low quality',
+			description: 'What the image should not show',
+		},
+		{
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			default: -1,
+			description: 'The same seed and prompt give the same image; -1 picks a random one',
+		},
+		{
+			displayName: 'Smart Upscale',
+			name: 'smartUpscale',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to generate at half size and upscale to the target, which is faster for large images',
+		},
+		{
+			displayName: 'Steps',
+			name: 'steps',
+			type: 'number',
+			typeOptions: { minValue: 10, maxValue: 100 },
+			default: 30,
+			description: 'More steps give more detail and take longer (10–100)',
+		},
+		{
+			displayName: 'Target Height',
+			name: 'targetHeight',
+			type: 'number',
+			typeOptions: { minValue: 512, maxValue: 4096 },
+			default: 2048,
+			description: 'Final height after Smart Upscale, in steps of 64',
+		},
+		{
+			displayName: 'Target Width',
+			name: 'targetWidth',
+			type: 'number',
+			typeOptions: { minValue: 512, maxValue: 4096 },
+			default: 2048,
+			description: 'Final width after Smart Upscale, in steps of 64',
+		},
+		{
+			displayName: 'Width',
+			name: 'width',
+			type: 'number',
+			typeOptions: { minValue: 512, maxValue: 2048 },
+			default: 1024,
+			description: '512–2048 pixels in steps of 64 (your plan may allow less)',
+		},
+	];
+	if (strength) {
+		options.push({
+			displayName: 'Strength',
+			name: 'strength',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+			default: 0.75,
+			description: 'How much the image may change: 0 keeps it, 1 ignores it',
+		});
+		options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	}
+	return {
+		displayName,
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Only the fields you add are sent; Nalitek uses its defaults for the rest',
+		options,
+	};
+}
+
+export const promptField: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	required: true,
+	default: '',
+	placeholder: 'A lighthouse on a cliff at sunset, oil painting',
+	description: 'What the image should show',
+};
+
+export const imageIdField: INodeProperties = {
+	displayName: 'Image ID',
+	name: 'imageId',
+	type: 'string',
+	required: true,
+	default: '={{ $json.imageId ?? $json.taskId ?? $json.id }}',
+	description: 'The ID of a Nalitek image. The default reads it from the incoming item, so a chain of Nalitek nodes needs no typing.',
+};
+
+export const batchIdField: INodeProperties = {
+	displayName: 'Batch ID',
+	name: 'batchId',
+	type: 'string',
+	required: true,
+	default: '={{ $json.batchId }}',
+	description: 'The ID of a Nalitek batch. The default reads it from the incoming item.',
+};
+
+export const inputBinaryField: INodeProperties = {
+	displayName: 'Input Image Field',
+	name: 'inputBinaryField',
+	type: 'string',
+	required: true,
+	default: 'data',
+	description: 'The binary field of the incoming item that holds the image (PNG, JPG or WebP, at most 10 MB)',
+};
