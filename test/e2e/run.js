@@ -14,6 +14,8 @@ const KEYS = {
 	gptunnel: 'test-gptunnel-key-e2e-abcdef',
 	defApi: 'dk-test-defapi-key-e2e-13579',
 	miniMax: 'sk-api-test-minimax-e2e-2468',
+	nalitek: 'test-nalitek-key-e2e-97531',
+	nalitekAdmin: 'test-nalitek-admin-e2e-86420',
 };
 const VIDEO_BYTES = 100 * 1024 * 1024;
 
@@ -195,6 +197,78 @@ async function main() {
 		const growthMb = (withDownload.kb - without.kb) / 1024;
 		e2e.log(`     peak RSS without download ${(without.kb / 1024).toFixed(0)} MB, with the 100 MB download ${(withDownload.kb / 1024).toFixed(0)} MB, growth ${growthMb.toFixed(1)} MB`);
 		assert.ok(growthMb <= 64, `peak memory grew by ${growthMb.toFixed(1)} MB`);
+	});
+
+	await check('Nalitek chain: generate → upscale → image to image, each paired back to its input', async () => {
+		const workflow = e2e.loadExample('nalitek-chain.json');
+		await e2e.importWorkflow(userFolder, workflow);
+		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+		assertNoKey(output);
+		const prompts = examplePrompts('nalitek-chain.json');
+		const steps = ['Generate', 'Upscale 2x', 'Watercolor'].map((name) => e2e.nodeRun(execution, name).items);
+		for (const [step, items] of steps.entries()) {
+			assert.deepStrictEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }], `step ${step}`);
+			assert.ok(items.every((item) => item.json.status === 'succeeded' && item.binary?.data?.mimeType === 'image/png'), `step ${step}`);
+		}
+		const [generated, upscaled, painted] = steps;
+		for (let i = 0; i < 2; i++) {
+			assert.strictEqual(emulator.stats.tasks[`nalitek:${generated[i].json.taskId}`].prompt, prompts[i]);
+			const upscale = emulator.stats.tasks[`nalitek:${upscaled[i].json.taskId}`];
+			assert.strictEqual(upscale.kind, 'upscale');
+			assert.strictEqual(upscale.prompt, prompts[i]);
+			const img2img = emulator.stats.tasks[`nalitek:${painted[i].json.taskId}`];
+			assert.strictEqual(img2img.kind, 'img2img');
+			assert.strictEqual(img2img.body.image.type, 'image/png');
+		}
+	});
+
+	await check('Nalitek: a width of 1000 is a clear error before any request', async () => {
+		const before = emulator.stats.requests;
+		const workflow = variant('nalitek-chain.json', 'Generate', 'NalitekWidth0001', ['too wide'], { additionalFields: { width: 1000 } });
+		await e2e.importWorkflow(userFolder, workflow);
+		let output = '';
+		try {
+			({ output } = await e2e.executeWorkflow(userFolder, workflow.id));
+		} catch (error) {
+			output = `${error.stdout ?? ''}\n${error.message}`;
+		}
+		assert.match(output, /Width must be from 512 to 2048 in steps of 64 \(got 1000\)/);
+		assert.strictEqual(emulator.stats.requests, before);
+	});
+
+	await check('Nalitek: 25 items through image/generate against the 10/min limit, no failed item', async () => {
+		const before429 = emulator.stats.nalitek429 ?? 0;
+		const prompts = Array.from({ length: 25 }, (_, n) => `paced ${n + 1} [ms:500]`);
+		const workflow = variant('nalitek-chain.json', 'Generate', 'NalitekPaced0025', prompts, { options: { pollInterval: 1 } });
+		workflow.connections.Generate = { main: [[]] };
+		await e2e.importWorkflow(userFolder, workflow);
+		const started = Date.now();
+		const { execution } = await e2e.executeWorkflow(userFolder, workflow.id);
+		const { items, executionTime } = e2e.nodeRun(execution, 'Generate');
+		assert.strictEqual(items.length, 25);
+		assert.ok(items.every((item) => item.json.status === 'succeeded' && item.binary?.data), 'an item did not succeed');
+		items.forEach((item, index) => assert.strictEqual(emulator.stats.tasks[`nalitek:${item.json.taskId}`].prompt, prompts[index]));
+		e2e.log(`     25 generations: node ${(executionTime / 1000).toFixed(1)} s, run ${((Date.now() - started) / 1000).toFixed(1)} s, 429 answers seen ${(emulator.stats.nalitek429 ?? 0) - before429}`);
+	});
+
+	await check('Nalitek batch example: 25 prompts in 3 batches give 25 files, paired and in order', async () => {
+		const before429 = emulator.stats.nalitek429 ?? 0;
+		const batchesBefore = emulator.stats.batches ?? 0;
+		const workflow = e2e.loadExample('nalitek-batch-25.json');
+		await e2e.importWorkflow(userFolder, workflow);
+		const started = Date.now();
+		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+		assertNoKey(output);
+		const prompts = examplePrompts('nalitek-batch-25.json');
+		const { items, executionTime } = e2e.nodeRun(execution, 'Nalitek Batch');
+		assert.strictEqual(items.length, 25);
+		items.forEach((item, index) => {
+			assert.deepStrictEqual(item.pairedItem, { item: index });
+			assert.strictEqual(item.json.status, 'succeeded');
+			assert.strictEqual(readPngPrompt(Buffer.from(item.binary.data.data, 'base64')), prompts[index]);
+		});
+		assert.strictEqual((emulator.stats.batches ?? 0) - batchesBefore, 3);
+		e2e.log(`     25-prompt batch: node ${(executionTime / 1000).toFixed(1)} s, run ${((Date.now() - started) / 1000).toFixed(1)} s, 429 answers seen ${(emulator.stats.nalitek429 ?? 0) - before429}`);
 	});
 
 	await check('a burst of 20 items against a 429 limit: every item succeeds', async () => {
