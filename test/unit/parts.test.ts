@@ -118,7 +118,6 @@ describe('timing', () => {
 		for (let n = 0; n < 5; n++) await gate.acquire();
 		// 5 calls at 2 per 300 ms: the 3rd waits for the window, the 5th for the second window.
 		expect(Date.now() - started).toBeGreaterThanOrEqual(550);
-		expect(gate.waitTime()).toBeGreaterThan(0);
 		const paused = new RequestGate();
 		paused.pauseFor(400);
 		expect(paused.waitTime()).toBeGreaterThan(300);
