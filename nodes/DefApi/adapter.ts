@@ -137,6 +137,13 @@ export const defApiAdapter: TaskAdapter = {
 
 	readFailure: readDefApiFailure,
 
+	// The callback payload reads like a query answer.
+	parseCallback(body) {
+		const data = unwrap(body) as IDataObject;
+		if (typeof data.task_id !== 'string' || !data.task_id) throw new ProviderError('The callback names no task_id', 'provider');
+		return { taskId: data.task_id, state: parseDefApiTask(data) };
+	},
+
 	// Right after creation the query may say "task not found" for a moment.
 	isNotFoundYet: (response) => isTaskNotFound(response.body),
 };

@@ -170,6 +170,16 @@ export const genApiAdapter: TaskAdapter = {
 		return parseGenApiTask(response.body);
 	},
 
+	// The callback body is undocumented: its id is used and the task is read again for the result.
+	parseCallback(body) {
+		const id = body.request_id ?? body.id;
+		if (typeof id !== 'number' && (typeof id !== 'string' || !id)) {
+			throw new ProviderError('The callback names no request_id', 'provider');
+		}
+		const state = typeof body.status === 'string' ? parseGenApiTask(body) : undefined;
+		return { taskId: String(id), state: state?.status === 'succeeded' || state?.status === 'failed' ? state : undefined };
+	},
+
 	readFailure(response) {
 		if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
 		const body = (response.body ?? {}) as IDataObject;

@@ -175,6 +175,17 @@ export const miniMaxAdapter: TaskAdapter = {
 
 	readFailure: readMiniMaxFailure,
 
+	// Status callbacks are shaped like the query answer.
+	parseCallback(body) {
+		const taskId = body.task_id;
+		if ((typeof taskId !== 'string' && typeof taskId !== 'number') || taskId === '') {
+			throw new ProviderError('The callback names no task_id', 'provider');
+		}
+		const failure = readMiniMaxFailure({ statusCode: 200, headers: {}, body });
+		if (failure) return { taskId: String(taskId), state: { status: 'failed', error: failure.message, raw: body } };
+		return { taskId: String(taskId), state: parseMiniMaxTask(body) };
+	},
+
 	resolveFile: {
 		call: (fileId) => ({ method: 'GET', path: '/v1/files/retrieve', qs: { file_id: fileId } }),
 		parse(response, fileId) {

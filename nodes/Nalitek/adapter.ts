@@ -150,6 +150,24 @@ function readWebhook(ctx: IExecuteFunctions, itemIndex: number, body: IDataObjec
 
 // --- the task adapters: one per create endpoint, all read with /api/get/{id} ---
 
+/** Webhooks: `{ event, timestamp, data: { image_id, url, … }, signature }`. */
+export function parseNalitekCallback(body: IDataObject): { taskId: string; state?: TaskState; event?: string } {
+	const data = (body.data && typeof body.data === 'object' ? body.data : {}) as IDataObject;
+	const taskId = readImageId(data);
+	if (!taskId) throw new ProviderError('The webhook names no image_id', 'provider');
+	const event = typeof body.event === 'string' ? body.event : undefined;
+	const raw = { ...body, signature: undefined } as IDataObject;
+	delete raw.signature;
+	if (event?.endsWith('.complete') && typeof data.url === 'string' && data.url) {
+		return { taskId, event, state: { status: 'succeeded', outputs: [{ url: data.url }], raw } };
+	}
+	if (event?.endsWith('.failed')) {
+		const message = typeof data.error_message === 'string' ? data.error_message : typeof data.message === 'string' ? data.message : 'Generation failed';
+		return { taskId, event, state: { status: 'failed', error: message, raw } };
+	}
+	return { taskId, event, state: { status: 'running', raw, progress: typeof data.progress === 'number' ? data.progress : undefined } };
+}
+
 function imageAdapter(
 	prepareCreate: TaskAdapter['prepareCreate'],
 	createsPerMinute: number,
@@ -167,6 +185,7 @@ function imageAdapter(
 		getTaskCall: (taskId) => ({ method: 'GET', path: `/api/get/${encodeURIComponent(taskId)}` }),
 		parseTask: (response) => parseNalitekTask(response.body),
 		readFailure: readNalitekFailure,
+		parseCallback: parseNalitekCallback,
 	};
 }
 

@@ -107,6 +107,11 @@ export interface TaskAdapter {
 	 * For providers whose finished tasks name a file id instead of a link (MiniMax): the
 	 * authenticated call that turns the id into a download link, and how to read its answer.
 	 */
+	/**
+	 * What a callback the provider posted means: the task it is about, its state when the body
+	 * tells it, and the event name for providers that send events.
+	 */
+	parseCallback?(body: IDataObject): { taskId: string; state?: TaskState; event?: string };
 	resolveFile?: {
 		call(fileId: string): ProviderCall;
 		parse(response: ProviderResponse, fileId: string): MediaOutput;
