@@ -57,7 +57,7 @@ export function callbackUrlField(resources: string[]): INodeProperties {
 		default: '',
 		placeholder: 'https://your-n8n.example.com/webhook/...',
 		description:
-			'Optional. The provider calls this URL when the task has finished, for example the URL of an AI Media Trigger node. n8n must be reachable from the internet for this.',
+			'Optional. The provider calls this URL when the task has finished. Paste the Production URL of an AI Media Trigger node (with ?token=… when the trigger asks for a secret token); the workflow of that trigger then receives the result. n8n must be reachable from the provider.',
 		displayOptions: { show: { resource: resources, operation: ['createTask'] } },
 	};
 }

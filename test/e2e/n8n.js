@@ -154,6 +154,10 @@ async function importWorkflow(userFolder, workflow) {
 	await n8n(userFolder, ['import:workflow', `--input=${writeJson(userFolder, `workflow-${workflow.id}.json`, [workflow])}`]);
 }
 
+async function activateWorkflow(userFolder, workflowId) {
+	await n8n(userFolder, ['update:workflow', `--id=${workflowId}`, '--active=true']);
+}
+
 /** Runs a workflow by id; returns the execution n8n printed (the JSON after its log lines). */
 async function executeWorkflow(userFolder, workflowId, extraEnv) {
 	const started = Date.now();
@@ -288,6 +292,7 @@ module.exports = {
 	createUserFolder,
 	importCredentials,
 	importWorkflow,
+	activateWorkflow,
 	executeWorkflow,
 	nodeRun,
 	loadExample,

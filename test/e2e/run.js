@@ -21,6 +21,8 @@ const VIDEO_BYTES = 100 * 1024 * 1024;
 
 const results = [];
 async function check(name, fn) {
+	// E2E_ONLY=<part of a name> runs only the matching checks (for work on one of them).
+	if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
 	const started = Date.now();
 	try {
 		await fn();
@@ -83,6 +85,126 @@ async function checkFivePrompts(userFolder, emulator, example, nodeName, provide
 		assert.strictEqual(emulator.stats.tasks[`${provider}:${item.json.taskId}`].prompt, prompts[index]);
 		if (mimeType === 'image/png') assert.strictEqual(readPngPrompt(Buffer.from(binary.data, 'base64')), prompts[index]);
 	});
+}
+
+const CALLBACK_TOKEN = 'e2e-callback-token-5f1d';
+const CALLBACK_PROVIDERS = [
+	{ key: 'defApi', file: 'defapi', token: true, mimeType: 'image/png' },
+	{ key: 'genApi', file: 'genapi', token: true, mimeType: 'image/png' },
+	{ key: 'miniMax', file: 'minimax', token: false, mimeType: 'video/mp4' },
+	{ key: 'nalitek', file: 'nalitek', token: false, mimeType: 'image/png' },
+];
+
+/** A server on 127.0.0.1 that records what the receiving workflows report. */
+async function startSink() {
+	const http = require('http');
+	const received = [];
+	const server = http.createServer((req, res) => {
+		let text = '';
+		req.on('data', (part) => (text += part));
+		req.on('end', () => {
+			try {
+				received.push(JSON.parse(text));
+			} catch {
+				received.push({ unparsed: text });
+			}
+			res.end('{}');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${server.address().port}/report`, received, close: () => server.close() };
+}
+
+async function checkCallbacks(userFolder, emulator) {
+	const sink = await startSink();
+	const receivers = CALLBACK_PROVIDERS.map((provider) => {
+		const workflow = e2e.loadExample(`callbacks-${provider.file}-receive.json`);
+		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger');
+		if (provider.token) trigger.parameters.token = CALLBACK_TOKEN;
+		// The example ends in a placeholder node; here the workflow reports what it received.
+		workflow.nodes.push({
+			id: `report-${provider.key}`,
+			name: 'Report',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [440, 0],
+			parameters: {
+				method: 'POST',
+				url: sink.url,
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody:
+					'={{ JSON.stringify({ provider: $json.provider, taskId: $json.taskId, status: $json.status, event: $json.event || null, mimeType: $binary.data ? $binary.data.mimeType : null }) }}',
+				options: {},
+			},
+		});
+		workflow.connections['Keep the File'] = { main: [[{ node: 'Report', type: 'main', index: 0 }]] };
+		workflow.active = true;
+		return { provider, workflow, hook: trigger.webhookId };
+	});
+	for (const { workflow } of receivers) {
+		await e2e.importWorkflow(userFolder, workflow);
+		await e2e.activateWorkflow(userFolder, workflow.id);
+	}
+	const server = await e2e.startN8n(userFolder);
+	try {
+		const hookUrl = (hook) => `${server.url}/webhook/${hook}/callback`;
+		// Webhooks are registered a little after the server answers: wait until ours do.
+		for (const { hook } of receivers) {
+			const deadline = Date.now() + 60_000;
+			for (;;) {
+				const status = await fetch(hookUrl(hook), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+				if (status !== 404) break;
+				if (Date.now() > deadline) throw new Error(`webhook ${hook} never registered`);
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+		}
+
+		// Failed checks: 401, nothing started.
+		const refused = async (url, body, headers = {}) => {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+			const text = await response.text();
+			assert.ok(!text.includes(CALLBACK_TOKEN) && !text.includes(emulator.config.nalitekWebhookSecret), 'a secret was echoed');
+			return response.status;
+		};
+		const defApiHook = receivers.find((r) => r.provider.key === 'defApi').hook;
+		const nalitekHook = receivers.find((r) => r.provider.key === 'nalitek').hook;
+		assert.strictEqual(await refused(hookUrl(defApiHook), { task_id: 'ta-x', status: 'success', result: [] }), 401);
+		assert.strictEqual(await refused(`${hookUrl(defApiHook)}?token=wrong`, { task_id: 'ta-x', status: 'success', result: [] }), 401);
+		const forged = { event: 'generation.complete', data: { image_id: 1, url: '/x.png' }, signature: 'sha256=' + '0'.repeat(64) };
+		assert.strictEqual(await refused(hookUrl(nalitekHook), forged), 401);
+
+		// Create Task in other workflows, with the trigger's URL as callback URL.
+		const created = {};
+		for (const { provider, hook } of receivers) {
+			const workflow = e2e.loadExample(`callbacks-${provider.file}-create.json`);
+			const schedule = workflow.nodes.find((node) => node.name === 'Every Hour');
+			Object.assign(schedule, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+			const create = workflow.nodes.find((node) => node.name.endsWith('Create Task'));
+			create.parameters.callbackUrl = `${hookUrl(hook)}${provider.token ? `?token=${CALLBACK_TOKEN}` : ''}`;
+			await e2e.importWorkflow(userFolder, workflow);
+			const { execution } = await e2e.executeWorkflow(userFolder, workflow.id);
+			const [item] = e2e.nodeRun(execution, create.name).items;
+			assert.ok(item?.json?.taskId, `${provider.key}: Create Task gave no task id`);
+			created[provider.key] = String(item.json.taskId);
+		}
+		const deadline = Date.now() + 30_000;
+		while (sink.received.length < CALLBACK_PROVIDERS.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		for (const { key, mimeType } of CALLBACK_PROVIDERS) {
+			const reports = sink.received.filter((report) => report.provider === key);
+			assert.strictEqual(reports.length, 1, `${key}: ${reports.length} runs of the receiving workflow`);
+			assert.strictEqual(reports[0].taskId, created[key]);
+			assert.strictEqual(reports[0].status, 'succeeded');
+			assert.strictEqual(reports[0].mimeType, mimeType, `${key}: ${JSON.stringify(reports[0])}`);
+		}
+		assert.strictEqual(sink.received.length, CALLBACK_PROVIDERS.length, JSON.stringify(sink.received));
+		assertNoKey(server.log());
+		e2e.log(`     received: ${sink.received.map((r) => `${r.provider} ${r.status} ${r.mimeType}`).join(', ')}`);
+	} finally {
+		await server.stop();
+		sink.close();
+	}
 }
 
 async function main() {
@@ -337,6 +459,10 @@ async function main() {
 		} finally {
 			await server.stop();
 		}
+	});
+
+	await check('callbacks: DefAPI, Gen-API, MiniMax (challenge) and Nalitek (signed) each start their receiving workflow once, with the file', async () => {
+		await checkCallbacks(userFolder, emulator);
 	});
 
 	await emulator.stop();
