@@ -134,7 +134,7 @@ describe('AI Media Trigger webhook', () => {
 	it('MiniMax: a status callback starts the workflow; the file id becomes a file with the credential', async () => {
 		// A real finished MiniMax task in the emulator.
 		const key = emulator.config.keys.miniMax;
-		const created = await (await fetch(`${emulator.url}/v1/video_generation`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'T2V-01', prompt: 'clip [ms:10]' }) })).json();
+		const created = (await (await fetch(`${emulator.url}/v1/video_generation`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'T2V-01', prompt: 'clip [ms:10]' }) })).json()) as IDataObject;
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		const status = await (await fetch(`${emulator.url}/v1/query/video_generation?task_id=${created.task_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
 		const { result } = await call('miniMax', status, { credentials: { apiKey: key, baseUrl: emulator.url } });
@@ -145,7 +145,7 @@ describe('AI Media Trigger webhook', () => {
 
 	it('Nalitek: a signed webhook starts the workflow and the relative link becomes a file; a bad signature gets 401', async () => {
 		const key = emulator.config.keys.nalitek;
-		const created = await (await fetch(`${emulator.url}/api/generate`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'signed [ms:10]' }) })).json();
+		const created = (await (await fetch(`${emulator.url}/api/generate`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'signed [ms:10]' }) })).json()) as IDataObject;
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		const payload = { event: 'generation.complete', timestamp: new Date().toISOString(), data: { image_id: created.image_id, url: `/uploads/images/flux_${created.image_id}.png?prompt=signed`, prompt: 'signed' } };
 		const body = { ...payload, signature: sign(JSON.stringify(payload)) };
