@@ -1,9 +1,7 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import type { TaskOperation } from '../shared/descriptions';
-import { TASK_OPERATIONS } from '../shared/descriptions';
-import { executeTaskOperation } from '../shared/operations';
+import { routeProviderNode } from '../shared/operations';
 import { defApiAdapter } from './adapter';
 import { defApiProperties } from './description';
 
@@ -25,10 +23,6 @@ export class DefApi implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return [await executeTaskOperation(this, defApiAdapter, operation as TaskOperation)];
+		return await routeProviderNode(this, defApiAdapter);
 	}
 }

@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,9 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeSimpleCall, executeTaskOperation } from '../shared/operations';
-import type { TaskOperation } from '../shared/descriptions';
-import { TASK_OPERATIONS } from '../shared/descriptions';
+import { executeSimpleCall, routeProviderNode } from '../shared/operations';
 import { API, genApiAdapter } from './adapter';
 import { genApiProperties } from './description';
 
@@ -31,20 +29,12 @@ export class GenApi implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-
-		if (resource === 'account') {
-			return [
+		return await routeProviderNode(this, genApiAdapter, {
+			'account.getBalance': async () =>
 				await executeSimpleCall(this, genApiAdapter, { method: 'GET', path: `${API}/user` }, (body) => {
 					const account = (body.data && typeof body.data === 'object' ? body.data : body) as IDataObject;
 					return { balance: account.balance ?? null };
 				}),
-			];
-		}
-		if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return [await executeTaskOperation(this, genApiAdapter, operation as TaskOperation)];
+		});
 	}
 }

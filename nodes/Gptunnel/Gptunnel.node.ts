@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,9 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import type { TaskOperation } from '../shared/descriptions';
-import { TASK_OPERATIONS } from '../shared/descriptions';
-import { executeSimpleCall, executeTaskOperation } from '../shared/operations';
+import { executeSimpleCall, routeProviderNode } from '../shared/operations';
 import { gptunnelAdapter } from './adapter';
 import { gptunnelProperties } from './description';
 
@@ -31,18 +29,11 @@ export class Gptunnel implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (resource === 'account') {
-			return [
+		return await routeProviderNode(this, gptunnelAdapter, {
+			'account.getBalance': async () =>
 				await executeSimpleCall(this, gptunnelAdapter, { method: 'GET', path: '/v1/balance' }, (body: IDataObject) => ({
 					balance: body.balance ?? null,
 				})),
-			];
-		}
-		if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return [await executeTaskOperation(this, gptunnelAdapter, operation as TaskOperation)];
+		});
 	}
 }

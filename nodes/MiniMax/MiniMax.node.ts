@@ -1,9 +1,7 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import type { TaskOperation } from '../shared/descriptions';
-import { TASK_OPERATIONS } from '../shared/descriptions';
-import { executeDownloadOperation, executeTaskOperation } from '../shared/operations';
+import { executeDownloadOperation, routeProviderNode } from '../shared/operations';
 import { miniMaxAdapter } from './adapter';
 import { miniMaxProperties } from './description';
 
@@ -25,11 +23,8 @@ export class MiniMax implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (operation === 'download') return [await executeDownloadOperation(this, miniMaxAdapter)];
-		if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return [await executeTaskOperation(this, miniMaxAdapter, operation as TaskOperation)];
+		return await routeProviderNode(this, miniMaxAdapter, {
+			'video.download': async () => await executeDownloadOperation(this, miniMaxAdapter),
+		});
 	}
 }

@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { describeOutput, toBinary } from './binary';
+import { TASK_OPERATIONS } from './descriptions';
 import type { TaskOperation } from './descriptions';
 import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
@@ -312,4 +313,23 @@ export async function executeDownloadOperation(ctx: IExecuteFunctions, adapter: 
 		output.push({ json: { provider: adapter.provider, status: 'failed', error: nodeError.message }, pairedItem });
 	}
 	return output;
+}
+
+/**
+ * The execute() of a provider node: the four task operations go to the engine, the node's own
+ * operations (keyed "resource.operation") to their handlers.
+ */
+export async function routeProviderNode(
+	ctx: IExecuteFunctions,
+	adapter: TaskAdapter,
+	own: Record<string, () => Promise<INodeExecutionData[]>> = {},
+): Promise<INodeExecutionData[][]> {
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const handler = own[`${resource}.${operation}`];
+	if (handler) return [await handler()];
+	if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
+		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`);
+	}
+	return [await executeTaskOperation(ctx, adapter, operation as TaskOperation)];
 }

@@ -56,6 +56,16 @@ function findFiles(dir) {
 	});
 }
 
+/** Runs a workflow that is meant to stop with an error; returns what n8n printed. */
+async function executeExpectingError(userFolder, workflowId) {
+	try {
+		const { output } = await e2e.executeWorkflow(userFolder, workflowId);
+		return output;
+	} catch (error) {
+		return `${error.stdout ?? ''}\n${error.message}`;
+	}
+}
+
 function assertNoKey(text) {
 	for (const key of Object.values(KEYS)) assert.ok(!String(text).includes(key), 'an API key appears in n8n output');
 }
@@ -242,12 +252,7 @@ async function main() {
 		const before = { ...emulator.stats.byRoute };
 		const workflow = variant('gptunnel-generate-images.json', 'GPTunnel', 'GptunnelCode0001', ['no money [code:4]']);
 		await e2e.importWorkflow(userFolder, workflow);
-		let output = '';
-		try {
-			({ output } = await e2e.executeWorkflow(userFolder, workflow.id));
-		} catch (error) {
-			output = `${error.stdout ?? ''}\n${error.message}`;
-		}
+		const output = await executeExpectingError(userFolder, workflow.id);
 		assertNoKey(output);
 		assert.match(output, /Insufficient balance to create the task/);
 		const sent = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
@@ -287,12 +292,7 @@ async function main() {
 	await check('a MiniMax error code surfaces its documented meaning', async () => {
 		const workflow = variant('minimax-text-to-video.json', 'MiniMax', 'MiniMaxCode00001', ['no money [code:1008]']);
 		await e2e.importWorkflow(userFolder, workflow);
-		let output = '';
-		try {
-			({ output } = await e2e.executeWorkflow(userFolder, workflow.id));
-		} catch (error) {
-			output = `${error.stdout ?? ''}\n${error.message}`;
-		}
+		const output = await executeExpectingError(userFolder, workflow.id);
 		assertNoKey(output);
 		assert.match(output, /Insufficient balance \(1008\)/);
 	});
@@ -348,12 +348,7 @@ async function main() {
 		const before = emulator.stats.requests;
 		const workflow = variant('nalitek-chain.json', 'Generate', 'NalitekWidth0001', ['too wide'], { additionalFields: { width: 1000 } });
 		await e2e.importWorkflow(userFolder, workflow);
-		let output = '';
-		try {
-			({ output } = await e2e.executeWorkflow(userFolder, workflow.id));
-		} catch (error) {
-			output = `${error.stdout ?? ''}\n${error.message}`;
-		}
+		const output = await executeExpectingError(userFolder, workflow.id);
 		assert.match(output, /Width must be from 512 to 2048 in steps of 64 \(got 1000\)/);
 		assert.strictEqual(emulator.stats.requests, before);
 	});
@@ -411,12 +406,7 @@ async function main() {
 
 	await check('a failed generation stops the workflow with the provider message', async () => {
 		await e2e.importWorkflow(userFolder, genApiVariant('GenApiFailure001', ['fine [ms:300]', 'bad [fail] [ms:300]'], { options: { pollInterval: 1 } }));
-		let output = '';
-		try {
-			({ output } = await e2e.executeWorkflow(userFolder, 'GenApiFailure001'));
-		} catch (error) {
-			output = `${error.stdout ?? ''}\n${error.message}`;
-		}
+		const output = await executeExpectingError(userFolder, 'GenApiFailure001');
 		assertNoKey(output);
 		assert.match(output, /NSFW content detected in the prompt/);
 	});
