@@ -232,13 +232,22 @@ async function startN8n(userFolder, extraEnv = {}) {
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	const headers = { 'content-type': 'application/json', 'browser-id': 'genmedia-e2e' };
-	const setup = await fetch(`${url}/rest/owner/setup`, {
+	const owner = { email: 'owner@example.com', password: 'E2e-owner-pass-1' };
+	let signIn = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers,
-		body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-pass-1' }),
+		body: JSON.stringify({ ...owner, firstName: 'E2E', lastName: 'Owner' }),
 	});
-	if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
-	const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+	if (signIn.status === 400) {
+		// The user folder was started before: the owner exists, so sign in instead.
+		signIn = await fetch(`${url}/rest/login`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+	}
+	if (!signIn.ok) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
+	const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
 	const rest = async (method, path, body) => {
 		const response = await fetch(`${url}/rest${path}`, {
 			method,
