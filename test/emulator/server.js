@@ -202,6 +202,9 @@ function createEmulator(options = {}) {
 			const piece = Buffer.alloc(65536, 7);
 			piece.write('\0\0\0\x18ftypmp42', 0, 'latin1');
 			let sent = 0;
+			res.on('finish', () => {
+				stats.streamedBytes = (stats.streamedBytes ?? 0) + sent;
+			});
 			const pump = () => {
 				while (sent < total) {
 					const size = Math.min(piece.length, total - sent);
