@@ -39,7 +39,7 @@ export const MINIMAX_CODES: Record<number, CodeInfo> = {
 	1033: { meaning: 'System error at MiniMax', transient: true },
 	1041: { meaning: 'Connection limit reached', hint: 'Send fewer items at once.', transient: true, notAccepted: true },
 	2013: { meaning: 'Invalid parameters', hint: 'Check the model, duration, resolution and images; for a callback URL, the receiver must answer the challenge.' },
-	2038: { meaning: 'Real-name verification is required for this account', hint: 'Complete the verification in the MiniMax console.' },
+	2038: { meaning: 'Real-name verification is required for this account', hint: 'Complete the verification in the MiniMax dashboard.' },
 	2045: { meaning: 'Request rate is growing too fast', hint: 'Send fewer items per run.', transient: true, notAccepted: true },
 	2049: { meaning: 'Invalid API key', hint: REGION_HINT },
 	2056: { meaning: 'Usage limit exceeded', hint: 'Wait for your plan limit to reset or raise it.' },
