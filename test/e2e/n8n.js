@@ -89,8 +89,15 @@ function packPackage() {
 function createUserFolder(tarball) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-n8n-'));
 	temporary.push(userFolder);
+	installPackage(userFolder, tarball);
+	return userFolder;
+}
+
+/** Installs (or replaces) the packed package in a user folder, as n8n does. */
+function installPackage(userFolder, tarball) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-genmedia');
+	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
 	run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	const manifestPath = path.join(packageDir, 'package.json');
@@ -103,7 +110,6 @@ function createUserFolder(tarball) {
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-genmedia': manifest.version } }, null, 2),
 	);
-	return userFolder;
 }
 
 function n8nEnv(userFolder, extra = {}) {
@@ -213,8 +219,8 @@ function freePort() {
  * Starts `n8n start` on 127.0.0.1 and signs in as the instance owner, for what only the
  * server does (credential tests, webhooks). Returns a fetch helper that sends the auth cookie.
  */
-async function startN8n(userFolder, extraEnv = {}) {
-	const port = await freePort();
+async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@example.com', password: 'E2e-owner-pass-1' }) {
+	const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
 	const url = `http://127.0.0.1:${port}`;
 	const env = n8nEnv(userFolder, {
 		N8N_PORT: String(port),
@@ -248,7 +254,6 @@ async function startN8n(userFolder, extraEnv = {}) {
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	const headers = { 'content-type': 'application/json', 'browser-id': 'genmedia-e2e' };
-	const owner = { email: 'owner@example.com', password: 'E2e-owner-pass-1' };
 	let signIn = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers,
@@ -328,6 +333,7 @@ module.exports = {
 	ensureN8n,
 	packPackage,
 	createUserFolder,
+	installPackage,
 	importCredentials,
 	importWorkflow,
 	activateWorkflow,
