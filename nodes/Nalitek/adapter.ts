@@ -7,7 +7,7 @@ import { readBinaryImage } from '../shared/images';
 import { buildMultipart } from '../shared/multipart';
 import type { MultipartPart } from '../shared/multipart';
 import type { PollTiming, ProviderCall, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
-import { checkHttpUrl, readPrompt } from '../shared/validation';
+import { checkHttpUrl, readIdParameter, readPrompt } from '../shared/validation';
 
 export const MODELS = ['flux-dev', 'flux-schnell'];
 export const FORMATS = ['png', 'jpeg', 'webp'];
@@ -228,14 +228,10 @@ export const imageToImageAdapter = imageAdapter(async (ctx, itemIndex) => {
 }, 10);
 
 export function readImageIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = ctx.getNodeParameter('imageId', itemIndex, '') as unknown;
-	const id = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-	if (!/^[\w-]+$/.test(id)) {
-		throw new NodeOperationError(ctx.getNode(), id ? `"${id}" is not an image ID` : 'No image ID: set "Image ID" or feed items from an earlier Nalitek node', {
-			itemIndex,
-		});
-	}
-	return id;
+	return readIdParameter(ctx, itemIndex, 'imageId', {
+		missing: 'No image ID: set "Image ID" or feed items from an earlier Nalitek node',
+		invalid: (id) => `"${id}" is not an image ID`,
+	});
 }
 
 export const upscaleAdapter = imageAdapter(

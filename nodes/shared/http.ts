@@ -79,8 +79,8 @@ export async function sendToProvider(
 		ignoreHttpStatusErrors: true,
 		timeout: REQUEST_TIMEOUT_MS,
 	};
-	if (call.body !== undefined) options.body = call.body;
 	// A ready-made body (multipart) is sent as it is; the answer is still read as JSON.
+	if (call.body !== undefined) options.body = call.body;
 	if (call.qs !== undefined) options.qs = call.qs;
 	if (call.headers !== undefined) options.headers = call.headers;
 	if (signal) options.abortSignal = signal;

@@ -7,6 +7,7 @@ import type { TaskOperation } from './descriptions';
 import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
 import { checkResponse, sendToProvider } from './http';
+import { readIdParameter } from './validation';
 import { mapWithLimit, settle, throwIfCancelled } from './timing';
 import type { MediaOutput, PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
 
@@ -53,14 +54,9 @@ export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemI
 }
 
 function readTaskId(ctx: IExecuteFunctions, itemIndex: number, parameter = 'taskId'): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
-	const taskId = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-	if (!taskId) {
-		throw new NodeOperationError(ctx.getNode(), `No task ID: set "${parameter === 'taskId' ? 'Task ID' : parameter}" or feed items that have a "taskId" field`, {
-			itemIndex,
-		});
-	}
-	return taskId;
+	return readIdParameter(ctx, itemIndex, parameter, {
+		missing: `No task ID: set "${parameter === 'taskId' ? 'Task ID' : parameter}" or feed items that have a "taskId" field`,
+	});
 }
 
 /** Keeps `raw` readable and small: base64 files and other long strings are cut. */
@@ -294,11 +290,9 @@ export async function executeDownloadOperation(ctx: IExecuteFunctions, adapter: 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const pairedItem = { item: itemIndex };
 		const outcome = await settle(async () => {
-			const value = ctx.getNodeParameter('fileId', itemIndex, '') as unknown;
-			const fileId = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-			if (!fileId) {
-				throw new NodeOperationError(ctx.getNode(), 'No file ID: set "File ID" or feed items that have a "fileId" field', { itemIndex });
-			}
+			const fileId = readIdParameter(ctx, itemIndex, 'fileId', {
+				missing: 'No file ID: set "File ID" or feed items that have a "fileId" field',
+			});
 			const settings = readSettings(ctx, adapter, itemIndex);
 			const json: IDataObject = { provider: adapter.provider, fileId, status: 'succeeded' };
 			return await toFileItem(ctx, session, await session.resolveOutput({ url: '', fileId }), `${adapter.provider}-${fileId}`, { ...settings, download: true }, json, pairedItem);

@@ -62,3 +62,22 @@ export function readCallbackUrl(ctx: IExecuteFunctions, itemIndex: number): stri
 	const callbackUrl = String(ctx.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
 	return callbackUrl ? checkHttpUrl(ctx.getNode(), itemIndex, 'Callback URL', callbackUrl) : '';
 }
+
+/**
+ * An ID parameter as a string (numbers from expressions included), trimmed. A missing ID stops
+ * the node with `missing`; with `invalid`, so does one that is not letters, digits, _ or -.
+ */
+export function readIdParameter(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	messages: { missing: string; invalid?: (id: string) => string },
+): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const id = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!id) throw new NodeOperationError(ctx.getNode(), messages.missing, { itemIndex });
+	if (messages.invalid && !/^[\w-]+$/.test(id)) {
+		throw new NodeOperationError(ctx.getNode(), messages.invalid(id), { itemIndex });
+	}
+	return id;
+}

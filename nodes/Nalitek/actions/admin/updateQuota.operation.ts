@@ -1,6 +1,7 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { readIdParameter } from '../../../shared/validation';
 import { nalitekCall } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['admin'], operation: ['updateQuota'] } }, [
@@ -13,8 +14,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await nalitekCall(
 		this,
 		(itemIndex) => {
-			const userId = String(this.getNodeParameter('userId', itemIndex, '') ?? '').trim();
-			if (!/^[\w-]+$/.test(userId)) throw new NodeOperationError(this.getNode(), 'User ID must be the ID of a user, e.g. 123', { itemIndex });
+			const userIdMessage = 'User ID must be the ID of a user, e.g. 123';
+			const userId = readIdParameter(this, itemIndex, 'userId', { missing: userIdMessage, invalid: () => userIdMessage });
 			const dailyGenerations = Number(this.getNodeParameter('dailyGenerations', itemIndex, 0));
 			const dailyUpscales = Number(this.getNodeParameter('dailyUpscales', itemIndex, 0));
 			for (const [label, value] of [['Daily Generations', dailyGenerations], ['Daily Upscales', dailyUpscales]] as const) {

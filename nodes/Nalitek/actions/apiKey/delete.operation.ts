@@ -1,6 +1,7 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { readIdParameter } from '../../../shared/validation';
 import { nalitekCall } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['apiKey'], operation: ['delete'] } }, [
@@ -14,10 +15,10 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	},
 ]);
 
+const KEY_ID_MESSAGE = 'Key ID must be the ID of a key, e.g. 123';
+
 function readKeyId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = String(ctx.getNodeParameter('keyId', itemIndex, '') ?? '').trim();
-	if (!/^[\w-]+$/.test(value)) throw new NodeOperationError(ctx.getNode(), 'Key ID must be the ID of a key, e.g. 123', { itemIndex });
-	return value;
+	return readIdParameter(ctx, itemIndex, 'keyId', { missing: KEY_ID_MESSAGE, invalid: () => KEY_ID_MESSAGE });
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

@@ -1,6 +1,7 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { readIdParameter } from '../../../shared/validation';
 import { batchIdField } from '../../descriptions';
 import { waitOptions } from '../../fields';
 import type { BatchPlan } from './common';
@@ -19,11 +20,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const items = this.getInputData();
 	const byBatch = new Map<string, BatchPlan>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const value = this.getNodeParameter('batchId', itemIndex, '') as unknown;
-		const batchId = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-		if (!batchId) {
-			throw new NodeOperationError(this.getNode(), 'No batch ID: set "Batch ID" or feed items that have a "batchId" field', { itemIndex });
-		}
+		const batchId = readIdParameter(this, itemIndex, 'batchId', {
+			missing: 'No batch ID: set "Batch ID" or feed items that have a "batchId" field',
+		});
 		const plan = byBatch.get(batchId) ?? { itemIndexes: [], jobIds: [], batchId };
 		plan.itemIndexes.push(itemIndex);
 		const jobId = items[itemIndex].json.jobId;
