@@ -144,5 +144,15 @@ export async function toBinary(
 		output.mimeType ?? cleanMimeType(response.headers?.['content-type']) ?? described.mimeType ?? 'application/octet-stream';
 	const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
 	type Streamable = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
-	return await ctx.helpers.prepareBinaryData(response.body as unknown as Streamable, fileName, mimeType);
+	const stored = await settle(
+		async () => await ctx.helpers.prepareBinaryData(response.body as unknown as Streamable, fileName, mimeType),
+	);
+	if (!stored.ok) {
+		if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
+		throw new ProviderError('The download of the result file broke off', 'download', {
+			transient: true,
+			hint: 'The connection to the file host broke. Try again later.',
+		});
+	}
+	return stored.value;
 }

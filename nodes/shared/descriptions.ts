@@ -79,6 +79,16 @@ const binaryPropertyOption: INodeProperties = {
 	description: 'The name of the binary property that receives the file',
 };
 
+const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout (Seconds)',
+	name: 'requestTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 60,
+	description:
+		'How long one request to the provider may take before it counts as failed. A status check that times out is tried again; a create that times out is not sent again, so a task is never paid twice.',
+};
+
 function optionsCollection(resources: string[], operations: TaskOperation[], options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -121,6 +131,7 @@ export function waitOptionsField(resources: string[], timing: PollTiming): INode
 				'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
 		},
 		binaryPropertyOption,
+		requestTimeoutOption,
 	]);
 }
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderError } from './errors';
-import { checkResponse, getBaseUrl, sendToProvider } from './http';
+import { REQUEST_TIMEOUT_MS, checkResponse, getBaseUrl, sendToProvider } from './http';
 import {
 	RequestGate,
 	mapWithLimit,
@@ -43,6 +43,8 @@ export class TaskSession {
 	readonly signal?: AbortSignal;
 	/** Requests sent, by kind: lets tests and users see what a run cost. */
 	readonly counters = { creates: 0, reads: 0, throttled: 0, retried: 0 };
+	/** How long one request may take (the node's "Request Timeout" option). */
+	requestTimeoutMs = REQUEST_TIMEOUT_MS;
 
 	constructor(
 		readonly ctx: IExecuteFunctions,
@@ -56,11 +58,16 @@ export class TaskSession {
 		this.signal = typeof getSignal === 'function' ? getSignal.call(ctx) : undefined;
 	}
 
+	/** Sends one request with this run's credential, cancel signal and request timeout. */
+	async send(call: ProviderCall) {
+		return await sendToProvider(this.ctx, this.adapter, call, this.signal, this.requestTimeoutMs);
+	}
+
 	/** One status read, classified. Throws ProviderError. */
 	async readTask(taskId: string): Promise<TaskState> {
 		await this.pollGate.acquire(this.signal);
 		this.counters.reads++;
-		const response = await sendToProvider(this.ctx, this.adapter, this.adapter.getTaskCall(taskId), this.signal);
+		const response = await this.send(this.adapter.getTaskCall(taskId));
 		const outcome = await settle(async () =>
 			this.adapter.parseTask(checkResponse(this.adapter, response, 'poll'), taskId),
 		);
@@ -79,13 +86,19 @@ export class TaskSession {
 			this.counters.creates++;
 			const outcome = await settle(async () =>
 				this.adapter.parseCreated(
-					checkResponse(this.adapter, await sendToProvider(this.ctx, this.adapter, call, this.signal), 'create'),
+					checkResponse(this.adapter, await this.send(call), 'create'),
 				),
 			);
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
 			const retryable = error instanceof ProviderError && error.details.notAccepted === true && attempt < CREATE_ATTEMPTS;
-			if (!retryable) throw error;
+			if (!retryable) {
+				if (error instanceof ProviderError && error.details.transient === true && error.details.notAccepted !== true) {
+					// The answer was lost, not refused: the provider may have started (and charged) the task.
+					error.details.hint = `${this.adapter.displayName} may have started this task even though its answer was lost. It was not sent again, so it is not paid twice: look for it in your ${this.adapter.displayName} account before running this item again.`;
+				}
+				throw error;
+			}
 			this.counters.retried++;
 			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
 			else await pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
@@ -100,7 +113,7 @@ export class TaskSession {
 		for (let attempt = 1; ; attempt++) {
 			await this.pollGate.acquire(this.signal);
 			const outcome = await settle(async () =>
-				checkResponse(this.adapter, await sendToProvider(this.ctx, this.adapter, call, this.signal), 'call'),
+				checkResponse(this.adapter, await this.send(call), 'call'),
 			);
 			if (outcome.ok) return outcome.value.body;
 			const { error } = outcome;
@@ -127,7 +140,7 @@ export class TaskSession {
 			await this.pollGate.acquire(this.signal);
 			const outcome = await settle(async () =>
 				resolveFile.parse(
-					checkResponse(this.adapter, await sendToProvider(this.ctx, this.adapter, resolveFile.call(fileId), this.signal), 'call'),
+					checkResponse(this.adapter, await this.send(resolveFile.call(fileId)), 'call'),
 					fileId,
 				),
 			);

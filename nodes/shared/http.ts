@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 import { ProviderError, hintFor } from './errors';
 import type { ProviderCall, ProviderFailure, ProviderResponse, TaskAdapter } from './types';
 
-const REQUEST_TIMEOUT_MS = 60_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Connection errors that prove the request never reached the provider. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -69,6 +69,7 @@ export async function sendToProvider(
 	adapter: TaskAdapter,
 	call: ProviderCall,
 	signal?: AbortSignal,
+	timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ProviderResponse> {
 	const baseUrl = await getBaseUrl(ctx, adapter.credentialType);
 	const options: IHttpRequestOptions = {
@@ -77,7 +78,7 @@ export async function sendToProvider(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: timeoutMs,
 	};
 	// A ready-made body (multipart) is sent as it is; the answer is still read as JSON.
 	if (call.body !== undefined) options.body = call.body;
@@ -88,7 +89,7 @@ export async function sendToProvider(
 	try {
 		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, adapter.credentialType, options);
 	} catch (error) {
-		throw networkError(error, adapter.displayName);
+		throw networkError(error, adapter.displayName, timeoutMs);
 	}
 	return {
 		statusCode: Number(response?.statusCode ?? 0),
@@ -98,11 +99,17 @@ export async function sendToProvider(
 }
 
 /** Describes a failed connection without any part of the request (its headers hold the key). */
-export function networkError(error: unknown, displayName: string): ProviderError {
+export function networkError(error: unknown, displayName: string, timeoutMs = REQUEST_TIMEOUT_MS): ProviderError {
 	const err = error as { code?: string; cause?: { code?: string }; name?: string; message?: string };
 	const code = err?.code ?? err?.cause?.code;
 	if (err?.name === 'AbortError' || err?.name === 'CanceledError' || code === 'ERR_CANCELED') {
 		return new ProviderError('The execution was cancelled', 'network', { transient: false });
+	}
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(err?.message ?? '')) {
+		return new ProviderError(`${displayName} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'network', {
+			transient: true,
+			hint: 'The provider is slow or the connection hangs. Raise "Request Timeout" if this happens often.',
+		});
 	}
 	const notAccepted = code !== undefined && NOT_SENT_CODES.has(code);
 	return new ProviderError(
@@ -130,7 +137,17 @@ export function checkResponse(
 	const { statusCode } = response;
 	const failure: ProviderFailure | undefined = adapter.readFailure?.(response);
 	const isHttpError = statusCode < 200 || statusCode >= 300;
-	if (!isHttpError && !failure) return response;
+	if (!isHttpError && !failure) {
+		// JSON was asked for: a body that could not be parsed is a broken answer, not a result.
+		if (typeof response.body === 'string' && response.body.trim()) {
+			throwError(`${adapter.displayName} sent an answer that is not valid JSON`, 'http', {
+				httpCode: statusCode,
+				transient: true,
+				hint: 'The provider or a proxy in between sent a broken answer. Try again later.',
+			});
+		}
+		return response;
+	}
 
 	const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
 	if (isHttpError) {

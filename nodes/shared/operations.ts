@@ -6,9 +6,9 @@ import { TASK_OPERATIONS } from './descriptions';
 import type { TaskOperation } from './descriptions';
 import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
-import { checkResponse, sendToProvider } from './http';
+import { REQUEST_TIMEOUT_MS, checkResponse } from './http';
 import { readIdParameter } from './validation';
-import { mapWithLimit, settle, throwIfCancelled } from './timing';
+import { mapWithLimit, pause, retryDelay, settle, throwIfCancelled } from './timing';
 import type { MediaOutput, PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
 
 const DOWNLOAD_CONCURRENCY = 4;
@@ -20,6 +20,8 @@ export interface ItemSettings {
 	download: boolean;
 	binaryPropertyName: string;
 	failOnTimeout: boolean;
+	/** How long one request to the provider may take. */
+	requestTimeoutMs: number;
 }
 
 export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemIndex: number): ItemSettings {
@@ -50,6 +52,18 @@ export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemI
 		download: options.download !== false,
 		binaryPropertyName,
 		failOnTimeout: options.failOnTimeout === true,
+		requestTimeoutMs: seconds('requestTimeout', REQUEST_TIMEOUT_MS),
+	};
+}
+
+/** Settings of an operation without options, and of items whose options could not be read. */
+function fixedSettings(adapter: TaskAdapter): ItemSettings {
+	return {
+		timing: adapter.timing,
+		download: false,
+		binaryPropertyName: 'data',
+		failOnTimeout: false,
+		requestTimeoutMs: REQUEST_TIMEOUT_MS,
 	};
 }
 
@@ -82,6 +96,21 @@ function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus):
 }
 
 /** One output item for one file: its description in `outputs`, the file itself as binary data. */
+const DOWNLOAD_ATTEMPTS = 3;
+
+/** Downloads a file; a broken connection or a 5xx/429 from the file host is tried again. */
+async function downloadWithRetry(ctx: IExecuteFunctions, session: TaskSession, output: MediaOutput, baseName: string) {
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await settle(async () => await toBinary(ctx, output, baseName, session.signal));
+		if (outcome.ok) return outcome.value;
+		const { error } = outcome;
+		throwIfCancelled(session.signal);
+		const retryable = error instanceof ProviderError && error.details.transient === true && attempt < DOWNLOAD_ATTEMPTS;
+		if (!retryable) throw error;
+		await pause(retryDelay(attempt, 1_000, 10_000), session.signal);
+	}
+}
+
 export async function toFileItem(
 	ctx: IExecuteFunctions,
 	session: TaskSession,
@@ -102,7 +131,7 @@ export async function toFileItem(
 	if (output.fileId !== undefined) file.fileId = output.fileId;
 	const item: INodeExecutionData = { json: { ...json, outputs: [file] }, pairedItem };
 	if (settings.download) {
-		const binary = await toBinary(ctx, output, baseName, session.signal);
+		const binary = await downloadWithRetry(ctx, session, output, baseName);
 		file.mimeType = binary.mimeType;
 		file.fileName = binary.fileName ?? file.fileName;
 		item.binary = { [settings.binaryPropertyName]: binary };
@@ -182,7 +211,8 @@ async function toOutputItems(
 			}
 			throw nodeError;
 		}
-		output.push({ json: { ...json, error: nodeError.message }, pairedItem });
+		const hint = nodeError.description ? { hint: nodeError.description } : {};
+		output.push({ json: { ...json, error: nodeError.message, ...hint }, pairedItem });
 	}
 	return output;
 }
@@ -205,10 +235,7 @@ export async function executeTaskOperation(
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const itemSettings =
-				operation === 'createTask'
-					? { timing: adapter.timing, download: false, binaryPropertyName: 'data', failOnTimeout: false }
-					: readSettings(ctx, adapter, itemIndex);
+			const itemSettings = operation === 'createTask' ? fixedSettings(adapter) : readSettings(ctx, adapter, itemIndex);
 			settings.set(itemIndex, itemSettings);
 			if (operation === 'generate' || operation === 'createTask') {
 				jobs.push({ itemIndex, call: await adapter.prepareCreate(ctx, itemIndex), timing: itemSettings.timing });
@@ -217,10 +244,12 @@ export async function executeTaskOperation(
 			}
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, adapter.displayName, itemIndex);
-			settings.set(itemIndex, { timing: adapter.timing, download: false, binaryPropertyName: 'data', failOnTimeout: false });
+			settings.set(itemIndex, fixedSettings(adapter));
 			rejected.push({ itemIndex, status: 'failed', error: error as Error });
 		}
 	}
+	// Requests are shared by all items of the run: the first item's "Request Timeout" applies.
+	if (jobs.length) session.requestTimeoutMs = settings.get(jobs[0].itemIndex)!.requestTimeoutMs;
 
 	let results: TaskResult[];
 	if (operation === 'getTask') {
@@ -259,7 +288,7 @@ export async function executeSimpleCall(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const outcome = await settle(async () => {
 			const request = typeof call === 'function' ? await call(itemIndex) : call;
-			return checkResponse(adapter, await sendToProvider(ctx, adapter, request, session.signal), 'call');
+			return checkResponse(adapter, await session.send(request), 'call');
 		});
 		if (outcome.ok) {
 			const body = outcome.value.body;

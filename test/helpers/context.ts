@@ -56,7 +56,13 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 		headers['content-type'] ??= 'application/json';
 	}
 	const controller = new AbortController();
-	const timer = setTimeout(() => controller.abort(), options.timeout ?? 60_000);
+	// Like axios: the timeout ends the request with ECONNABORTED, a cancel with ERR_CANCELED.
+	const timeoutMs = options.timeout ?? 60_000;
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		controller.abort();
+	}, timeoutMs);
 	const abort = () => controller.abort();
 	(options.abortSignal as AbortSignal | undefined)?.addEventListener('abort', abort);
 	signal?.addEventListener('abort', abort);
@@ -65,6 +71,7 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 		response = await fetch(url, { method: options.method ?? 'GET', headers, body, signal: controller.signal });
 	} catch (error) {
 		const cause = (error as { cause?: { code?: string } }).cause;
+		if (timedOut) throw Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ECONNABORTED' });
 		const wrapped = new Error((error as Error).message) as Error & { code?: string };
 		wrapped.code = cause?.code ?? ((error as Error).name === 'AbortError' ? 'ERR_CANCELED' : undefined);
 		if ((error as Error).name === 'AbortError') wrapped.name = 'AbortError';

@@ -12,7 +12,11 @@ export interface EmulatorTask {
 
 export interface Emulator {
 	url: string;
-	config: { taskMs: number; nalitekWindowMs?: number; nalitekQuota?: number; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
+	config: {
+		taskMs: number;
+		faults?: null | Partial<Record<'create' | 'read' | 'file', string[]>>;
+		slowMs?: number;
+		nalitekWindowMs?: number; nalitekQuota?: number; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
 	stats: {
 		requests: number;
 		throttled: number;
@@ -20,6 +24,7 @@ export interface Emulator {
 		nalitek429?: number;
 		batches?: number;
 		byRoute: Record<string, number>;
+		faults: Record<string, number>;
 		tasks: Record<string, EmulatorTask>;
 		callbacks?: Array<{ url: string; payload: unknown; status: unknown }>;
 	};

@@ -189,6 +189,58 @@ describe('Gen-API node: failures', () => {
 		expect(creates() - before).toBe(1);
 	});
 
+	describe('with faults switched on at the emulator', () => {
+		afterEach(() => {
+			emulator.config.faults = null;
+		});
+		const tasksOf = (prompt: string) => Object.values(emulator.stats.tasks).filter((task) => task.prompt === prompt);
+
+		it('rides out 429, 5xx, cut connections, slow and broken answers and 404 while polling and downloading', async () => {
+			emulator.config.slowMs = 1500;
+			emulator.config.faults = {
+				create: ['429'],
+				read: ['500', '502', '503', 'reset', 'slow', 'malformed', '404', '429', 'error200'],
+				file: ['503', 'reset', 'truncate'],
+			};
+			const prompts = ['fault a', 'fault b', 'fault c'];
+			const output = await run(
+				{ prompt: (i: number) => prompts[i], options: { pollInterval: 1, requestTimeout: 1 } },
+				{ items: promptItems(prompts) },
+			).result;
+			expect(output.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+			output.forEach((item, index) => expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(prompts[index]));
+			for (const prompt of prompts) expect(tasksOf(prompt)).toHaveLength(1);
+			expect(emulator.config.faults).toEqual({ create: [], read: [], file: [] });
+		}, 30_000);
+
+		it('never sends a create again when its answer is lost: one clear error item, one task at the provider', async () => {
+			emulator.config.slowMs = 1500;
+			emulator.config.faults = { create: ['reset', 'slow', 'malformed', '503'] };
+			const prompts = ['lost a', 'lost b', 'lost c', 'lost d', 'kept e'];
+			const output = await run(
+				{ prompt: (i: number) => prompts[i], options: { pollInterval: 1, requestTimeout: 1 } },
+				{ items: promptItems(prompts), continueOnFail: true },
+			).result;
+			expect(output).toHaveLength(5);
+			const failed = output.filter((item) => item.json.status === 'failed');
+			expect(failed).toHaveLength(4);
+			for (const item of failed) {
+				expect(item.json.error).toMatch(/^Gen-API: /);
+				expect(item.json.hint).toMatch(/may have started this task.*not paid twice/);
+			}
+			expect(output.filter((item) => item.json.status === 'succeeded')).toHaveLength(1);
+			for (const prompt of prompts) expect(tasksOf(prompt)).toHaveLength(1);
+		}, 30_000);
+
+		it('names a request timeout in seconds', async () => {
+			emulator.config.slowMs = 1500;
+			emulator.config.faults = { create: ['slow'] };
+			const error = await run({ prompt: 'slow create', options: { requestTimeout: 1 } }).result.catch((e) => e);
+			expect(error.message).toBe('Gen-API: Gen-API did not answer within 1 s');
+			expect(error.description).toMatch(/not sent again/);
+		});
+	});
+
 	it('outputs the task with status "timeout" and its ID when it is not ready in time (the default)', async () => {
 		const started = Date.now();
 		const { result } = run({ prompt: 'slow [ms:60000]', options: { pollInterval: 1, maxWait: 2 } });

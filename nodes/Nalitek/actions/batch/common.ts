@@ -37,6 +37,7 @@ export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[]): Pr
 	const session = new TaskSession(ctx, batchAdapter);
 	const settings = new Map<number, ItemSettings>();
 	for (const plan of plans) for (const itemIndex of plan.itemIndexes) settings.set(itemIndex, readSettings(ctx, batchAdapter, itemIndex));
+	if (plans.length) session.requestTimeoutMs = settings.get(plans[0].itemIndexes[0])!.requestTimeoutMs;
 	const jobs: TaskJob[] = plans.map((plan) => {
 		const itemIndex = plan.itemIndexes[0];
 		const timing = settings.get(itemIndex)!.timing;
