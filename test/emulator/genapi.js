@@ -77,9 +77,9 @@ module.exports = function genApi(emulator) {
 					serverErrors: Number(tags['5xx'] ?? 0),
 				};
 				tasks.set(String(id), task);
-				emulator.countTask('genApi', id, 'creates', { prompt, network: task.network, body: body.json });
+				emulator.countTask('genApi', id, 'creates', { prompt, network: task.network, body: body.json, doneAt: task.createdAt + task.ms });
 				if (typeof body.json.callback_url === 'string') {
-					emulator.later(task.ms + 50, () => emulator.callback(body.json.callback_url, view(task)));
+					emulator.later(task.ms + 5, () => emulator.callback(body.json.callback_url, view(task)));
 				}
 				if (body.json.is_sync) return send(res, 200, view({ ...task, ms: 0 }));
 				return send(res, 200, { request_id: id, status: 'starting' });

@@ -4,11 +4,19 @@
 // Used by the node tests, the real-n8n end-to-end run, the demo and the benchmark.
 //
 // Control endpoints (no auth):
-//   POST /__control/config   { taskMs, rateLimit: { limit, windowMs, retryAfterSec } | null, ... }
+//   POST /__control/config   { taskMs, rateLimit: { limit, windowMs, retryAfterSec } | null, faults, ... }
 //   GET  /__control/stats    request counts, per task and in total
 //   POST /__control/reset    forget tasks and counts
 //
 // Behaviour per task can be chosen in the prompt with tags, e.g. "a cat [ms:800] [shape:base64]".
+//
+// Faults: `config.faults = { create: [...], read: [...], file: [...] }` are queues; each request of
+// that class (task creates, status reads, file downloads) takes the next fault, until the queue is
+// empty. Kinds: "429" (Retry-After: 1, nothing done), "500" | "502" | "503", "reset" (the
+// connection is cut), "slow" (answers after `config.slowMs`), "malformed" (HTTP 200, broken JSON),
+// "404", "error200" (HTTP 200 with the provider's error body). On a create every fault but 429
+// comes after the provider took the task: the answer is lost, the task exists — the case where a
+// client that sends again pays twice. "truncate" (files only) cuts the file halfway.
 
 const http = require('http');
 const zlib = require('zlib');
@@ -26,9 +34,47 @@ const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
 const DEFAULT_CONFIG = {
 	taskMs: 1500,
 	rateLimit: null,
+	faults: null,
+	slowMs: 3000,
 	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key', miniMax: 'sk-api-test-minimax-key', nalitek: 'test-nalitek-key', nalitekAdmin: 'test-nalitek-admin-key' },
 	nalitekWebhookSecret: 'test-nalitek-webhook-secret',
 };
+
+/** Requests that start a paid task, and status reads, of every provider. */
+const CREATE_ROUTES = [
+	/^POST \/api\/v1\/networks\/[^/]+$/,
+	/^POST \/v1\/media\/create$/,
+	/^POST \/api\/image\/gen$/,
+	/^POST \/v1\/video_generation$/,
+	/^POST \/api\/(generate|img2img|upscale\/\d+|batch\/generate|batch\/img2img)$/,
+];
+const READ_ROUTES = [
+	/^GET \/api\/v1\/request\/get\/[^/]+$/,
+	/^(GET|POST) \/v1\/media\/result$/,
+	/^GET \/api\/task\/query$/,
+	/^GET \/v1\/query\/video_generation$/,
+	/^GET \/v1\/files\/retrieve$/,
+	/^GET \/api\/get\/\d+$/,
+	/^GET \/api\/batch\/[\w-]+$/,
+];
+
+function requestClass(method, pathname) {
+	const route = `${method} ${pathname}`;
+	if (CREATE_ROUTES.some((pattern) => pattern.test(route))) return 'create';
+	if (READ_ROUTES.some((pattern) => pattern.test(route))) return 'read';
+	return undefined;
+}
+
+/** Each provider's way of saying "error" with HTTP 200 (as their documents show). */
+function errorBodyFor(pathname) {
+	if (pathname.startsWith('/api/v1/')) return { error: 'Service temporarily unavailable' };
+	if (pathname.startsWith('/v1/media/')) return { code: 1, message: 'Internal server error, try again later' };
+	if (pathname.startsWith('/api/task/') || pathname.startsWith('/api/image/')) return { code: 1, message: 'internal error' };
+	if (pathname.startsWith('/v1/')) return { base_resp: { status_code: 1033, status_msg: 'system error' } };
+	return { error: 'Temporary failure', details: 'please retry' };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads `[name:value]` tags from a prompt. */
 function readTags(text) {
@@ -101,7 +147,7 @@ function readPngPrompt(buffer) {
 
 function createEmulator(options = {}) {
 	const config = { ...DEFAULT_CONFIG, ...options, keys: { ...DEFAULT_CONFIG.keys, ...options.keys } };
-	const stats = { requests: 0, throttled: 0, byRoute: {}, tasks: {} };
+	const stats = { requests: 0, throttled: 0, byRoute: {}, tasks: {}, faults: {} };
 	const recent = [];
 	const timers = new Set();
 	let baseUrl = '';
@@ -190,9 +236,43 @@ function createEmulator(options = {}) {
 		return { raw, json: undefined };
 	}
 
-	function serveFile(url, res) {
+	function nextFault(kind) {
+		const fault = config.faults?.[kind]?.shift();
+		if (fault) stats.faults[`${kind} ${fault}`] = (stats.faults[`${kind} ${fault}`] ?? 0) + 1;
+		return fault;
+	}
+
+	/** Answers with a fault instead of the real answer. */
+	function injure(req, res, fault, pathname) {
+		if (fault === 'reset') return req.socket.destroy();
+		if (fault === '502' || fault === '503') {
+			res.writeHead(Number(fault), { 'content-type': 'text/html' });
+			return res.end(`<html><body><h1>${fault === '502' ? '502 Bad Gateway' : '503 Service Temporarily Unavailable'}</h1></body></html>`);
+		}
+		if (fault === 'malformed') {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			return res.end('{"status": "succ');
+		}
+		if (fault === 'error200') return send(res, 200, errorBodyFor(pathname));
+		if (fault === '404') return send(res, 404, { message: 'Not found' });
+		return send(res, Number(fault) || 500, { message: 'Server Error' });
+	}
+
+	/** Lets the providers handle a request; `capture` keeps their answer instead of sending it. */
+	async function handleProviders(req, res, url, body, capture) {
+		const respond = capture ? (_res, status, answer, headers) => capture.push({ status, answer, headers }) : send;
+		for (const provider of providers) {
+			const handled = await provider.handle(req, res, url, body, { send: respond });
+			if (handled !== false) return;
+		}
+		respond(res, 404, { message: `No route ${req.method} ${url.pathname}` });
+	}
+
+	function serveFile(url, req, res) {
 		const name = decodeURIComponent(url.pathname.slice('/files/'.length));
 		stats.downloads = (stats.downloads ?? 0) + 1;
+		const fault = nextFault('file');
+		if (fault && fault !== 'truncate') return injure(req, res, fault, url.pathname);
 		if (name.startsWith('expired')) return send(res, 404, { message: 'expired' });
 		const big = /^big-(\d+)\.(mp4|bin)$/.exec(name);
 		if (big) {
@@ -232,6 +312,10 @@ function createEmulator(options = {}) {
 			const body = makePng(png[1], prompt);
 			const type = { png: 'image/png', jpg: 'image/jpeg' }[png[2]];
 			res.writeHead(200, { 'content-type': type, 'content-length': body.length });
+			if (fault === 'truncate') {
+				res.write(body.subarray(0, body.length >> 1));
+				return setTimeout(() => req.socket.destroy(), 50);
+			}
 			return res.end(body);
 		}
 		return send(res, 404, { message: 'no such file' });
@@ -245,7 +329,7 @@ function createEmulator(options = {}) {
 			if (url.pathname === '/__control/stats') return send(res, 200, stats);
 			if (url.pathname === '/__control/reset') {
 				for (const key of Object.keys(stats.tasks)) delete stats.tasks[key];
-				Object.assign(stats, { requests: 0, throttled: 0, byRoute: {}, downloads: 0, callbacks: [] });
+				Object.assign(stats, { requests: 0, throttled: 0, byRoute: {}, downloads: 0, callbacks: [], faults: {} });
 				for (const provider of providers) provider.reset?.();
 				return send(res, 200, { ok: true });
 			}
@@ -254,16 +338,27 @@ function createEmulator(options = {}) {
 				Object.assign(config, json ?? {});
 				return send(res, 200, config);
 			}
-			if (url.pathname.startsWith('/files/')) return serveFile(url, res);
+			if (url.pathname.startsWith('/files/')) return serveFile(url, req, res);
 
 			stats.requests++;
 			if (throttled(res)) return;
+			const kind = requestClass(req.method, url.pathname);
+			const fault = kind ? nextFault(kind) : undefined;
+			if (fault === '429') return send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': '1' });
 			const body = await readBody(req);
-			for (const provider of providers) {
-				const handled = await provider.handle(req, res, url, body, { send });
-				if (handled !== false) return;
+			if (!fault) return await handleProviders(req, res, url, body);
+			if (kind === 'read') {
+				if (fault !== 'slow') return injure(req, res, fault, url.pathname);
+				await sleep(config.slowMs);
+				return await handleProviders(req, res, url, body);
 			}
-			send(res, 404, { message: `No route ${req.method} ${url.pathname}` });
+			// A create: the provider takes the task, then its answer is lost (or comes too late).
+			const answers = [];
+			await handleProviders(req, res, url, body, answers);
+			if (fault !== 'slow') return injure(req, res, fault, url.pathname);
+			await sleep(config.slowMs);
+			const [answer] = answers;
+			if (!res.destroyed) send(res, answer.status, answer.answer, answer.headers);
 		} catch (error) {
 			send(res, 500, { message: `emulator error: ${error.message}` });
 		}
