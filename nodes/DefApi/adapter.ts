@@ -6,6 +6,7 @@ import { ProviderError } from '../shared/errors';
 import { readInputImages } from '../shared/images';
 import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
 import { readCallbackUrl, readModel, readPrompt } from '../shared/validation';
+import { DEFAPI_MODELS } from './models';
 
 export const MAX_REFERENCE_IMAGES = 4;
 export const ASPECT_RATIOS = ['auto', '1:1', '16:9', '21:9', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16'];
@@ -89,7 +90,7 @@ export const defApiAdapter: TaskAdapter = {
 
 	async prepareCreate(ctx, itemIndex) {
 		const node = ctx.getNode();
-		const body: IDataObject = { model: readModel(ctx, itemIndex), prompt: readPrompt(ctx, itemIndex) };
+		const body: IDataObject = { model: readModel(ctx, itemIndex, DEFAPI_MODELS), prompt: readPrompt(ctx, itemIndex) };
 		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 		if (fields.aspectRatio !== undefined && fields.aspectRatio !== '') {
 			if (!ASPECT_RATIOS.includes(String(fields.aspectRatio))) {

@@ -10,6 +10,7 @@ import {
 	waitOptionsField,
 } from '../shared/descriptions';
 import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES, defApiAdapter } from './adapter';
+import { DEFAPI_MODELS } from './models';
 
 const RESOURCES = ['image'];
 const create = { show: { resource: RESOURCES, operation: ['generate', 'createTask'] } };
@@ -36,14 +37,7 @@ export const defApiProperties: INodeProperties[] = [
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		options: [
-			{ name: 'Custom Model ID', value: 'custom', description: 'A model that is not in this list' },
-			{ name: 'Gemini 2.5 Flash Image', value: 'google/gemini-2.5-flash-image' },
-			{ name: 'GemPix2 (Nano Banana)', value: 'google/gempix2', description: 'Nano Banana, the default model of the GemPix2 API' },
-			{ name: 'Nano Banana', value: 'google/nano-banana' },
-			{ name: 'Nano Banana 2', value: 'google/nano-banana-2' },
-			{ name: 'Nano Banana Pro', value: 'google/nano-banana-pro' },
-		],
+		options: DEFAPI_MODELS,
 		default: 'google/gempix2',
 		displayOptions: create,
 	},

@@ -6,6 +6,7 @@ import { ProviderError } from '../shared/errors';
 import { readInputImages } from '../shared/images';
 import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
 import { readModel, readPrompt } from '../shared/validation';
+import { GPTUNNEL_MODELS } from './models';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'];
 
@@ -90,7 +91,7 @@ export const gptunnelAdapter: TaskAdapter = {
 	limits: { createConcurrency: 5, pollConcurrency: 8 },
 
 	async prepareCreate(ctx, itemIndex) {
-		const model = readModel(ctx, itemIndex);
+		const model = readModel(ctx, itemIndex, GPTUNNEL_MODELS);
 		const body: IDataObject = { model, prompt: readPrompt(ctx, itemIndex) };
 		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 		if (fields.ar !== undefined && fields.ar !== '') {

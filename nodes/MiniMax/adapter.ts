@@ -6,6 +6,7 @@ import { ProviderError } from '../shared/errors';
 import { readInputImages } from '../shared/images';
 import type { ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
 import { readCallbackUrl, readModel } from '../shared/validation';
+import { MINIMAX_MODELS } from './models';
 
 export const MAX_PROMPT_LENGTH = 2000;
 export const DURATIONS = [6, 10];
@@ -124,7 +125,7 @@ export const miniMaxAdapter: TaskAdapter = {
 
 	async prepareCreate(ctx, itemIndex) {
 		const node = ctx.getNode();
-		const model = readModel(ctx, itemIndex);
+		const model = readModel(ctx, itemIndex, MINIMAX_MODELS);
 		const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
 		if (prompt.length > MAX_PROMPT_LENGTH) {
 			throw new NodeOperationError(node, `The prompt has ${prompt.length} characters; MiniMax takes at most ${MAX_PROMPT_LENGTH}`, { itemIndex });
@@ -132,7 +133,7 @@ export const miniMaxAdapter: TaskAdapter = {
 		const firstFrame = await readFrame(ctx, itemIndex, 'first');
 		const lastFrame = await readFrame(ctx, itemIndex, 'last');
 		if (!prompt && !firstFrame) {
-			throw new NodeOperationError(node, 'Enter a prompt, or give a first frame to animate', { itemIndex });
+			throw new NodeOperationError(node, '"Prompt" is empty: enter a prompt, or give a first frame to animate', { itemIndex });
 		}
 		const body: IDataObject = { model };
 		if (prompt) body.prompt = prompt;

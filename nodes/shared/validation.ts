@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodePropertyOptions } from 'n8n-workflow';
 
 /** Checks an optional whole number against its documented range; unset values pass. */
 export function checkIntegerRange(
@@ -36,7 +36,12 @@ export function checkHttpUrl(node: INode, itemIndex: number, label: string, valu
 /** The prompt of an item, trimmed; empty or too long prompts stop the node before any request. */
 export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?: number): string {
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
-	if (!prompt) throw new NodeOperationError(ctx.getNode(), 'The prompt is empty', { itemIndex });
+	if (!prompt) {
+		throw new NodeOperationError(ctx.getNode(), '"Prompt" is empty', {
+			itemIndex,
+			description: 'Enter a prompt, or map it from the input, e.g. {{ $json.prompt }}. Nothing was sent to the provider.',
+		});
+	}
 	if (maxLength !== undefined && prompt.length > maxLength) {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -47,10 +52,23 @@ export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?
 	return prompt;
 }
 
-/** The model chosen in the list, or the custom model ID when "Custom" is chosen. */
-export function readModel(ctx: IExecuteFunctions, itemIndex: number): string {
+/**
+ * The model chosen in the list, or the custom model ID when "Custom" is chosen. A value from an
+ * expression must be one of the list: other IDs go through "Custom Model ID", so a typo is caught
+ * before a paid request.
+ */
+export function readModel(ctx: IExecuteFunctions, itemIndex: number, known: INodePropertyOptions[]): string {
 	const model = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
-	if (model !== 'custom') return model;
+	if (model !== 'custom') {
+		if (known.some((option) => option.value === model)) return model;
+		throw new NodeOperationError(ctx.getNode(), `Model "${model}" is not in the list`, {
+			itemIndex,
+			description: `Pick a model from the list, or choose "Custom Model ID" and enter the ID there. Known IDs: ${known
+				.filter((option) => option.value !== 'custom')
+				.map((option) => option.value)
+				.join(', ')}.`,
+		});
+	}
 	const custom = String(ctx.getNodeParameter('customModel', itemIndex, '') ?? '').trim();
 	if (!custom) throw new NodeOperationError(ctx.getNode(), 'Enter the Custom Model ID, or pick a model from the list', { itemIndex });
 	return custom;

@@ -1,71 +1,248 @@
 'use strict';
-// `npm run bench`: measures the Gen-API node inside a real n8n against the emulator.
-//  1. node time for 1 item and for 20 items when every task takes 5 s (default poll settings);
-//  2. HTTP requests per task;
-//  3. a 429 burst: 20 items against a limit of 5 requests per second with Retry-After: 1.
-// Run after `npm run build`. Prints a JSON summary.
+// `npm run bench`: measures the package inside a real n8n against the provider emulator, prints a
+// table and writes it as JSON (BENCH_OUT, default bench-results.json). Every figure is a ratio or
+// a difference taken in the same run, so the machine's speed cancels out.
+//   P1  node time, 1 item vs 20 items, tasks of 5 s, default poll settings (goal: ratio ≤ 1.3)
+//   P2  HTTP requests per task (create + status reads + file download), poll interval 1 s
+//   P3  peak RSS growth of the n8n process while a 500 MB video becomes binary data, filesystem
+//       mode, against the same workflow with the download off (goal ≤ 64 MB)
+//   P4  delay from the emulator marking a task done to the node finishing (polling), and to the
+//       receiving workflow of the AI Media Trigger finishing (callback)
+//   P5  time the package adds to `n8n start` (until the REST API answers, node types loaded)
+// Also: 20 items against a 429 limit of 5 requests/s. Run after `npm run build`.
+// N8N_E2E_VERSION picks the n8n (1.123.81 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part.
+
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
 
 const e2e = require('./n8n');
 const { createEmulator } = require('../emulator/server');
 
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 5000);
+const VIDEO_MB = Number(process.env.BENCH_VIDEO_MB ?? 500);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,burst').split(',').map((part) => part.trim()));
+const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json');
+const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
 
-function workflow(id, count, parameters = {}) {
-	const example = e2e.loadExample('genapi-generate-images.json');
-	example.id = id;
-	example.name = `bench ${id}`;
-	example.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({
-		prompt: Array.from({ length: count }, (_, n) => `bench prompt ${n + 1}`),
-	});
-	Object.assign(example.nodes.find((node) => node.name === 'Gen-API').parameters, parameters);
-	return example;
+function genApiWorkflow(id, prompts, options = {}) {
+	const workflow = e2e.loadExample('genapi-generate-images.json');
+	workflow.id = id;
+	workflow.name = `bench ${id}`;
+	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({ prompt: prompts });
+	workflow.nodes.find((node) => node.name === 'Gen-API').parameters.options = options;
+	return workflow;
 }
 
-async function measure(emulator, userFolder, id, count, parameters) {
-	await e2e.importWorkflow(userFolder, workflow(id, count, parameters));
+/** Runs `count` Gen-API items in n8n; returns node time, request counts and the delay after the last task was done. */
+async function runGenApi(emulator, userFolder, id, count, options) {
+	const prompts = Array.from({ length: count }, (_, n) => `${id} prompt ${n + 1}`);
+	await e2e.importWorkflow(userFolder, genApiWorkflow(id, prompts, options));
 	const before = { ...emulator.stats.byRoute, throttled: emulator.stats.throttled, downloads: emulator.stats.downloads ?? 0 };
 	const { execution } = await e2e.executeWorkflow(userFolder, id);
-	const { items, executionTime } = e2e.nodeRun(execution, 'Gen-API');
+	const { items, executionTime, startTime } = e2e.nodeRun(execution, 'Gen-API');
 	const delta = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
+	const tasks = items.map((item) => emulator.stats.tasks[`genApi:${item.json.taskId}`]).filter(Boolean);
+	const lastDone = Math.max(...tasks.map((task) => task.doneAt));
 	const creates = delta('POST /api/v1/networks/z-image');
 	const reads = delta('GET /api/v1/request/get/:id');
+	const downloads = (emulator.stats.downloads ?? 0) - before.downloads;
 	return {
 		items: count,
-		outputItems: items.length,
 		succeeded: items.filter((item) => item.json.status === 'succeeded' && item.binary?.data).length,
 		nodeTimeMs: executionTime,
-		createRequests: creates,
-		readRequests: reads,
-		requestsPerTask: +((creates + reads) / count).toFixed(2),
+		creates,
+		reads,
+		downloads,
+		requestsPerTask: +((creates + reads + downloads) / count).toFixed(2),
 		answered429: emulator.stats.throttled - before.throttled,
-		downloads: (emulator.stats.downloads ?? 0) - before.downloads,
+		delayAfterLastDoneMs: startTime + executionTime - lastDone,
 	};
+}
+
+/** P3: peak RSS of `n8n execute` with and without a VIDEO_MB download, filesystem binary mode. */
+async function measureMemory(emulator, userFolder) {
+	const bytes = VIDEO_MB * 1024 * 1024;
+	const peak = async (id, download) => {
+		const workflow = e2e.loadExample('minimax-text-to-video.json');
+		workflow.id = id;
+		workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({ prompt: [`a long take [size:${bytes}] [ms:300]`] });
+		workflow.nodes.find((node) => node.name === 'MiniMax').parameters.options = { pollInterval: 1, download };
+		await e2e.importWorkflow(userFolder, workflow);
+		const file = path.join(userFolder, `peak-${id}.txt`);
+		const streamedBefore = emulator.stats.streamedBytes ?? 0;
+		const { execution } = await e2e.executeWorkflow(userFolder, id, {
+			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+			NODE_OPTIONS: `${process.env.BENCH_N8N_NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'peak-rss.js')}`.trim(),
+			GENMEDIA_PEAK_RSS_FILE: file,
+		});
+		const [item] = e2e.nodeRun(execution, 'MiniMax').items;
+		if (download) {
+			// The whole video was read, and went to the filesystem store (n8n 2.x deletes a CLI run's files when it ends).
+			const stored = e2e.readBinaryPath(userFolder, item?.binary?.data);
+			if (!stored) throw new Error('the video is not in the filesystem store');
+			if ((emulator.stats.streamedBytes ?? 0) - streamedBefore !== bytes) throw new Error('the video was not read whole');
+			if (fs.existsSync(stored) && fs.statSync(stored).size !== bytes) throw new Error('the stored video is not whole');
+		}
+		return Number(fs.readFileSync(file, 'utf8')) / 1024;
+	};
+	const withoutMb = await peak('BenchNoDownload1', false);
+	const withMb = await peak('BenchVideo500MB1', true);
+	return { videoMb: VIDEO_MB, peakWithoutDownloadMb: +withoutMb.toFixed(1), peakWithDownloadMb: +withMb.toFixed(1), growthMb: +(withMb - withoutMb).toFixed(1) };
+}
+
+/** A server on 127.0.0.1 that notes when each report of a receiving workflow arrives. */
+async function startSink() {
+	const arrived = [];
+	const server = http.createServer((req, res) => {
+		let text = '';
+		req.on('data', (part) => (text += part));
+		req.on('end', () => {
+			arrived.push({ at: Date.now(), body: JSON.parse(text || '{}') });
+			res.end('{}');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${server.address().port}/report`, arrived, close: () => server.close() };
+}
+
+/** P4 (callback): Gen-API tasks created with the trigger's URL; time from done to the receiving workflow's last node. */
+async function measureCallbackDelay(emulator, userFolder, count = 5) {
+	const sink = await startSink();
+	const workflow = e2e.loadExample('callbacks-genapi-receive.json');
+	workflow.id = 'BenchReceive0001';
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger');
+	trigger.parameters.token = CALLBACK_TOKEN;
+	workflow.nodes.push({
+		id: 'bench-report',
+		name: 'Report',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [440, 0],
+		parameters: { method: 'POST', url: sink.url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify({ taskId: $json.taskId, status: $json.status }) }}', options: {} },
+	});
+	workflow.connections['Keep the File'] = { main: [[{ node: 'Report', type: 'main', index: 0 }]] };
+	workflow.active = true;
+	await e2e.importWorkflow(userFolder, workflow);
+	await e2e.activateWorkflow(userFolder, workflow.id);
+	const server = await e2e.startN8n(userFolder);
+	try {
+		const hookUrl = `${server.url}/webhook/${trigger.webhookId}/callback?token=${CALLBACK_TOKEN}`;
+		const deadline = Date.now() + 60_000;
+		while ((await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 404) {
+			if (Date.now() > deadline) throw new Error('the trigger webhook never registered');
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		const delays = [];
+		for (let n = 0; n < count; n++) {
+			const response = await fetch(`${emulator.url}/api/v1/networks/z-image`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${emulator.config.keys.genApi}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ prompt: `callback bench ${n + 1} [ms:2000]`, callback_url: hookUrl }),
+			});
+			const { request_id: taskId } = await response.json();
+			const until = Date.now() + 30_000;
+			let report;
+			while (!(report = sink.arrived.find((entry) => String(entry.body.taskId) === String(taskId)))) {
+				if (Date.now() > until) throw new Error(`no report for task ${taskId}`);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+			delays.push(report.at - emulator.stats.tasks[`genApi:${taskId}`].doneAt);
+		}
+		return delays;
+	} finally {
+		await server.stop();
+		sink.close();
+	}
+}
+
+/** P5: `n8n start` until the REST API answers, alternately without and with the package. */
+async function measureStart(tarball, rounds = 3) {
+	const times = { without: [], with: [] };
+	for (let round = 0; round < rounds; round++) {
+		for (const kind of ['without', 'with']) {
+			const userFolder = e2e.createUserFolder(kind === 'with' ? tarball : null);
+			const server = await e2e.startN8n(userFolder);
+			// The package's nodes must be among the node types the editor gets.
+			const types = await fetch(`${server.url}/types/nodes.json`).then((response) => response.text());
+			if (types.includes('n8n-nodes-genmedia.genApi') !== (kind === 'with')) throw new Error(`node types ${kind} the package are wrong`);
+			times[kind].push(server.startMs);
+			await server.stop();
+		}
+	}
+	const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+	return { rounds, withoutMs: times.without, withMs: times.with, addedMs: median(times.with) - median(times.without) };
+}
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+
+function printTable(rows) {
+	const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => String(row[column]).length)));
+	const line = (row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ');
+	process.stdout.write(`${line(['', 'measure', 'result', 'goal'])}\n`);
+	for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }
 
 async function main() {
+	const started = Date.now();
 	e2e.ensureN8n();
 	const emulator = createEmulator({ taskMs: TASK_MS });
 	await emulator.start();
-	const userFolder = e2e.createUserFolder(e2e.packPackage());
+	const tarball = e2e.packPackage();
+	const userFolder = e2e.createUserFolder(tarball);
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
+	const results = { n8n: e2e.N8N_VERSION, node: e2e.NODE_VERSION, taskMs: TASK_MS, date: new Date().toISOString() };
+	const rows = [];
 
-	const one = await measure(emulator, userFolder, 'BenchOneItem0001', 1);
-	const twenty = await measure(emulator, userFolder, 'BenchTwenty00001', 20);
-	emulator.config.rateLimit = { limit: 5, windowMs: 1000, retryAfterSec: 1 };
-	const burst = await measure(emulator, userFolder, 'BenchBurst000001', 20);
-	emulator.config.rateLimit = null;
+	if (ONLY.has('P1')) {
+		e2e.log('P1: 1 item and 20 items, default poll settings');
+		const one = await runGenApi(emulator, userFolder, 'BenchOneItem0001', 1, {});
+		const twenty = await runGenApi(emulator, userFolder, 'BenchTwenty00001', 20, {});
+		const ratio = +(twenty.nodeTimeMs / one.nodeTimeMs).toFixed(2);
+		results.P1 = { oneItem: one, twentyItems: twenty, ratio };
+		rows.push(['P1', `node time, 1 vs 20 items (${TASK_MS / 1000} s tasks)`, `${one.nodeTimeMs} vs ${twenty.nodeTimeMs} ms, ratio ${ratio} (${twenty.succeeded}/20 ok)`, 'ratio ≤ 1.3']);
+	}
+	if (ONLY.has('P2') || ONLY.has('P4')) {
+		e2e.log('P2/P4: 20 items, poll interval 1 s');
+		const run = await runGenApi(emulator, userFolder, 'BenchPoll1s00001', 20, { pollInterval: 1 });
+		results.P2 = run;
+		rows.push(['P2', 'requests per task, poll interval 1 s', `${run.requestsPerTask} (${run.creates} creates, ${run.reads} reads, ${run.downloads} downloads / 20)`, '']);
+		results.P4 = { pollDelayMs: run.delayAfterLastDoneMs };
+	}
+	if (ONLY.has('P4')) {
+		e2e.log('P4: callbacks through the AI Media Trigger');
+		const delays = await measureCallbackDelay(emulator, userFolder);
+		results.P4.callbackDelaysMs = delays;
+		results.P4.callbackMedianMs = median(delays);
+		rows.push(['P4', 'task done → node finished (poll, 1 s)', `${results.P4.pollDelayMs} ms`, '']);
+		rows.push(['P4', 'task done → receiving workflow finished (callback)', `median ${median(delays)} ms, max ${Math.max(...delays)} ms (${delays.length} tasks)`, '']);
+	}
+	if (ONLY.has('P3')) {
+		e2e.log(`P3: peak memory while a ${VIDEO_MB} MB video is stored`);
+		results.P3 = await measureMemory(emulator, userFolder);
+		rows.push(['P3', `peak RSS growth, ${VIDEO_MB} MB video, filesystem mode`, `${results.P3.growthMb} MB (${results.P3.peakWithoutDownloadMb} → ${results.P3.peakWithDownloadMb} MB)`, '≤ 64 MB']);
+	}
+	if (ONLY.has('P5')) {
+		e2e.log('P5: n8n start without and with the package');
+		results.P5 = await measureStart(tarball);
+		rows.push(['P5', 'added to n8n start (median of 3)', `${results.P5.addedMs} ms (${median(results.P5.withoutMs)} → ${median(results.P5.withMs)} ms)`, '']);
+	}
+	if (ONLY.has('burst')) {
+		e2e.log('429 burst: 20 items against 5 requests/s');
+		emulator.config.rateLimit = { limit: 5, windowMs: 1000, retryAfterSec: 1 };
+		const burst = await runGenApi(emulator, userFolder, 'BenchBurst000001', 20, { pollInterval: 1 });
+		emulator.config.rateLimit = null;
+		results.burst429 = { limit: '5 requests / s, Retry-After: 1', ...burst };
+		rows.push(['429', '20 items, limit 5 requests/s', `${burst.succeeded}/20 ok in ${burst.nodeTimeMs} ms, ${burst.answered429}×429, ${burst.creates} create requests`, 'all ok']);
+	}
 	await emulator.stop();
 	e2e.removeTemporary();
 
-	const summary = {
-		n8n: e2e.N8N_VERSION,
-		taskMs: TASK_MS,
-		oneItem: one,
-		twentyItems: twenty,
-		ratio20to1: +(twenty.nodeTimeMs / one.nodeTimeMs).toFixed(2),
-		burst429: { limit: '5 requests / s, Retry-After: 1', ...burst },
-	};
-	process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+	results.totalSeconds = Math.round((Date.now() - started) / 1000);
+	fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+	process.stdout.write(`\nn8n ${results.n8n} on Node ${results.node}, emulator on 127.0.0.1, ${new Date().toISOString().slice(0, 10)}\n`);
+	printTable(rows);
+	process.stdout.write(`\nwritten to ${path.relative(process.cwd(), OUT) || OUT} (${results.totalSeconds} s)\n`);
 }
 
 main().catch((error) => {

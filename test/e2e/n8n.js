@@ -84,12 +84,13 @@ function packPackage() {
 /**
  * A fresh n8n user folder with the package installed as n8n installs community packages:
  * unpacked into .n8n/nodes/node_modules, listed in .n8n/nodes/package.json, its dev and peer
- * dependencies dropped, so `n8n-workflow` and `zod` resolve to n8n's own copies.
+ * dependencies dropped, so `n8n-workflow` and `zod` resolve to n8n's own copies. With a null
+ * tarball the folder has no package (to compare against).
  */
 function createUserFolder(tarball) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-n8n-'));
 	temporary.push(userFolder);
-	installPackage(userFolder, tarball);
+	if (tarball) installPackage(userFolder, tarball);
 	return userFolder;
 }
 
@@ -241,7 +242,8 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 			child.kill('SIGTERM');
 			setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
 		});
-	const deadline = Date.now() + 120_000;
+	const spawnedAt = Date.now();
+	const deadline = spawnedAt + 120_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`n8n start exited:\n${logText.slice(-3000)}`);
 		if (Date.now() > deadline) {
@@ -251,8 +253,9 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 		// /healthz answers before the REST routes exist; the public settings route answers after.
 		const ok = await fetch(`${url}/rest/settings`).then((r) => r.ok, () => false);
 		if (ok) break;
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
+	const startMs = Date.now() - spawnedAt;
 	const headers = { 'content-type': 'application/json', 'browser-id': 'genmedia-e2e' };
 	let signIn = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
@@ -284,7 +287,7 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 		}
 		return { status: response.status, body: json };
 	};
-	return { url, rest, stop, log: () => logText };
+	return { url, rest, stop, startMs, log: () => logText };
 }
 
 /**
@@ -292,12 +295,16 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
  * file n8n wrote to its binary data folder (filesystem mode, the default in n8n 2.x).
  */
 function readBinary(userFolder, binary) {
-	const id = binary?.id;
-	if (typeof id === 'string' && id.startsWith('filesystem')) {
-		const relative = id.slice(id.indexOf(':') + 1);
-		return fs.readFileSync(path.join(userFolder, '.n8n', 'binaryData', relative));
-	}
+	const file = readBinaryPath(userFolder, binary);
+	if (file) return fs.readFileSync(file);
 	return Buffer.from(binary?.data ?? '', 'base64');
+}
+
+/** Where a binary property in filesystem mode lives on disk (undefined for inline data). */
+function readBinaryPath(userFolder, binary) {
+	const id = binary?.id;
+	if (typeof id !== 'string' || !id.startsWith('filesystem')) return undefined;
+	return path.join(userFolder, '.n8n', 'binaryData', id.slice(id.indexOf(':') + 1));
 }
 
 /** Loads an example workflow from examples/. */
@@ -341,6 +348,10 @@ module.exports = {
 	nodeRun,
 	loadExample,
 	readBinary,
+	readBinaryPath,
+	get NODE_VERSION() {
+		return NEEDS_NODE_24 ? execFileSync(NODE_BIN, ['--version'], { encoding: 'utf8' }).trim() : process.version;
+	},
 	emulatorCredentials,
 	startN8n,
 	log,

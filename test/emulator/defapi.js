@@ -2,7 +2,7 @@
 // DefAPI (https://api.defapi.org): POST /api/image/gen, GET /api/task/query?task_id=.
 // Prompt tags: [ms:N] task length, [fail] ends "failed" with status_reason, [text] ends "success"
 // with only a text result, [notfound:N] first N queries answer 404 "task not found",
-// [unwrapped] query answers without the { code, message, data } wrapper, [shape:datauri] inline result.
+// [reject] create answers 400 with a detail, [unwrapped] query answers without the { code, message, data } wrapper, [shape:datauri] inline result.
 
 const crypto = require('crypto');
 
@@ -46,6 +46,7 @@ module.exports = function defApi(emulator) {
 				if (!json.model) return send(res, 400, { code: 1, message: 'failed', detail: 'model is required' });
 				if (!prompt.trim()) return send(res, 400, { code: 1, message: 'failed', detail: 'prompt is required' });
 				const images = Array.isArray(json.images) ? json.images : [];
+				if (/\[reject\]/.test(prompt)) return send(res, 400, { code: 1, message: 'failed', detail: 'prompt violates the content policy' });
 				if (images.length > 4) return send(res, 400, { code: 1, message: 'failed', detail: 'at most 4 images are allowed' });
 				const tags = emulator.readTags(prompt);
 				const id = `ta${crypto.randomUUID().slice(2)}`;

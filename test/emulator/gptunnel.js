@@ -2,7 +2,7 @@
 // GPTunnel (https://gptunnel.ru): POST /v1/media/create, POST|GET /v1/media/result, GET /v1/balance.
 // Auth: `Authorization: <key>` without "Bearer". Refusals come as HTTP 200 with `code != 0`.
 // Prompt tags: [ms:N] task length, [fail] ends "failed", [code:N] create answers code N,
-// [resultcode:N] status reads answer code N.
+// [invalid] create answers code 3 with issues, [resultcode:N] status reads answer code N.
 
 const crypto = require('crypto');
 
@@ -43,6 +43,7 @@ module.exports = function gptunnel(emulator) {
 				const tags = emulator.readTags(prompt);
 				const issues = [];
 				if (!json.model) issues.push({ code: 'invalid_type', path: ['model'], message: 'Required' });
+				if (tags.invalid) issues.push({ code: 'invalid_string', path: ['prompt'], message: 'Prompt contains forbidden words' });
 				if (!prompt.trim()) issues.push({ code: 'too_small', path: ['prompt'], message: 'String must contain at least 1 character(s)' });
 				if (json.ar !== undefined && !RATIOS.includes(json.ar)) issues.push({ code: 'invalid_enum_value', path: ['ar'], message: `Invalid enum value. Expected ${RATIOS.join(' | ')}` });
 				if (issues.length) return send(res, 200, { code: 3, message: 'Validation error', issues });

@@ -119,9 +119,9 @@ describe('DefAPI node', () => {
 	});
 
 	it('shows the detail of a 400 answer', async () => {
-		const refused = await run({ model: '', prompt: 'p' }).result.catch((e) => e);
+		const refused = await run({ prompt: 'p [reject]' }).result.catch((e) => e);
 		expect(refused).toBeInstanceOf(NodeApiError);
-		expect(refused.message).toBe('DefAPI: model is required');
+		expect(refused.message).toBe('DefAPI: prompt violates the content policy');
 		expect(refused.httpCode).toBe('400');
 	});
 

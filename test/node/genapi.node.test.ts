@@ -143,7 +143,7 @@ describe('Gen-API node: failures', () => {
 		const before = emulator.stats.requests;
 		const error = await run({ prompt: '   ' }).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/prompt is empty/);
+		expect(error.message).toBe('"Prompt" is empty');
 		expect(emulator.stats.requests).toBe(before);
 	});
 

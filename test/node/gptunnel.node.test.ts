@@ -81,10 +81,18 @@ describe('GPTunnel node', () => {
 	});
 
 	it('shows the validation issues of a code 3 answer', async () => {
-		// An expression that yields no model slips past the list; the provider's issues say what is wrong.
-		const error = await run({ model: '', prompt: 'p' }).result.catch((e) => e);
+		const error = await run({ prompt: 'p [invalid]' }).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('GPTunnel: Validation error — model: Required');
+		expect(error.message).toBe('GPTunnel: Validation error — prompt: Prompt contains forbidden words');
+	});
+
+	it('refuses a model ID from an expression that is not in the list, before any request', async () => {
+		const before = emulator.stats.requests;
+		const error = await run({ model: 'google-imagen-9', prompt: 'p' }).result.catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Model "google-imagen-9" is not in the list');
+		expect(error.description).toMatch(/Custom Model ID/);
+		expect(emulator.stats.requests).toBe(before);
 	});
 
 	it('asks for the custom model ID before any request', async () => {

@@ -91,7 +91,7 @@ describe('MiniMax node', () => {
 		makePng('x').copy(huge);
 		const big = { json: {}, binary: { data: { data: huge.toString('base64'), mimeType: 'image/png' } } };
 		await expect(run({ prompt: 'x', firstFrameSource: 'binary', firstFrameBinaryProperty: 'data' }, { items: [big] }).result).rejects.toThrow(/is 20\.0 MB, more than/);
-		await expect(run({ prompt: '' }).result).rejects.toThrow(/Enter a prompt, or give a first frame/);
+		await expect(run({ prompt: '' }).result).rejects.toThrow(/"Prompt" is empty: enter a prompt, or give a first frame/);
 		expect(emulator.stats.requests).toBe(before);
 	});
 
