@@ -100,12 +100,22 @@ export async function sendToProvider(
 
 /** Describes a failed connection without any part of the request (its headers hold the key). */
 export function networkError(error: unknown, displayName: string, timeoutMs = REQUEST_TIMEOUT_MS): ProviderError {
-	const err = error as { code?: string; cause?: { code?: string }; name?: string; message?: string };
-	const code = err?.code ?? err?.cause?.code;
+	// n8n wraps the HTTP client's error in a NodeApiError: the original sits in errorResponse.
+	const err = error as {
+		code?: string;
+		cause?: { code?: string };
+		errorResponse?: { code?: string; message?: string };
+		httpCode?: string;
+		name?: string;
+		message?: string;
+	};
+	const wrappedCode = typeof err?.httpCode === 'string' && /^E[A-Z_]+$/.test(err.httpCode) ? err.httpCode : undefined;
+	const code = err?.code ?? err?.cause?.code ?? err?.errorResponse?.code ?? wrappedCode;
 	if (err?.name === 'AbortError' || err?.name === 'CanceledError' || code === 'ERR_CANCELED') {
 		return new ProviderError('The execution was cancelled', 'network', { transient: false });
 	}
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(err?.message ?? '')) {
+	const text = `${err?.message ?? ''} ${err?.errorResponse?.message ?? ''}`;
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(text)) {
 		return new ProviderError(`${displayName} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'network', {
 			transient: true,
 			hint: 'The provider is slow or the connection hangs. Raise "Request Timeout" if this happens often.',

@@ -96,7 +96,7 @@ function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus):
 }
 
 /** One output item for one file: its description in `outputs`, the file itself as binary data. */
-const DOWNLOAD_ATTEMPTS = 3;
+const DOWNLOAD_ATTEMPTS = 4;
 
 /** Downloads a file; a broken connection or a 5xx/429 from the file host is tried again. */
 async function downloadWithRetry(ctx: IExecuteFunctions, session: TaskSession, output: MediaOutput, baseName: string) {

@@ -134,8 +134,7 @@ async function n8n(userFolder, args, extraEnv) {
 	// n8n 2.x starts a task broker on a fixed port: every n8n process here gets a free one, so a
 	// CLI run works while a server is up.
 	const env = n8nEnv(userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
-	const { stdout } = await runAsync(NODE_BIN, [N8N_BIN, ...args], { cwd: userFolder, env });
-	return stdout;
+	return await runAsync(NODE_BIN, [N8N_BIN, ...args], { cwd: userFolder, env });
 }
 
 /**
@@ -157,6 +156,7 @@ function runAsync(command, args, options = {}) {
 			const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
 			const error = new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${tail}`);
 			error.stdout = stdout;
+			error.stderr = stderr;
 			reject(error);
 		});
 	});
@@ -180,16 +180,25 @@ async function activateWorkflow(userFolder, workflowId) {
 	await n8n(userFolder, ['update:workflow', `--id=${workflowId}`, '--active=true']);
 }
 
-/** Runs a workflow by id; returns the execution n8n printed (the JSON after its log lines). */
+/**
+ * Runs a workflow by id; returns the execution n8n printed (the JSON after its log lines) and
+ * everything the process wrote (`log`: stdout and stderr).
+ */
 async function executeWorkflow(userFolder, workflowId, extraEnv) {
 	const started = Date.now();
-	const output = await n8n(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
-	const lines = output.split('\n');
-	const first = lines.findIndex((line) => line === '{');
-	const last = lines.lastIndexOf('}');
-	if (first < 0 || last < first) throw new Error(`n8n printed no execution:\n${output.slice(-3000)}`);
+	const { stdout: output, stderr } = await n8n(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
+	// At debug level n8n prints the execution as a coloured log entry: a time and level before the
+	// first brace, the logger's metadata after the last one.
+	const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+	const first = lines.findIndex((line) => /^(?:[\d:.]+\s+info\s+)?\{$/.test(line));
+	const last = lines.findLastIndex((line) => /^\}(?:\s+\{.*\})?$/.test(line));
+	if (first >= 0) lines[first] = '{';
+	if (last >= 0) lines[last] = '}';
+	if (first < 0 || last < first) {
+		throw Object.assign(new Error(`n8n printed no execution:\n${output.slice(-3000)}`), { stdout: output });
+	}
 	const execution = JSON.parse(lines.slice(first, last + 1).join('\n'));
-	return { execution, output, wallMs: Date.now() - started };
+	return { execution, output, log: `${output}\n${stderr}`, wallMs: Date.now() - started };
 }
 
 /** The items a node produced in its first run, and that run's timing. */

@@ -7,6 +7,7 @@ const fs = require('fs');
 const path = require('path');
 
 const e2e = require('./n8n');
+const faultSuite = require('./faults');
 const { createEmulator, readPngPrompt } = require('../emulator/server');
 
 const KEYS = {
@@ -446,6 +447,8 @@ async function main() {
 	await check('callbacks: DefAPI, Gen-API, MiniMax (challenge) and Nalitek (signed) each start their receiving workflow once, with the file', async () => {
 		await checkCallbacks(userFolder, emulator);
 	});
+
+	await faultSuite({ e2e, emulator, userFolder, check, assertNoKey, variant });
 
 	await emulator.stop();
 	e2e.removeTemporary();

@@ -166,6 +166,7 @@ function createEmulator(options = {}) {
 			const task = (stats.tasks[key] ??= { provider, id, creates: 0, reads: 0, ...extra });
 			Object.assign(task, extra);
 			task[kind] = (task[kind] ?? 0) + 1;
+			task[`last_${kind}`] = Date.now();
 			return task;
 		},
 		later(ms, fn) {
@@ -274,13 +275,15 @@ function createEmulator(options = {}) {
 		const fault = nextFault('file');
 		if (fault && fault !== 'truncate') return injure(req, res, fault, url.pathname);
 		if (name.startsWith('expired')) return send(res, 404, { message: 'expired' });
-		const big = /^big-(\d+)\.(mp4|bin)$/.exec(name);
+		const big = /^big-(\d+)\.(mp4|bin|png)$/.exec(name);
 		if (big) {
 			// Streamed in 64 KiB pieces, never built whole in memory.
 			const total = Number(big[1]);
-			res.writeHead(200, { 'content-type': big[2] === 'mp4' ? 'video/mp4' : 'application/octet-stream', 'content-length': total });
+			const type = { mp4: 'video/mp4', png: 'image/png', bin: 'application/octet-stream' }[big[2]];
+			res.writeHead(200, { 'content-type': type, 'content-length': total });
 			const piece = Buffer.alloc(65536, 7);
-			piece.write('\0\0\0\x18ftypmp42', 0, 'latin1');
+			if (big[2] === 'png') piece.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+			else piece.write('\0\0\0\x18ftypmp42', 0, 'latin1');
 			let sent = 0;
 			res.on('finish', () => {
 				stats.streamedBytes = (stats.streamedBytes ?? 0) + sent;
@@ -294,6 +297,10 @@ function createEmulator(options = {}) {
 				res.end();
 			};
 			return pump();
+		}
+		if (/\.txt$/.test(name)) {
+			res.writeHead(200, { 'content-type': 'text/plain' });
+			return res.end('not an image\n');
 		}
 		if (/\.webp$/.test(name)) {
 			const body = Buffer.from(TINY_WEBP, 'base64');

@@ -1,6 +1,7 @@
 // Small parts: answer parsing, error classification, Retry-After, file handling.
 import nock from 'nock';
-import type { INodeType } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, INodeType } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { genApiAdapter, parseGenApiTask } from '../../nodes/GenApi/adapter';
@@ -70,6 +71,26 @@ describe('error classification', () => {
 		}
 		return undefined;
 	};
+
+	it('reads connection errors the way n8n hands them over: wrapped in a NodeApiError', () => {
+		const node: INode = { id: '1', name: 'Gen-API', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
+		const wrapped = (message: string, code: string) => new NodeApiError(node, Object.assign(new Error(message), { code }));
+		const timeout = networkError(wrapped('timeout of 2000ms exceeded', 'ECONNABORTED'), 'Gen-API', 2000);
+		expect(timeout.message).toBe('Gen-API did not answer within 2 s');
+		expect(timeout.details).toMatchObject({ transient: true });
+		expect(timeout.details.notAccepted).toBeUndefined();
+		expect(networkError(wrapped('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), 'Gen-API').details.notAccepted).toBe(true);
+		const reset = networkError(wrapped('socket hang up', 'ECONNRESET'), 'Gen-API');
+		expect(reset.message).toBe('Could not reach Gen-API (ECONNRESET)');
+		expect(reset.details.notAccepted).toBe(false);
+		expect(networkError(wrapped('canceled', 'ERR_CANCELED'), 'Gen-API').details.transient).toBe(false);
+	});
+
+	it('a success status with a body that is not JSON is a transient broken answer', () => {
+		expect(() => checkResponse(genApiAdapter, { statusCode: 200, headers: {}, body: '{"status": "succ' }, 'poll')).toThrow(
+			'Gen-API sent an answer that is not valid JSON',
+		);
+	});
 
 	it('404 is transient only while polling', () => {
 		expect(classify(404, 'poll')?.transient).toBe(true);
