@@ -124,10 +124,12 @@ export async function toBinary(
 	};
 	const outcome = await settle(async () => (await ctx.helpers.httpRequest(request)) as StreamResponse);
 	if (!outcome.ok) {
-		const code = (outcome.error as { code?: string }).code;
-		throw new ProviderError(`Could not download the result file${code ? ` (${code})` : ''}`, 'download', {
+		const failure = outcome.error as { code?: string; errorResponse?: { code?: string } };
+		const code = failure.code ?? failure.errorResponse?.code;
+		if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
+		throw new ProviderError('Could not download the result file: the connection broke', 'download', {
 			transient: true,
-			hint: 'The file link may have expired. Run "Get Task" again for a fresh link.',
+			hint: `Try again later, or run "Get Task" again for a fresh link.${code ? ` Network error: ${code}.` : ''}`,
 		});
 	}
 	const response = outcome.value;

@@ -173,8 +173,10 @@ export function customModelField(resources: string[]): INodeProperties {
 		displayName: 'Custom Model ID',
 		name: 'customModel',
 		type: 'string',
-		required: true,
+		// Not marked required: n8n would then block workflows whose Model is an expression. An empty
+		// ID is refused with a clear message when the node runs.
 		default: '',
+		placeholder: 'e.g. google-imagen-4',
 		description: "The provider's ID of a model that is not in the list",
 		displayOptions: { show: { resource: resources, operation: ['generate', 'createTask'], model: ['custom'] } },
 	};

@@ -122,17 +122,17 @@ export function networkError(error: unknown, displayName: string, timeoutMs = RE
 		});
 	}
 	const notAccepted = code !== undefined && NOT_SENT_CODES.has(code);
-	return new ProviderError(
-		`Could not reach ${displayName}${code ? ` (${code})` : ''}`,
-		'network',
-		{
-			transient: true,
-			notAccepted,
-			hint: notAccepted
-				? 'Check the base URL in the credential and that the service is reachable from n8n.'
-				: 'The connection broke. Try again later.',
-		},
-	);
+	// The message is in words: n8n replaces a message that names a system error code with its own
+	// text, which would drop the provider's name. The code goes to the hint.
+	const what = notAccepted ? 'the connection was refused or the host was not found' : 'the connection broke';
+	const advice = notAccepted
+		? 'Check the base URL in the credential and that the service is reachable from n8n.'
+		: 'Try again later.';
+	return new ProviderError(`Could not reach ${displayName}: ${what}`, 'network', {
+		transient: true,
+		notAccepted,
+		hint: `${advice}${code ? ` Network error: ${code}.` : ''}`,
+	});
 }
 
 /**

@@ -81,7 +81,8 @@ describe('error classification', () => {
 		expect(timeout.details.notAccepted).toBeUndefined();
 		expect(networkError(wrapped('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), 'Gen-API').details.notAccepted).toBe(true);
 		const reset = networkError(wrapped('socket hang up', 'ECONNRESET'), 'Gen-API');
-		expect(reset.message).toBe('Could not reach Gen-API (ECONNRESET)');
+		expect(reset.message).toBe('Could not reach Gen-API: the connection broke');
+		expect(reset.details.hint).toMatch(/ECONNRESET/);
 		expect(reset.details.notAccepted).toBe(false);
 		expect(networkError(wrapped('canceled', 'ERR_CANCELED'), 'Gen-API').details.transient).toBe(false);
 	});
