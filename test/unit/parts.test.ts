@@ -1,7 +1,7 @@
 // Small parts: answer parsing, error classification, Retry-After, file handling.
 import nock from 'nock';
 import { NodeApiError } from 'n8n-workflow';
-import type { INode, INodeType } from 'n8n-workflow';
+import type { INode, INodeType, JsonObject } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { genApiAdapter, parseGenApiTask } from '../../nodes/GenApi/adapter';
@@ -74,7 +74,8 @@ describe('error classification', () => {
 
 	it('reads connection errors the way n8n hands them over: wrapped in a NodeApiError', () => {
 		const node: INode = { id: '1', name: 'Gen-API', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
-		const wrapped = (message: string, code: string) => new NodeApiError(node, Object.assign(new Error(message), { code }));
+		const wrapped = (message: string, code: string) =>
+			new NodeApiError(node, Object.assign(new Error(message), { code }) as unknown as JsonObject);
 		const timeout = networkError(wrapped('timeout of 2000ms exceeded', 'ECONNABORTED'), 'Gen-API', 2000);
 		expect(timeout.message).toBe('Gen-API did not answer within 2 s');
 		expect(timeout.details).toMatchObject({ transient: true });
