@@ -260,7 +260,8 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 			throw new Error(`n8n did not answer on ${url}:\n${logText.slice(-3000)}`);
 		}
 		// /healthz answers before the REST routes exist; the public settings route answers after.
-		const ok = await fetch(`${url}/rest/settings`).then((r) => r.ok, () => false);
+		// While n8n starts, every route answers 200 "n8n is starting up" in HTML: wait for JSON.
+		const ok = await fetch(`${url}/rest/settings`).then((r) => r.ok && String(r.headers.get('content-type')).includes('json'), () => false);
 		if (ok) break;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
@@ -296,7 +297,7 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 		}
 		return { status: response.status, body: json };
 	};
-	return { url, rest, stop, startMs, log: () => logText };
+	return { url, rest, stop, startMs, spawnedAt, log: () => logText };
 }
 
 /**
@@ -346,6 +347,7 @@ module.exports = {
 	ROOT,
 	N8N_VERSION,
 	INSTALL_DIR,
+	NODE_BIN,
 	ensureN8n,
 	packPackage,
 	createUserFolder,
