@@ -106,22 +106,34 @@ export class TaskSession {
 	}
 
 	/**
+	 * Runs `fn` until it succeeds; a transient ProviderError is tried again, `attempts` times in
+	 * all, after the provider's Retry-After or a growing pause. With a gate, every attempt waits
+	 * for it and a 429 pauses it for the whole run.
+	 */
+	async retrying<T>(attempts: number, fn: () => Promise<T>, gate?: RequestGate): Promise<T> {
+		for (let attempt = 1; ; attempt++) {
+			if (gate) await gate.acquire(this.signal);
+			const outcome = await settle(fn);
+			if (outcome.ok) return outcome.value;
+			const { error } = outcome;
+			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < attempts;
+			if (!retryable) throw error;
+			if (gate && error.details.httpCode === 429) this.throttled(gate, error, attempt);
+			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
+		}
+	}
+
+	/**
 	 * A read-only call (lists, details): tried again on 429 and transient errors a few times.
 	 * Returns the answer's body; throws ProviderError.
 	 */
 	async read(call: ProviderCall): Promise<unknown> {
-		for (let attempt = 1; ; attempt++) {
-			await this.pollGate.acquire(this.signal);
-			const outcome = await settle(async () =>
-				checkResponse(this.adapter, await this.send(call), 'call'),
-			);
-			if (outcome.ok) return outcome.value.body;
-			const { error } = outcome;
-			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < FILE_ATTEMPTS;
-			if (!retryable) throw error;
-			if (error.details.httpCode === 429) this.throttled(this.pollGate, error, attempt);
-			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
-		}
+		const response = await this.retrying(
+			FILE_ATTEMPTS,
+			async () => checkResponse(this.adapter, await this.send(call), 'call'),
+			this.pollGate,
+		);
+		return response.body;
 	}
 
 	/**
@@ -136,21 +148,12 @@ export class TaskSession {
 		}
 		if (output.url || !output.fileId || !resolveFile) return output;
 		const fileId = output.fileId;
-		for (let attempt = 1; ; attempt++) {
-			await this.pollGate.acquire(this.signal);
-			const outcome = await settle(async () =>
-				resolveFile.parse(
-					checkResponse(this.adapter, await this.send(resolveFile.call(fileId)), 'call'),
-					fileId,
-				),
-			);
-			if (outcome.ok) return { ...output, ...outcome.value, fileId };
-			const { error } = outcome;
-			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < FILE_ATTEMPTS;
-			if (!retryable) throw error;
-			if (error.details.httpCode === 429) this.throttled(this.pollGate, error, attempt);
-			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
-		}
+		const resolved = await this.retrying(
+			FILE_ATTEMPTS,
+			async () => resolveFile.parse(checkResponse(this.adapter, await this.send(resolveFile.call(fileId)), 'call'), fileId),
+			this.pollGate,
+		);
+		return { ...output, ...resolved, fileId };
 	}
 
 	private throttled(gate: RequestGate, error: ProviderError, attempt = 1): void {

@@ -8,7 +8,7 @@ import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
 import { REQUEST_TIMEOUT_MS, checkResponse } from './http';
 import { readIdParameter } from './validation';
-import { mapWithLimit, pause, retryDelay, settle, throwIfCancelled } from './timing';
+import { mapWithLimit, settle, throwIfCancelled } from './timing';
 import type { MediaOutput, PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
 
 const DOWNLOAD_CONCURRENCY = 4;
@@ -95,22 +95,10 @@ function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus):
 	return json;
 }
 
-/** One output item for one file: its description in `outputs`, the file itself as binary data. */
+/** A file download is tried this often when the connection breaks or the file host answers 5xx/429. */
 const DOWNLOAD_ATTEMPTS = 4;
 
-/** Downloads a file; a broken connection or a 5xx/429 from the file host is tried again. */
-async function downloadWithRetry(ctx: IExecuteFunctions, session: TaskSession, output: MediaOutput, baseName: string) {
-	for (let attempt = 1; ; attempt++) {
-		const outcome = await settle(async () => await toBinary(ctx, output, baseName, session.signal));
-		if (outcome.ok) return outcome.value;
-		const { error } = outcome;
-		throwIfCancelled(session.signal);
-		const retryable = error instanceof ProviderError && error.details.transient === true && attempt < DOWNLOAD_ATTEMPTS;
-		if (!retryable) throw error;
-		await pause(retryDelay(attempt, 1_000, 10_000), session.signal);
-	}
-}
-
+/** One output item for one file: its description in `outputs`, the file itself as binary data. */
 export async function toFileItem(
 	ctx: IExecuteFunctions,
 	session: TaskSession,
@@ -131,7 +119,9 @@ export async function toFileItem(
 	if (output.fileId !== undefined) file.fileId = output.fileId;
 	const item: INodeExecutionData = { json: { ...json, outputs: [file] }, pairedItem };
 	if (settings.download) {
-		const binary = await downloadWithRetry(ctx, session, output, baseName);
+		const binary = await session.retrying(DOWNLOAD_ATTEMPTS, async () =>
+			await toBinary(ctx, output, baseName, session.signal),
+		);
 		file.mimeType = binary.mimeType;
 		file.fileName = binary.fileName ?? file.fileName;
 		item.binary = { [settings.binaryPropertyName]: binary };
