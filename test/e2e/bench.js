@@ -14,7 +14,6 @@
 // BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P3.
 
 const fs = require('fs');
-const http = require('http');
 const path = require('path');
 
 const e2e = require('./n8n');
@@ -25,6 +24,8 @@ const VIDEO_MB = Number(process.env.BENCH_VIDEO_MB ?? 500);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,burst').split(',').map((part) => part.trim()));
 const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json');
 const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 function genApiWorkflow(id, prompts, options = {}) {
 	const workflow = e2e.loadExample('genapi-generate-images.json');
@@ -65,75 +66,36 @@ async function runGenApi(emulator, userFolder, id, count, options) {
 async function measureMemory(emulator, userFolder) {
 	const bytes = VIDEO_MB * 1024 * 1024;
 	const peak = async (id, download) => {
-		const workflow = e2e.loadExample('minimax-text-to-video.json');
-		workflow.id = id;
-		workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({ prompt: [`a long take [size:${bytes}] [ms:300]`] });
-		workflow.nodes.find((node) => node.name === 'MiniMax').parameters.options = { pollInterval: 1, download };
-		await e2e.importWorkflow(userFolder, workflow);
-		const file = path.join(userFolder, `peak-${id}.txt`);
-		const streamedBefore = emulator.stats.streamedBytes ?? 0;
-		const { execution } = await e2e.executeWorkflow(userFolder, id, {
-			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-			NODE_OPTIONS: `${process.env.BENCH_N8N_NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'peak-rss.js')}`.trim(),
-			GENMEDIA_PEAK_RSS_FILE: file,
-		});
-		const [item] = e2e.nodeRun(execution, 'MiniMax').items;
+		const run = await e2e.videoRunPeak(userFolder, emulator, id, bytes, download, process.env.BENCH_N8N_NODE_OPTIONS);
 		if (download) {
 			// The whole video was read, and went to the filesystem store (n8n 2.x deletes a CLI run's files when it ends).
-			const stored = e2e.readBinaryPath(userFolder, item?.binary?.data);
+			const stored = e2e.readBinaryPath(userFolder, run.item?.binary?.data);
 			if (!stored) throw new Error('the video is not in the filesystem store');
-			if ((emulator.stats.streamedBytes ?? 0) - streamedBefore !== bytes) throw new Error('the video was not read whole');
+			if (run.streamedBytes !== bytes) throw new Error('the video was not read whole');
 			if (fs.existsSync(stored) && fs.statSync(stored).size !== bytes) throw new Error('the stored video is not whole');
 		}
-		return Number(fs.readFileSync(file, 'utf8')) / 1024;
+		return run.peakMb;
 	};
 	const withoutMb = await peak('BenchNoDownload1', false);
 	const withMb = await peak('BenchVideo500MB1', true);
 	return { videoMb: VIDEO_MB, peakWithoutDownloadMb: +withoutMb.toFixed(1), peakWithDownloadMb: +withMb.toFixed(1), growthMb: +(withMb - withoutMb).toFixed(1) };
 }
 
-/** A server on 127.0.0.1 that notes when each report of a receiving workflow arrives. */
-async function startSink() {
-	const arrived = [];
-	const server = http.createServer((req, res) => {
-		let text = '';
-		req.on('data', (part) => (text += part));
-		req.on('end', () => {
-			arrived.push({ at: Date.now(), body: JSON.parse(text || '{}') });
-			res.end('{}');
-		});
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${server.address().port}/report`, arrived, close: () => server.close() };
-}
-
 /** P4 (callback): Gen-API tasks created with the trigger's URL; time from done to the receiving workflow's last node. */
 async function measureCallbackDelay(emulator, userFolder, count = 5) {
-	const sink = await startSink();
+	const sink = await e2e.startSink();
 	const workflow = e2e.loadExample('callbacks-genapi-receive.json');
 	workflow.id = 'BenchReceive0001';
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger');
 	trigger.parameters.token = CALLBACK_TOKEN;
-	workflow.nodes.push({
-		id: 'bench-report',
-		name: 'Report',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [440, 0],
-		parameters: { method: 'POST', url: sink.url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify({ taskId: $json.taskId, status: $json.status }) }}', options: {} },
-	});
-	workflow.connections['Keep the File'] = { main: [[{ node: 'Report', type: 'main', index: 0 }]] };
+	e2e.addReportNode(workflow, 'Keep the File', sink.url, '={{ JSON.stringify({ taskId: $json.taskId, status: $json.status }) }}');
 	workflow.active = true;
 	await e2e.importWorkflow(userFolder, workflow);
 	await e2e.activateWorkflow(userFolder, workflow.id);
 	const server = await e2e.startN8n(userFolder);
 	try {
 		const hookUrl = `${server.url}/webhook/${trigger.webhookId}/callback?token=${CALLBACK_TOKEN}`;
-		const deadline = Date.now() + 60_000;
-		while ((await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 404) {
-			if (Date.now() > deadline) throw new Error('the trigger webhook never registered');
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
+		await e2e.waitForWebhook(hookUrl);
 		const delays = [];
 		for (let n = 0; n < count; n++) {
 			const response = await fetch(`${emulator.url}/api/v1/networks/z-image`, {
@@ -144,7 +106,7 @@ async function measureCallbackDelay(emulator, userFolder, count = 5) {
 			const { request_id: taskId } = await response.json();
 			const until = Date.now() + 30_000;
 			let report;
-			while (!(report = sink.arrived.find((entry) => String(entry.body.taskId) === String(taskId)))) {
+			while (!(report = sink.arrivals.find((entry) => String(entry.body.taskId) === String(taskId)))) {
 				if (Date.now() > until) throw new Error(`no report for task ${taskId}`);
 				await new Promise((resolve) => setTimeout(resolve, 20));
 			}
@@ -205,11 +167,9 @@ async function measureStart(tarball, rounds = 3) {
 			}
 		}
 	}
-	const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 	return { rounds, withoutMs: times.without, withMs: times.with, addedMs: median(times.with) - median(times.without) };
 }
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 function printTable(rows) {
 	const header = ['', 'measure', 'result', 'goal', ''];

@@ -15,6 +15,8 @@ const PROVIDERS = [
 	{ key: 'nalitek', display: 'Nalitek', example: 'nalitek-chain.json', node: 'Generate', type: 'nalitek', credential: 'nalitekApi', idParameter: 'imageId' },
 ];
 const DEBUG = { N8N_LOG_LEVEL: 'debug' };
+/** A workflow ID of 16 characters, one per check and provider. */
+const workflowId = (prefix, provider) => `${prefix}${provider.key}`.padEnd(16, '0').slice(0, 16);
 const SLOW_MS = 3000;
 const REQUEST_TIMEOUT_S = 2;
 
@@ -42,7 +44,7 @@ module.exports = async function faultSuite({ e2e, emulator, userFolder, check, a
 		for (const provider of PROVIDERS) {
 			await check(`faults, ${provider.display}: 429, 500/502/503, cut connections, slow and broken answers and 404 while creating, polling and downloading — every item succeeds, one task each`, async () => {
 				const prompts = Array.from({ length: 4 }, (_, n) => `${provider.key} rides out ${n + 1} [ms:1500]`);
-				const workflow = providerWorkflow(provider, `Fault1${provider.key}`.padEnd(16, '0').slice(0, 16), prompts, { pollInterval: 1, requestTimeout: REQUEST_TIMEOUT_S }, { onError: 'continueRegularOutput' });
+				const workflow = providerWorkflow(provider, workflowId('Fault1', provider), prompts, { pollInterval: 1, requestTimeout: REQUEST_TIMEOUT_S }, { onError: 'continueRegularOutput' });
 				emulator.config.faults = {
 					create: ['429', '429'],
 					read: ['500', '502', '503', 'reset', 'slow', 'malformed', '404', '429'],
@@ -69,7 +71,7 @@ module.exports = async function faultSuite({ e2e, emulator, userFolder, check, a
 
 			await check(`faults, ${provider.display}: a create whose answer is lost (500, cut, slow, broken JSON) is never sent again; HTTP-200 error bodies — one clear error item each`, async () => {
 				const prompts = Array.from({ length: 6 }, (_, n) => `${provider.key} lost answer ${n + 1} [ms:1000]`);
-				const workflow = providerWorkflow(provider, `Fault2${provider.key}`.padEnd(16, '0').slice(0, 16), prompts, { pollInterval: 1, requestTimeout: REQUEST_TIMEOUT_S }, { onError: 'continueRegularOutput' });
+				const workflow = providerWorkflow(provider, workflowId('Fault2', provider), prompts, { pollInterval: 1, requestTimeout: REQUEST_TIMEOUT_S }, { onError: 'continueRegularOutput' });
 				emulator.config.faults = { create: ['500', 'reset', 'slow', 'malformed'], read: ['error200'] };
 				const { execution } = await run(workflow);
 				emulator.config.faults = null;
@@ -92,7 +94,7 @@ module.exports = async function faultSuite({ e2e, emulator, userFolder, check, a
 
 			await check(`faults, ${provider.display}: max wait gives "timeout" items with their task IDs; Wait for Task finishes them`, async () => {
 				const prompts = [`${provider.key} slow task 1 [ms:5000]`, `${provider.key} slow task 2 [ms:5000]`];
-				const workflow = providerWorkflow(provider, `Fault3${provider.key}`.padEnd(16, '0').slice(0, 16), prompts, { pollInterval: 1, maxWait: 2 });
+				const workflow = providerWorkflow(provider, workflowId('Fault3', provider), prompts, { pollInterval: 1, maxWait: 2 });
 				const generate = workflow.nodes.find((node) => node.name === provider.node);
 				const idParameter = provider.idParameter ?? 'taskId';
 				workflow.nodes.push({
@@ -206,7 +208,7 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 		const original = example.nodes.find((node) => node.name === provider.node);
 		const inputs = items.map(([input]) => ({ file: files.png, ...input }));
 		const workflow = {
-			id: `BadInput${provider.key}`.padEnd(16, '0').slice(0, 16),
+			id: workflowId('BadInput', provider),
 			name: `Bad input: ${provider.display}`,
 			active: false,
 			settings: { executionOrder: 'v1' },
@@ -268,7 +270,7 @@ function mapFromCases(parameters) {
 async function checkStop({ e2e, emulator, userFolder, providerWorkflow, assertNoKey }) {
 	const flows = PROVIDERS.map((provider, index) => {
 		const prompt = `${provider.key} endless task [ms:600000]`;
-		const workflow = providerWorkflow(provider, `StopWait${provider.key}`.padEnd(16, '0').slice(0, 16), [prompt], { pollInterval: 1, maxWait: 900 });
+		const workflow = providerWorkflow(provider, workflowId('StopWait', provider), [prompt], { pollInterval: 1, maxWait: 900 });
 		const path = `genmedia-stop-${provider.key.toLowerCase()}`;
 		const start = workflow.nodes.find((node) => node.name === 'Start');
 		Object.assign(start, {
@@ -287,11 +289,8 @@ async function checkStop({ e2e, emulator, userFolder, providerWorkflow, assertNo
 	const server = await e2e.startN8n(userFolder, DEBUG);
 	try {
 		for (const { provider, workflow, path, prompt } of flows) {
+			await e2e.waitForWebhook(`${server.url}/webhook/${path}`);
 			const deadline = Date.now() + 60_000;
-			while ((await fetch(`${server.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 404) {
-				if (Date.now() > deadline) throw new Error(`webhook ${path} never registered`);
-				await new Promise((resolve) => setTimeout(resolve, 250));
-			}
 			// Wait until the node polls its task, then stop the execution.
 			let task;
 			while (!(task = Object.values(emulator.stats.tasks).find((entry) => entry.prompt === prompt)) || !task.reads) {

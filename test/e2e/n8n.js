@@ -317,6 +317,79 @@ function readBinaryPath(userFolder, binary) {
 	return path.join(userFolder, '.n8n', 'binaryData', id.slice(id.indexOf(':') + 1));
 }
 
+/** A server on 127.0.0.1 that keeps what workflows post to it (`received`), and when (`arrivals`). */
+async function startSink() {
+	const http = require('http');
+	const received = [];
+	const arrivals = [];
+	const server = http.createServer((req, res) => {
+		let text = '';
+		req.on('data', (part) => (text += part));
+		req.on('end', () => {
+			let body;
+			try {
+				body = JSON.parse(text);
+			} catch {
+				body = { unparsed: text };
+			}
+			received.push(body);
+			arrivals.push({ at: Date.now(), body });
+			res.end('{}');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${server.address().port}/report`, received, arrivals, close: () => server.close() };
+}
+
+/** Adds a "Report" node after `after` that posts `jsonBody` (an n8n expression) to `url`. */
+function addReportNode(workflow, after, url, jsonBody) {
+	const previous = workflow.nodes.find((node) => node.name === after);
+	workflow.nodes.push({
+		id: `report-${workflow.id}`,
+		name: 'Report',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [previous.position[0] + 220, previous.position[1]],
+		parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody, options: {} },
+	});
+	workflow.connections[after] = { main: [[{ node: 'Report', type: 'main', index: 0 }]] };
+	return workflow;
+}
+
+/** Waits until a webhook of a running n8n is registered: it answers 404 until then. */
+async function waitForWebhook(url, timeoutMs = 60_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const { status } = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		if (status !== 404) return;
+		if (Date.now() > deadline) throw new Error(`webhook ${url} never registered`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/**
+ * Peak resident memory (MB) of an `n8n execute` run of the MiniMax example with one video of
+ * `bytes` from the emulator, in filesystem binary mode, with the download on or off. Returns the
+ * MiniMax item and how many bytes the emulator streamed during the run, for the caller's checks.
+ */
+async function videoRunPeak(userFolder, emulator, id, bytes, download, nodeOptions = '') {
+	const workflow = loadExample('minimax-text-to-video.json');
+	workflow.id = id;
+	workflow.name = `${workflow.name} (${id})`;
+	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({ prompt: [`a long take [size:${bytes}] [ms:300]`] });
+	workflow.nodes.find((node) => node.name === 'MiniMax').parameters.options = { pollInterval: 1, download };
+	await importWorkflow(userFolder, workflow);
+	const file = path.join(userFolder, `peak-${id}.txt`);
+	const streamedBefore = emulator.stats.streamedBytes ?? 0;
+	const { execution } = await executeWorkflow(userFolder, id, {
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		NODE_OPTIONS: `${nodeOptions} --require ${path.join(__dirname, 'peak-rss.js')}`.trim(),
+		GENMEDIA_PEAK_RSS_FILE: file,
+	});
+	const [item] = nodeRun(execution, 'MiniMax').items;
+	return { peakMb: Number(fs.readFileSync(file, 'utf8')) / 1024, item, streamedBytes: (emulator.stats.streamedBytes ?? 0) - streamedBefore };
+}
+
 /** Loads an example workflow from examples/. */
 function loadExample(name) {
 	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
@@ -365,6 +438,10 @@ module.exports = {
 	},
 	emulatorCredentials,
 	startN8n,
+	startSink,
+	addReportNode,
+	waitForWebhook,
+	videoRunPeak,
 	log,
 	removeTemporary,
 };

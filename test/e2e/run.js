@@ -3,8 +3,6 @@
 // against the provider emulator on 127.0.0.1. Prints "N passed, N failed" and exits non-zero on failure.
 
 const assert = require('assert');
-const fs = require('fs');
-const path = require('path');
 
 const e2e = require('./n8n');
 const faultSuite = require('./faults');
@@ -98,50 +96,19 @@ const CALLBACK_PROVIDERS = [
 	{ key: 'nalitek', file: 'nalitek', token: false, mimeType: 'image/png' },
 ];
 
-/** A server on 127.0.0.1 that records what the receiving workflows report. */
-async function startSink() {
-	const http = require('http');
-	const received = [];
-	const server = http.createServer((req, res) => {
-		let text = '';
-		req.on('data', (part) => (text += part));
-		req.on('end', () => {
-			try {
-				received.push(JSON.parse(text));
-			} catch {
-				received.push({ unparsed: text });
-			}
-			res.end('{}');
-		});
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${server.address().port}/report`, received, close: () => server.close() };
-}
-
 async function checkCallbacks(userFolder, emulator) {
-	const sink = await startSink();
+	const sink = await e2e.startSink();
 	const receivers = CALLBACK_PROVIDERS.map((provider) => {
 		const workflow = e2e.loadExample(`callbacks-${provider.file}-receive.json`);
 		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger');
 		if (provider.token) trigger.parameters.token = CALLBACK_TOKEN;
 		// The example ends in a placeholder node; here the workflow reports what it received.
-		workflow.nodes.push({
-			id: `report-${provider.key}`,
-			name: 'Report',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [440, 0],
-			parameters: {
-				method: 'POST',
-				url: sink.url,
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody:
-					'={{ JSON.stringify({ provider: $json.provider, taskId: $json.taskId, status: $json.status, event: $json.event || null, mimeType: $binary.data ? $binary.data.mimeType : null }) }}',
-				options: {},
-			},
-		});
-		workflow.connections['Keep the File'] = { main: [[{ node: 'Report', type: 'main', index: 0 }]] };
+		e2e.addReportNode(
+			workflow,
+			'Keep the File',
+			sink.url,
+			'={{ JSON.stringify({ provider: $json.provider, taskId: $json.taskId, status: $json.status, event: $json.event || null, mimeType: $binary.data ? $binary.data.mimeType : null }) }}',
+		);
 		workflow.active = true;
 		return { provider, workflow, hook: trigger.webhookId };
 	});
@@ -153,15 +120,7 @@ async function checkCallbacks(userFolder, emulator) {
 	try {
 		const hookUrl = (hook) => `${server.url}/webhook/${hook}/callback`;
 		// Webhooks are registered a little after the server answers: wait until ours do.
-		for (const { hook } of receivers) {
-			const deadline = Date.now() + 60_000;
-			for (;;) {
-				const status = await fetch(hookUrl(hook), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
-				if (status !== 404) break;
-				if (Date.now() > deadline) throw new Error(`webhook ${hook} never registered`);
-				await new Promise((resolve) => setTimeout(resolve, 500));
-			}
-		}
+		for (const { hook } of receivers) await e2e.waitForWebhook(hookUrl(hook));
 
 		// Failed checks: 401, nothing started.
 		const refused = async (url, body, headers = {}) => {
@@ -295,22 +254,13 @@ async function main() {
 		// held in memory would add its size (or 4/3 of it as base64); a streamed one adds what the
 		// runtime keeps of already-written chunks until its next garbage collection, whatever the size.
 		const peak = async (id, bytes, download) => {
-			const prompt = `a long take [size:${bytes}] [ms:300]`;
-			await e2e.importWorkflow(userFolder, variant('minimax-text-to-video.json', 'MiniMax', id, [prompt], { options: { pollInterval: 1, download } }));
-			const file = path.join(userFolder, `peak-${id}.txt`);
-			const streamedBefore = emulator.stats.streamedBytes ?? 0;
-			const { execution } = await e2e.executeWorkflow(userFolder, id, {
-				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-				NODE_OPTIONS: `--require ${path.join(__dirname, 'peak-rss.js')}`,
-				GENMEDIA_PEAK_RSS_FILE: file,
-			});
+			const run = await e2e.videoRunPeak(userFolder, emulator, id, bytes, download);
 			if (download) {
-				const [item] = e2e.nodeRun(execution, 'MiniMax').items;
-				assert.strictEqual(item.binary?.data?.mimeType, 'video/mp4');
-				assert.ok(String(item.binary.data.id ?? '').startsWith('filesystem'), 'the video is not in filesystem storage');
-				assert.strictEqual((emulator.stats.streamedBytes ?? 0) - streamedBefore, bytes, 'the whole video was not read');
+				assert.strictEqual(run.item.binary?.data?.mimeType, 'video/mp4');
+				assert.ok(String(run.item.binary.data.id ?? '').startsWith('filesystem'), 'the video is not in filesystem storage');
+				assert.strictEqual(run.streamedBytes, bytes, 'the whole video was not read');
 			}
-			return Number(fs.readFileSync(file, 'utf8')) / 1024;
+			return run.peakMb;
 		};
 		const without = await peak('MiniMaxNoDown001', VIDEO_BYTES, false);
 		const small = (await peak('MiniMaxVid100MB1', VIDEO_BYTES, true)) - without;
