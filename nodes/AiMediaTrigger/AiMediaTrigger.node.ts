@@ -34,6 +34,10 @@ const CREDENTIALS: Record<string, string> = {
 	nalitek: 'nalitekApi',
 };
 
+const PROVIDER_NAMES: Record<string, string> = { defApi: 'DefAPI', genApi: 'Gen-API', miniMax: 'MiniMax', nalitek: 'Nalitek' };
+
+const otherProviders = (provider: string) => Object.keys(PROVIDER_NAMES).filter((other) => other !== provider);
+
 /** A repeated callback for the same task and status within this time starts nothing. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
@@ -63,37 +67,59 @@ export class AiMediaTrigger implements INodeType {
 		icon: { light: 'file:aiMediaTrigger.svg', dark: 'file:aiMediaTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "on " + $parameter["provider"] + " callback" }}',
+		subtitle: `={{ "When " + ${JSON.stringify(PROVIDER_NAMES)}[$parameter["provider"]] + " calls back" }}`,
 		description: 'Starts the workflow when Gen-API, DefAPI, MiniMax or Nalitek calls back with a finished task',
 		defaults: { name: 'AI Media Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// Each credential is hidden for the other providers rather than shown for its own: the editor
+		// takes a field that credentials "show" on for the authentication selector and moves it into
+		// the credential box, where the Provider field could not be chosen without a credential.
 		credentials: [
-			{ name: 'defApiApi', required: false, displayOptions: { show: { provider: ['defApi'] } } },
-			{ name: 'genApiApi', required: false, displayOptions: { show: { provider: ['genApi'] } } },
-			{ name: 'miniMaxApi', required: false, displayOptions: { show: { provider: ['miniMax'] } } },
-			{ name: 'nalitekApi', required: true, displayOptions: { show: { provider: ['nalitek'] } } },
+			{ name: 'defApiApi', required: false, displayOptions: { hide: { provider: otherProviders('defApi') } } },
+			{ name: 'genApiApi', required: false, displayOptions: { hide: { provider: otherProviders('genApi') } } },
+			{ name: 'miniMaxApi', required: false, displayOptions: { hide: { provider: otherProviders('miniMax') } } },
+			{ name: 'nalitekApi', required: true, displayOptions: { hide: { provider: otherProviders('nalitek') } } },
 		],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' }],
 		properties: [
 			{
-				displayName:
-					'Paste this node\'s Production URL into the "Callback URL" of a Create Task node. The provider must be able to reach n8n: run n8n with WEBHOOK_URL set to its public address. GPTunnel has no callbacks.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
-			{
 				displayName: 'Provider',
 				name: 'provider',
 				type: 'options',
+				noDataExpression: true,
 				options: [
-					{ name: 'DefAPI', value: 'defApi' },
-					{ name: 'Gen-API', value: 'genApi' },
-					{ name: 'MiniMax', value: 'miniMax', description: 'Answers the challenge MiniMax sends first' },
-					{ name: 'Nalitek', value: 'nalitek', description: 'Checks the signature with the Webhook Secret of the credential' },
+					{ name: 'DefAPI', value: 'defApi', description: 'Nano Banana and other Gemini image models' },
+					{ name: 'Gen-API', value: 'genApi', description: 'Z-image and every other Gen-API network' },
+					{ name: 'MiniMax', value: 'miniMax', description: 'Hailuo videos; answers the challenge MiniMax sends first' },
+					{ name: 'Nalitek', value: 'nalitek', description: 'FLUX images; checks the signature with the Webhook Secret of the credential' },
 				],
 				default: 'defApi',
+				description: 'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
+			},
+			{
+				displayName:
+					'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a Create Task node. The provider must reach n8n: run n8n with WEBHOOK_URL set to its public address.',
+				name: 'tokenNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { provider: ['defApi', 'genApi'] } },
+			},
+			{
+				displayName:
+					'Paste this node\'s Production URL into the "Callback URL" of a MiniMax Create Task node. MiniMax checks the URL before it starts the task, so the workflow must be active and n8n reachable (WEBHOOK_URL set to its public address).',
+				name: 'miniMaxNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { provider: ['miniMax'] } },
+			},
+			{
+				displayName:
+					'Paste this node\'s Production URL into the "Callback URL" of a Nalitek Create Task node. Nalitek signs each callback with the Webhook Secret of your Nalitek credential. n8n must be reachable: set WEBHOOK_URL to its public address.',
+				name: 'nalitekNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { provider: ['nalitek'] } },
 			},
 			{
 				displayName: 'Secret Token',
@@ -141,7 +167,7 @@ export class AiMediaTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Download Result',
+						displayName: 'Download Files',
 						name: 'download',
 						type: 'boolean',
 						default: true,
