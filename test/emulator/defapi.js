@@ -6,6 +6,16 @@
 
 const crypto = require('crypto');
 
+const LONG_SIDE = { '1k': 1024, '2k': 2048, '4k': 4096 };
+
+/** The picture a request asks for: 1K on the long side unless `image_size` says more, at `aspect_ratio`. */
+function pictureFor(prompt, json) {
+	const long = LONG_SIDE[String(json.image_size ?? '1k').toLowerCase()] ?? 1024;
+	const [w, h] = /^\d+:\d+$/.test(String(json.aspect_ratio)) ? String(json.aspect_ratio).split(':').map(Number) : [1, 1];
+	const scale = long / Math.max(w, h);
+	return { prompt, width: Math.round(w * scale), height: Math.round(h * scale), format: 'png' };
+}
+
 module.exports = function defApi(emulator) {
 	const tasks = new Map();
 
@@ -24,8 +34,8 @@ module.exports = function defApi(emulator) {
 		}
 		const image =
 			task.tags.shape === 'datauri'
-				? `data:image/png;base64,${emulator.makePng(task.id, task.prompt).toString('base64')}`
-				: `${emulator.fileUrl(`defapi-${task.id}.png`)}?prompt=${encodeURIComponent(task.prompt)}`;
+				? `data:image/png;base64,${emulator.pictureBase64(`defapi-${task.id}`, task.picture)}`
+				: emulator.pictureUrl(`defapi-${task.id}`, task.picture);
 		return { ...base, status: 'success', result: [{ image }], consumed: '0.500000' };
 	}
 
@@ -50,7 +60,7 @@ module.exports = function defApi(emulator) {
 				if (images.length > 4) return send(res, 400, { code: 1, message: 'failed', detail: 'at most 4 images are allowed' });
 				const tags = emulator.readTags(prompt);
 				const id = `ta${crypto.randomUUID().slice(2)}`;
-				const task = { id, prompt, tags, createdAt: Date.now(), ms: Number(tags.ms ?? emulator.config.taskMs), notFound: Number(tags.notfound ?? 0) };
+				const task = { id, prompt, tags, createdAt: Date.now(), ms: Number(tags.ms ?? emulator.config.taskMs), notFound: Number(tags.notfound ?? 0), picture: pictureFor(prompt, json) };
 				tasks.set(id, task);
 				emulator.countTask('defApi', id, 'creates', {
 					prompt,

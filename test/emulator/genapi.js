@@ -16,14 +16,21 @@ module.exports = function genApi(emulator) {
 	function resultFor(task) {
 		const shape = task.tags.shape ?? 'result';
 		const count = Number(task.tags.images ?? task.body.num_images ?? 1);
-		const ext = task.body.output_format === 'jpg' ? 'jpg' : 'png';
+		// The picture is drawn at the size asked for (the document's default is 992×992).
+		const picture = {
+			prompt: task.prompt,
+			width: Number(task.body.width ?? 992),
+			height: Number(task.body.height ?? 992),
+			format: task.body.output_format === 'jpg' ? 'jpg' : 'png',
+		};
 		const files = Array.from({ length: count }, (_, n) => {
 			const name = `${task.tags.expired ? 'expired-' : ''}genapi-${task.id}-${n + 1}`;
 			if (shape === 'datauri' || shape === 'base64') {
-				const base64 = emulator.makePng(name, task.prompt).toString('base64');
+				// Inline results are PNG data (bare base64 has no type: the document says it is PNG).
+				const base64 = emulator.pictureBase64(name, { ...picture, format: 'png' });
 				return shape === 'datauri' ? `data:image/png;base64,${base64}` : base64;
 			}
-			return `${emulator.fileUrl(`${name}.${ext}`)}?prompt=${encodeURIComponent(task.prompt)}`;
+			return emulator.pictureUrl(name, picture);
 		});
 		return shape === 'full_response' ? { full_response: files.map((url) => ({ url })) } : { result: files };
 	}

@@ -21,8 +21,16 @@ module.exports = function gptunnel(emulator) {
 			return { ...base, status: phase < 0.2 ? 'idle' : phase < 0.6 ? 'processing' : 'running', url: null };
 		}
 		if (task.tags.fail) return { ...base, status: 'failed', url: null, error: 'Generation was blocked by the safety filter' };
-		const ext = VIDEO.test(task.model) ? 'mp4' : MUSIC.test(task.model) ? 'mp3' : task.model === 'google-imagen-3' ? 'webp' : 'png';
-		return { ...base, status: 'done', url: `${emulator.fileUrl(`gptunnel-${task.id}_result.${ext}`)}?prompt=${encodeURIComponent(task.prompt)}`, cost: 2.5 };
+		const name = `gptunnel-${task.id}_result`;
+		if (VIDEO.test(task.model) || MUSIC.test(task.model)) {
+			const ext = VIDEO.test(task.model) ? 'mp4' : 'mp3';
+			return { ...base, status: 'done', url: `${emulator.fileUrl(`${name}.${ext}`)}?prompt=${encodeURIComponent(task.prompt)}`, cost: 2.5 };
+		}
+		// Images are 1024 pixels on the long side, at the aspect ratio asked for; Imagen 3 answers in WebP.
+		const [w, h] = String(task.ar ?? '1:1').split(':').map(Number);
+		const scale = 1024 / Math.max(w, h);
+		const picture = { prompt: task.prompt, width: Math.round(w * scale), height: Math.round(h * scale), format: task.model === 'google-imagen-3' ? 'webp' : 'png' };
+		return { ...base, status: 'done', url: emulator.pictureUrl(name, picture), cost: 2.5 };
 	}
 
 	return {
@@ -52,6 +60,7 @@ module.exports = function gptunnel(emulator) {
 				const task = {
 					id,
 					model: json.model,
+					ar: json.ar,
 					prompt,
 					shownPrompt: json.ar ? `${prompt} --ar ${json.ar}` : prompt,
 					tags,

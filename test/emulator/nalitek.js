@@ -8,6 +8,8 @@
 
 const crypto = require('crypto');
 
+const { pictureSize } = require('./pictures');
+
 const LIMITS = { generate: 10, img2img: 10, upscale: 5, images: 60, batch: 2 };
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 const MAX_UPLOAD = 10 * 1024 * 1024;
@@ -74,10 +76,33 @@ module.exports = function nalitek(emulator) {
 		return 0;
 	}
 
-	function createImage(fields) {
+/**
+	 * The picture an image task makes: the size and format asked for (1024×1024 PNG by default),
+	 * the target size after a smart upscale, the source size times the scale for an upscale.
+	 */
+	function pictureOf(fields) {
+		const body = fields.body ?? {};
+		const params = { ...(body.shared ?? {}), ...body };
+		const number = (value) => (Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : undefined);
+		if (fields.kind === 'upscale') {
+			const source = images.get(fields.source);
+			const scale = Number(body.scale ?? 2);
+			return { width: source.width * scale, height: source.height * scale, format: source.format };
+		}
+		const smart = params.smart_upscale === true || params.smart_upscale === 'true';
+		const upload = fields.upload ? pictureSize(fields.upload) : undefined;
+		return {
+			width: (smart && number(params.target_width)) || number(params.width) || upload?.width || 1024,
+			height: (smart && number(params.target_height)) || number(params.height) || upload?.height || 1024,
+			format: ['png', 'jpeg', 'webp'].includes(params.format) ? params.format : 'png',
+		};
+	}
+
+	function createImage({ upload, ...fields }) {
 		const id = nextImage++;
 		const tags = emulator.readTags(fields.prompt);
-		const image = { id, createdAt: Date.now(), ms: Number(tags.ms ?? emulator.config.taskMs), tags, cancelled: false, seed: 8472659 + id, ...fields };
+		const picture = pictureOf({ ...fields, upload });
+		const image = { id, createdAt: Date.now(), ms: Number(tags.ms ?? emulator.config.taskMs), tags, cancelled: false, seed: 8472659 + id, ...fields, ...picture };
 		images.set(id, image);
 		emulator.countTask('nalitek', id, 'creates', { prompt: fields.prompt, kind: fields.kind, body: fields.body });
 		if (fields.webhookUrl) {
@@ -103,7 +128,8 @@ module.exports = function nalitek(emulator) {
 		if (image.cancelled) return { status: 'failed', url: null, message: 'Cancelled' };
 		if (elapsed < image.ms) return { status: elapsed < image.ms * 0.2 ? 'queued' : 'generating', url: null, message: 'Generating', progress: Math.round((100 * elapsed) / image.ms) };
 		if (image.tags.fail) return { status: 'failed', url: null, message: 'Generation failed: NSFW content detected', error_message: 'NSFW content detected' };
-		const path = `/uploads/images/flux_${image.id}.png?prompt=${encodeURIComponent(image.prompt)}`;
+		const query = new URLSearchParams({ prompt: image.prompt, w: String(image.width), h: String(image.height) });
+		const path = `/uploads/images/flux_${image.id}.${image.format}?${query}`;
 		return { status: 'completed', url: image.tags.abs ? `${emulator.url}${path}` : path, message: 'Image generated successfully' };
 	}
 
@@ -172,6 +198,7 @@ module.exports = function nalitek(emulator) {
 		const batch = { id, jobs, cancelled: false, ...extra };
 		batches.set(id, batch);
 		emulator.stats.batches = (emulator.stats.batches ?? 0) + 1;
+		emulator.stats.lastBatch = { total: jobs.length, ...extra };
 		return send(res, 202, { batch_id: id, status: 'processing', total: jobs.length, queued: jobs.length, processing: 0, completed: 0, failed: 0, jobs, status_url: `/api/batch/${id}` });
 	}
 
@@ -193,10 +220,12 @@ module.exports = function nalitek(emulator) {
 		async handle(req, res, url, body, { send }) {
 			const path = url.pathname;
 			if (path.startsWith('/uploads/images/')) {
-				const id = /flux_(\d+)\.png$/.exec(path)?.[1];
-				const png = emulator.makePng(`nalitek-${id}`, url.searchParams.get('prompt') ?? '');
-				res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
-				return res.end(png);
+				const [, id, format] = /flux_(\d+)\.(png|jpeg|webp)$/.exec(path) ?? [];
+				if (!id) return send(res, 404, { error: 'Not found' });
+				const size = (key) => Number(url.searchParams.get(key)) || 1024;
+				const file = emulator.picture(`nalitek-${id}`, { prompt: url.searchParams.get('prompt') ?? '', width: size('w'), height: size('h'), format });
+				res.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.data.length });
+				return res.end(file.data);
 			}
 			if (!path.startsWith('/api/')) return false;
 			if (req.method === 'GET' && path === '/api/status') {
@@ -222,7 +251,7 @@ module.exports = function nalitek(emulator) {
 				const invalid = checkParams(json);
 				if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				used++;
-				const image = createImage({ prompt: json.prompt, kind: 'generate', width: json.width, height: json.height, body: json, webhookUrl: json.webhook_url, webhookEvents: json.webhook_events });
+				const image = createImage({ prompt: json.prompt, kind: 'generate', body: json, webhookUrl: json.webhook_url, webhookEvents: json.webhook_events });
 				const answer = { status: 'generating', generation_id: `gen_${Date.now()}${image.id}`, url: null, thumbnail_url: null, prompt: image.prompt, seed: image.seed, dimensions: `${json.width ?? 1024}x${json.height ?? 1024}`, estimated_time: Math.ceil(image.ms / 1000), progress_url: `/api/images/${image.id}`, websocket_channel: `generation_${image.id}` };
 				return send(res, 201, image.tags.idkey ? { id: image.id, ...answer } : { image_id: image.id, ...answer });
 			}
@@ -240,7 +269,7 @@ module.exports = function nalitek(emulator) {
 				const invalid = checkParams(numbers);
 				if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				used++;
-				const image = createImage({ prompt: fields.prompt, kind: 'img2img', body: { ...fields, lora_models: loras, image: { fileName: file.fileName, type: sniff(file.data), bytes: file.data.length } } });
+				const image = createImage({ prompt: fields.prompt, kind: 'img2img', upload: file.data, body: { ...fields, lora_models: loras, image: { fileName: file.fileName, type: sniff(file.data), bytes: file.data.length } } });
 				return send(res, 201, { image_id: image.id, status: 'generating', url: null, prompt: image.prompt, seed: image.seed, progress_url: `/api/images/${image.id}` });
 			}
 
@@ -317,7 +346,7 @@ module.exports = function nalitek(emulator) {
 				} catch {
 					return error(res, send, 400, 'Validation error', 'shared_params must be JSON', 'VALIDATION_ERROR');
 				}
-				return createBatch(res, send, prompts.map((prompt, n) => ({ prompt, kind: 'img2img', body: { shared, image: { bytes: files[n].data.length, type: sniff(files[n].data) } } })), {});
+				return createBatch(res, send, prompts.map((prompt, n) => ({ prompt, kind: 'img2img', upload: files[n].data, body: { shared, image: { bytes: files[n].data.length, type: sniff(files[n].data) } } })), {});
 			}
 			const batchPath = /^\/api\/batch\/([\w-]+)$/.exec(path);
 			if (batchPath) {

@@ -19,7 +19,6 @@
 // client that sends again pays twice. "truncate" (files only) cuts the file halfway.
 
 const http = require('http');
-const zlib = require('zlib');
 const { URL } = require('url');
 
 const defApi = require('./defapi');
@@ -27,9 +26,7 @@ const genApi = require('./genapi');
 const gptunnel = require('./gptunnel');
 const miniMax = require('./minimax');
 const nalitek = require('./nalitek');
-
-/** A valid 1×1 lossless WebP. */
-const TINY_WEBP = 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==';
+const pictures = require('./pictures');
 
 const DEFAULT_CONFIG = {
 	taskMs: 1500,
@@ -85,64 +82,9 @@ function readTags(text) {
 	return tags;
 }
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-	let c = n;
-	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-	return c >>> 0;
-});
-function crc32(buffer) {
-	let c = 0xffffffff;
-	for (const byte of buffer) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(body));
-	return Buffer.concat([length, body, crc]);
-}
-
-/** A real, small PNG whose colour depends on `seed` and whose tEXt chunk carries `text`. */
+/** A small PNG for test inputs (reference images, first frames), with `text` stored in it. */
 function makePng(seed, text = '', size = 32) {
-	let hash = 0;
-	for (const ch of String(seed)) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-	const [r, g, b] = [hash & 0xff, (hash >> 8) & 0xff, (hash >> 16) & 0xff];
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(size, 0);
-	header.writeUInt32BE(size, 4);
-	header[8] = 8; // bit depth
-	header[9] = 2; // truecolour
-	const rows = [];
-	for (let y = 0; y < size; y++) {
-		const row = Buffer.alloc(1 + size * 3);
-		for (let x = 0; x < size; x++) row.set([r ^ (x * 4), g ^ (y * 4), b], 1 + x * 3);
-		rows.push(row);
-	}
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('tEXt', Buffer.from(`prompt\0${text}`, 'latin1')),
-		chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
-}
-
-/** Reads the tEXt "prompt" of a PNG made by makePng. */
-function readPngPrompt(buffer) {
-	let offset = 8;
-	while (offset < buffer.length) {
-		const length = buffer.readUInt32BE(offset);
-		const type = buffer.toString('ascii', offset + 4, offset + 8);
-		if (type === 'tEXt') {
-			const data = buffer.subarray(offset + 8, offset + 8 + length).toString('latin1');
-			const [key, value] = data.split('\0');
-			if (key === 'prompt') return value;
-		}
-		offset += 12 + length;
-	}
-	return undefined;
+	return pictures.encodePng(pictures.drawScene(text, size, size, seed), text);
 }
 
 function createEmulator(options = {}) {
@@ -196,6 +138,22 @@ function createEmulator(options = {}) {
 		},
 		fileUrl(name) {
 			return `${baseUrl}/files/${name}`;
+		},
+		/**
+		 * The link of a picture for a prompt, drawn when it is downloaded at the size asked for
+		 * (default 1024×1024) in the format its extension names (png, jpg, jpeg, webp).
+		 */
+		pictureUrl(name, { prompt = '', width = 1024, height = 1024, format = 'png' } = {}) {
+			const query = new URLSearchParams({ prompt: String(prompt), w: String(width), h: String(height) });
+			return `${baseUrl}/files/${name}.${format}?${query}`;
+		},
+		/** The picture itself: `{ data, mimeType }`. */
+		picture(name, { prompt = '', width = 1024, height = 1024, format = 'png' } = {}) {
+			return pictures.makePicture({ prompt, width, height, format, seed: name });
+		},
+		/** The same picture, inline as base64 (for providers that return files in the answer). */
+		pictureBase64(name, { prompt = '', width = 1024, height = 1024, format = 'png' } = {}) {
+			return pictures.makePicture({ prompt, width, height, format, seed: name }).data.toString('base64');
 		},
 	};
 
@@ -302,28 +260,28 @@ function createEmulator(options = {}) {
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			return res.end('not an image\n');
 		}
-		if (/\.webp$/.test(name)) {
-			const body = Buffer.from(TINY_WEBP, 'base64');
-			res.writeHead(200, { 'content-type': 'image/webp', 'content-length': body.length });
-			return res.end(body);
-		}
 		const media = /\.(mp4|mp3)$/.exec(name);
 		if (media) {
 			const body = media[1] === 'mp4' ? Buffer.from('\0\0\0\x18ftypmp42\0\0\0\0mp42isom', 'latin1') : Buffer.from('ID3\x04\0\0\0\0\0\0', 'latin1');
 			res.writeHead(200, { 'content-type': media[1] === 'mp4' ? 'video/mp4' : 'audio/mpeg', 'content-length': body.length });
 			return res.end(body);
 		}
-		const png = /^(.+)\.(png|jpg)$/.exec(name);
-		if (png) {
-			const prompt = url.searchParams.get('prompt') ?? '';
-			const body = makePng(png[1], prompt);
-			const type = { png: 'image/png', jpg: 'image/jpeg' }[png[2]];
-			res.writeHead(200, { 'content-type': type, 'content-length': body.length });
+		const picture = /^(.+)\.(png|jpg|jpeg|webp)$/.exec(name);
+		if (picture) {
+			const size = (key) => Math.min(8192, Math.max(1, Number(url.searchParams.get(key)) || 512));
+			const { data, mimeType } = pictures.makePicture({
+				prompt: url.searchParams.get('prompt') ?? '',
+				width: size('w'),
+				height: size('h'),
+				format: picture[2],
+				seed: picture[1],
+			});
+			res.writeHead(200, { 'content-type': mimeType, 'content-length': data.length });
 			if (fault === 'truncate') {
-				res.write(body.subarray(0, body.length >> 1));
+				res.write(data.subarray(0, data.length >> 1));
 				return setTimeout(() => req.socket.destroy(), 50);
 			}
-			return res.end(body);
+			return res.end(data);
 		}
 		return send(res, 404, { message: 'no such file' });
 	}
@@ -389,7 +347,7 @@ function createEmulator(options = {}) {
 	return emulator;
 }
 
-module.exports = { createEmulator, makePng, readPngPrompt, readTags };
+module.exports = { createEmulator, makePng, readPngPrompt: pictures.readPngPrompt, picturePrompt: pictures.picturePrompt, pictureSize: pictures.pictureSize, readTags };
 
 if (require.main === module) {
 	const port = Number(process.argv[2] ?? 0);

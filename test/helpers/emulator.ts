@@ -23,6 +23,7 @@ export interface Emulator {
 		downloads?: number;
 		nalitek429?: number;
 		batches?: number;
+		lastBatch?: { total: number; parallel?: boolean; priority?: string };
 		byRoute: Record<string, number>;
 		faults: Record<string, number>;
 		tasks: Record<string, EmulatorTask>;
@@ -34,4 +35,6 @@ export interface Emulator {
 
 export const createEmulator: (options?: Partial<Emulator['config']>) => Emulator = server.createEmulator;
 export const readPngPrompt: (buffer: Buffer) => string | undefined = server.readPngPrompt;
-export const makePng: (seed: string, text?: string) => Buffer = server.makePng;
+export const makePng: (seed: string, text?: string, size?: number) => Buffer = server.makePng;
+export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined = server.pictureSize;
+export const picturePrompt: (buffer: Buffer) => string | undefined = server.picturePrompt;

@@ -1,0 +1,113 @@
+// The emulator draws what each request asks for: the size (or aspect ratio and resolution), the
+// format, and a picture that differs with the prompt. Checked through the nodes, on the files they
+// put into the items.
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { DefApiApi } from '../../credentials/DefApiApi.credentials';
+import { GenApiApi } from '../../credentials/GenApiApi.credentials';
+import { GptunnelApi } from '../../credentials/GptunnelApi.credentials';
+import { NalitekApi } from '../../credentials/NalitekApi.credentials';
+import { DefApi } from '../../nodes/DefApi/DefApi.node';
+import { GenApi } from '../../nodes/GenApi/GenApi.node';
+import { Gptunnel } from '../../nodes/Gptunnel/Gptunnel.node';
+import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
+import { runNode } from '../helpers/context';
+import type { Emulator } from '../helpers/emulator';
+import { createEmulator, pictureSize, picturePrompt } from '../helpers/emulator';
+
+let emulator: Emulator;
+const keys = { genApi: 'pictures-genapi', gptunnel: 'pictures-gptunnel', defApi: 'dk-pictures', nalitek: 'pictures-nalitek' };
+
+beforeAll(async () => {
+	emulator = createEmulator({ keys, taskMs: 200 });
+	await emulator.start();
+});
+afterAll(async () => emulator.stop());
+
+const fileOf = (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64');
+const options = { pollInterval: 1 };
+
+describe('emulator pictures', () => {
+	it('Gen-API: the width and height asked for, PNG or JPEG, the prompt inside', async () => {
+		const run = (additionalFields: IDataObject, prompt: string) =>
+			runNode({
+				node: new GenApi(),
+				credentialType: new GenApiApi(),
+				credentials: { apiKey: keys.genApi, baseUrl: emulator.url },
+				parameters: { resource: 'image', operation: 'generate', prompt, additionalFields, options },
+			}).result;
+		const [png] = await run({ width: 640, height: 384 }, 'a red fox');
+		expect(png.binary!.data.mimeType).toBe('image/png');
+		expect(pictureSize(fileOf(png))).toEqual({ width: 640, height: 384 });
+		expect(picturePrompt(fileOf(png))).toBe('a red fox');
+		const [jpg] = await run({ width: 512, height: 768, outputFormat: 'jpg' }, 'a blue boat');
+		expect(jpg.binary!.data.mimeType).toBe('image/jpeg');
+		expect(pictureSize(fileOf(jpg))).toEqual({ width: 512, height: 768 });
+		expect(picturePrompt(fileOf(jpg))).toBe('a blue boat');
+		// The document's default size when none is asked for.
+		const [plain] = await run({}, 'default size');
+		expect(pictureSize(fileOf(plain))).toEqual({ width: 992, height: 992 });
+	});
+
+	it('different prompts give different pictures', async () => {
+		const pixels = async (prompt: string) => {
+			const [item] = await runNode({
+				node: new GenApi(),
+				credentialType: new GenApiApi(),
+				credentials: { apiKey: keys.genApi, baseUrl: emulator.url },
+				parameters: { resource: 'image', operation: 'generate', prompt, additionalFields: { width: 256, height: 256 }, options },
+			}).result;
+			return fileOf(item);
+		};
+		const [a, b] = [await pixels('a lighthouse'), await pixels('a teapot')];
+		expect(a.equals(b)).toBe(false);
+	});
+
+	it('GPTunnel: Imagen 3 answers with WebP, 1024 on the long side, at the aspect ratio asked for', async () => {
+		const [item] = await runNode({
+			node: new Gptunnel(),
+			credentialType: new GptunnelApi(),
+			credentials: { apiKey: keys.gptunnel, baseUrl: emulator.url },
+			parameters: { resource: 'media', operation: 'generate', model: 'google-imagen-3', prompt: 'a samurai', additionalFields: { ar: '16:9' }, referenceImages: {}, options },
+		}).result;
+		expect(item.binary!.data.mimeType).toBe('image/webp');
+		const file = fileOf(item);
+		expect(file.toString('ascii', 0, 4)).toBe('RIFF');
+		expect(file.readUInt32LE(4)).toBe(file.length - 8);
+		expect(pictureSize(file)).toEqual({ width: 1024, height: 576 });
+	});
+
+	it('DefAPI: aspect ratio and image size (2K is 2048 on the long side)', async () => {
+		const [item] = await runNode({
+			node: new DefApi(),
+			credentialType: new DefApiApi(),
+			credentials: { apiKey: keys.defApi, baseUrl: emulator.url },
+			parameters: {
+				resource: 'image',
+				operation: 'generate',
+				model: 'google/nano-banana-pro',
+				prompt: 'a basket',
+				referenceImages: {},
+				additionalFields: { aspectRatio: '3:2', imageSize: '2k' },
+				options,
+			},
+		}).result;
+		expect(pictureSize(fileOf(item))).toEqual({ width: 2048, height: 1365 });
+	});
+
+	it('Nalitek: width, height and format; an upscale is the source size times the scale', async () => {
+		const nalitek = (parameters: IDataObject, items?: INodeExecutionData[]) =>
+			runNode({
+				node: new Nalitek(),
+				credentialType: new NalitekApi(),
+				credentials: { apiKey: keys.nalitek, baseUrl: emulator.url },
+				parameters: { resource: 'image', options, ...parameters },
+				items,
+			}).result;
+		const [made] = await nalitek({ operation: 'generate', prompt: 'a castle', additionalFields: { width: 768, height: 512, format: 'webp' } });
+		expect(made.binary!.data.mimeType).toBe('image/webp');
+		expect(pictureSize(fileOf(made))).toEqual({ width: 768, height: 512 });
+		const [upscaled] = await nalitek({ operation: 'upscale', imageId: made.json.taskId, scale: 2, additionalFields: {} }, [made]);
+		expect(pictureSize(fileOf(upscaled))).toEqual({ width: 1536, height: 1024 });
+	});
+});
