@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { actionSubtitle } from '../shared/descriptions';
 import { routeProviderNode } from '../shared/operations';
 import { defApiAdapter } from './adapter';
 import { defApiProperties } from './description';
@@ -12,7 +13,7 @@ export class DefApi implements INodeType {
 		icon: { light: 'file:defApi.svg', dark: 'file:defApi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(defApiProperties),
 		description: 'Generate and edit images with Nano Banana (GemPix2) and other Gemini image models through DefAPI',
 		defaults: { name: 'DefAPI' },
 		usableAsTool: true,

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
-import { readInputImages } from '../shared/images';
+import { readImageInputParameter, readImageInputs } from '../shared/images';
 import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
 import { readCallbackUrl, readModel, readPrompt } from '../shared/validation';
 import { DEFAPI_MODELS } from './models';
@@ -104,13 +104,8 @@ export const defApiAdapter: TaskAdapter = {
 			}
 			body.image_size = fields.imageSize;
 		}
-		const images = await readInputImages(
-			ctx,
-			itemIndex,
-			ctx.getNodeParameter('imageUrls', itemIndex, ''),
-			ctx.getNodeParameter('imageBinaryProperties', itemIndex, ''),
-			{ label: 'Reference images', max: MAX_REFERENCE_IMAGES, maxBytes: 20 * 1024 * 1024 },
-		);
+		const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
+		const images = await readImageInputs(ctx, itemIndex, references, { label: 'Reference images', max: MAX_REFERENCE_IMAGES, maxBytes: 20 * 1024 * 1024 });
 		if (images.length) body.images = images;
 		const callbackUrl = readCallbackUrl(ctx, itemIndex);
 		if (callbackUrl) body.callback_url = callbackUrl;

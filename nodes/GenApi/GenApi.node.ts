@@ -7,6 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { actionSubtitle } from '../shared/descriptions';
 import { executeSimpleCall, routeProviderNode } from '../shared/operations';
 import { API, genApiAdapter } from './adapter';
 import { genApiProperties } from './description';
@@ -18,7 +19,7 @@ export class GenApi implements INodeType {
 		icon: { light: 'file:genApi.svg', dark: 'file:genApi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(genApiProperties),
 		description: 'Generate images (z-image) and other media with Gen-API, wait for the result and get the files',
 		defaults: { name: 'Gen-API' },
 		usableAsTool: true,

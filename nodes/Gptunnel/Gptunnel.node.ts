@@ -7,6 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { actionSubtitle } from '../shared/descriptions';
 import { executeSimpleCall, routeProviderNode } from '../shared/operations';
 import { gptunnelAdapter } from './adapter';
 import { gptunnelProperties } from './description';
@@ -18,7 +19,7 @@ export class Gptunnel implements INodeType {
 		icon: { light: 'file:gptunnel.svg', dark: 'file:gptunnel.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(gptunnelProperties),
 		description: 'Generate images, videos and music with the GPTunnel media models (Imagen 3, Veo, Sora, Suno …)',
 		defaults: { name: 'GPTunnel' },
 		usableAsTool: true,

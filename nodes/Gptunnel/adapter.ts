@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
-import { readInputImages } from '../shared/images';
+import { readImageInputParameter, readImageInputs } from '../shared/images';
 import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
 import { readModel, readPrompt } from '../shared/validation';
 import { GPTUNNEL_MODELS } from './models';
@@ -100,13 +100,8 @@ export const gptunnelAdapter: TaskAdapter = {
 			}
 			body.ar = fields.ar;
 		}
-		const images = await readInputImages(
-			ctx,
-			itemIndex,
-			ctx.getNodeParameter('imageUrls', itemIndex, ''),
-			ctx.getNodeParameter('imageBinaryProperties', itemIndex, ''),
-			{ label: 'Reference images', maxBytes: 20 * 1024 * 1024 },
-		);
+		const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
+		const images = await readImageInputs(ctx, itemIndex, references, { label: 'Reference images', maxBytes: 20 * 1024 * 1024 });
 		if (images.length) body.images = images;
 		return { method: 'POST', path: '/v1/media/create', body };
 	},

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	customModelField,
 	getTaskOptionsField,
-	referenceImageFields,
+	referenceImagesField,
 	taskIdField,
 	taskOperationOptions,
 	waitOptionsField,
@@ -32,7 +32,7 @@ export const gptunnelProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: RESOURCES } },
-		options: taskOperationOptions('media'),
+		options: taskOperationOptions({ generate: 'Generate media', createTask: 'Create a media task', media: 'an image, a video or music' }),
 		default: 'generate',
 	},
 	{
@@ -55,7 +55,7 @@ export const gptunnelProperties: INodeProperties[] = [
 		description: 'The media model. The result is an image, a video or a music file depending on the model.',
 		displayOptions: create,
 	},
-	customModelField(RESOURCES),
+	customModelField(RESOURCES, 'google-imagen-4'),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -63,11 +63,11 @@ export const gptunnelProperties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		required: true,
 		default: '',
-		placeholder: 'A samurai in white porcelain armour in a misty forest, cinematic',
+		placeholder: 'e.g. A samurai in white porcelain armour in a misty forest, cinematic',
 		description: 'What to generate',
 		displayOptions: create,
 	},
-	...referenceImageFields(RESOURCES, { purpose: 'that models such as Nano Banana or Veo use as context or first frame' }),
+	referenceImagesField(RESOURCES, { purpose: 'that models such as Nano Banana or Veo use as context or first frame' }),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

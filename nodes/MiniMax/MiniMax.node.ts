@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { actionSubtitle } from '../shared/descriptions';
 import { executeDownloadOperation, routeProviderNode } from '../shared/operations';
 import { miniMaxAdapter } from './adapter';
 import { miniMaxProperties } from './description';
@@ -12,7 +13,7 @@ export class MiniMax implements INodeType {
 		icon: { light: 'file:miniMax.svg', dark: 'file:miniMax.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(miniMaxProperties),
 		description: 'Make Hailuo videos with MiniMax from text or from an image, and get them as video files',
 		defaults: { name: 'MiniMax' },
 		usableAsTool: true,

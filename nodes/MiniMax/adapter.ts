@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
-import { readInputImages } from '../shared/images';
+import { readImageInputParameter, readImageInputs } from '../shared/images';
 import type { ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
 import { readCallbackUrl, readModel } from '../shared/validation';
 import { MINIMAX_MODELS } from './models';
@@ -97,21 +97,11 @@ export function parseMiniMaxTask(body: unknown): TaskState {
 	return { status: status === 'processing' ? 'running' : 'queued', raw };
 }
 
-async function readFrame(ctx: IExecuteFunctions, itemIndex: number, which: 'first' | 'last'): Promise<string | undefined> {
-	const source = ctx.getNodeParameter(`${which}FrameSource`, itemIndex, 'none') as string;
-	if (source === 'none') return undefined;
-	const label = which === 'first' ? 'First frame' : 'Last frame';
-	const fromUrl = source === 'url';
-	const [image] = await readInputImages(
-		ctx,
-		itemIndex,
-		fromUrl ? ctx.getNodeParameter(`${which}FrameUrl`, itemIndex, '') : '',
-		fromUrl ? '' : ctx.getNodeParameter(`${which}FrameBinaryProperty`, itemIndex, 'data'),
-		{ label, max: 1, mimeTypes: FRAME_TYPES, maxBytes: MAX_FRAME_BYTES },
-	);
-	if (!image) {
-		throw new NodeOperationError(ctx.getNode(), `${label}: ${fromUrl ? 'enter the image link' : 'enter the binary field name'}`, { itemIndex });
-	}
+async function readFrame(ctx: IExecuteFunctions, itemIndex: number, which: 'firstFrame' | 'lastFrame'): Promise<string | undefined> {
+	const entries = readImageInputParameter(ctx, itemIndex, `frames.${which}`);
+	if (!entries.length) return undefined;
+	const label = which === 'firstFrame' ? 'First frame' : 'Last frame';
+	const [image] = await readImageInputs(ctx, itemIndex, entries, { label, max: 1, mimeTypes: FRAME_TYPES, maxBytes: MAX_FRAME_BYTES });
 	return image;
 }
 
@@ -130,8 +120,8 @@ export const miniMaxAdapter: TaskAdapter = {
 		if (prompt.length > MAX_PROMPT_LENGTH) {
 			throw new NodeOperationError(node, `The prompt has ${prompt.length} characters; MiniMax takes at most ${MAX_PROMPT_LENGTH}`, { itemIndex });
 		}
-		const firstFrame = await readFrame(ctx, itemIndex, 'first');
-		const lastFrame = await readFrame(ctx, itemIndex, 'last');
+		const firstFrame = await readFrame(ctx, itemIndex, 'firstFrame');
+		const lastFrame = await readFrame(ctx, itemIndex, 'lastFrame');
 		if (!prompt && !firstFrame) {
 			throw new NodeOperationError(node, '"Prompt" is empty: enter a prompt, or give a first frame to animate', { itemIndex });
 		}

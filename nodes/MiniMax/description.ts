@@ -4,6 +4,7 @@ import {
 	callbackUrlField,
 	customModelField,
 	getTaskOptionsField,
+	imageInputValues,
 	taskIdField,
 	taskOperationOptions,
 	waitOptionsField,
@@ -14,45 +15,21 @@ import { MINIMAX_MODELS } from './models';
 const RESOURCES = ['video'];
 const create = { show: { resource: RESOURCES, operation: ['generate', 'createTask'] } };
 
-function frameFields(which: 'first' | 'last'): INodeProperties[] {
-	const label = which === 'first' ? 'First Frame' : 'Last Frame';
-	const source = `${which}FrameSource`;
-	const purpose =
-		which === 'first'
-			? 'The image the video starts from (image-to-video). JPG, PNG or WebP, under 20 MB, short side over 300 px.'
-			: 'The image the video ends on (for the models that take one). JPG, PNG or WebP, under 20 MB.';
-	return [
-		{
-			displayName: label,
-			name: source,
-			type: 'options',
-			options: [
-				{ name: 'None', value: 'none' },
-				{ name: 'From a Binary Field', value: 'binary', description: 'A file from an earlier node, e.g. an image made by Gen-API' },
-				{ name: 'From a Link', value: 'url', description: 'A public image URL' },
-			],
-			default: 'none',
-			description: purpose,
-			displayOptions: create,
-		},
-		{
-			displayName: `${label} Field`,
-			name: `${which}FrameBinaryProperty`,
-			type: 'string',
-			default: 'data',
-			description: 'The name of the binary field of the incoming item that holds the image',
-			displayOptions: { show: { ...create.show, [source]: ['binary'] } },
-		},
-		{
-			displayName: `${label} Link`,
-			name: `${which}FrameUrl`,
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/frame.jpg',
-			displayOptions: { show: { ...create.show, [source]: ['url'] } },
-		},
-	];
-}
+const FRAME_FILES = 'JPG, PNG or WebP, under 20 MB, short side over 300 px, sides between 2:5 and 5:2.';
+
+const framesField: INodeProperties = {
+	displayName: 'Frames',
+	name: 'frames',
+	type: 'fixedCollection',
+	placeholder: 'Add Frame',
+	default: {},
+	description: 'Optional. An image the video starts from (image-to-video), and one it ends on (for the models that take one).',
+	displayOptions: create,
+	options: [
+		{ displayName: 'First Frame', name: 'firstFrame', values: imageInputValues(`The image the video starts from. ${FRAME_FILES}`) },
+		{ displayName: 'Last Frame', name: 'lastFrame', values: imageInputValues(`The image the video ends on. ${FRAME_FILES}`) },
+	],
+};
 
 export const miniMaxProperties: INodeProperties[] = [
 	{
@@ -70,7 +47,7 @@ export const miniMaxProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: RESOURCES } },
 		options: [
-			...taskOperationOptions('a video'),
+			...taskOperationOptions({ generate: 'Generate a video', createTask: 'Create a video task', media: 'a video' }),
 			{
 				name: 'Download',
 				value: 'download',
@@ -88,19 +65,18 @@ export const miniMaxProperties: INodeProperties[] = [
 		default: 'MiniMax-Hailuo-2.3',
 		displayOptions: create,
 	},
-	customModelField(RESOURCES),
+	customModelField(RESOURCES, 'MiniMax-Hailuo-02'),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
 		type: 'string',
 		typeOptions: { rows: 4 },
 		default: '',
-		placeholder: 'The camera slowly circles the product on a turntable, soft studio light',
+		placeholder: 'e.g. The camera slowly circles the product on a turntable, soft studio light',
 		description: `What happens in the video, up to ${MAX_PROMPT_LENGTH} characters. Optional when a first frame is given.`,
 		displayOptions: create,
 	},
-	...frameFields('first'),
-	...frameFields('last'),
+	framesField,
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

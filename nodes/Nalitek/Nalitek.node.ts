@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { actionSubtitle } from '../shared/descriptions';
 import { router } from './actions/router';
 import { nalitekProperties } from './description';
 import { getLoras } from './methods/loadOptions';
@@ -12,7 +13,7 @@ export class Nalitek implements INodeType {
 		icon: { light: 'file:nalitek.svg', dark: 'file:nalitek.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(nalitekProperties),
 		description: 'Generate, transform and upscale images with the Nalitek FLUX API, one by one or in batches',
 		defaults: { name: 'Nalitek' },
 		usableAsTool: true,

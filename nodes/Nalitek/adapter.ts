@@ -238,7 +238,7 @@ export const upscaleAdapter = imageAdapter(
 	(ctx, itemIndex) => {
 		const node = ctx.getNode();
 		const imageId = readImageIdParameter(ctx, itemIndex);
-		const fields = ctx.getNodeParameter('upscaleOptions', itemIndex, {}) as IDataObject;
+		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 		const body: IDataObject = { scale: Number(ctx.getNodeParameter('scale', itemIndex, 2)) };
 		if (body.scale !== 2 && body.scale !== 4) throw new NodeOperationError(node, 'Scale must be 2 or 4', { itemIndex });
 		if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;

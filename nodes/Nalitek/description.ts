@@ -8,15 +8,15 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 	image: {
 		default: 'generate',
 		options: [
-			op('createTask', 'Create Task', 'Start a generation and return its image ID at once (with an optional callback URL)', 'Create an image task'),
+			op('createTask', 'Create Task', 'Start generating an image and return the task ID at once, without waiting', 'Create an image task'),
 			op('delete', 'Delete', 'Delete an image', 'Delete an image'),
 			op('generate', 'Generate', 'Generate an image from a prompt, wait and return the file', 'Generate an image'),
 			op('get', 'Get', 'Get the details of an image', 'Get an image'),
 			op('getMany', 'Get Many', 'List your images', 'Get many images'),
-			op('getStatus', 'Get Status', 'Read the status of an image once (and the file when it is done)', 'Get the status of an image'),
+			op('getTask', 'Get Task', 'Read the status of a task once (and its file when it has finished)', 'Get a task'),
 			op('imageToImage', 'Image to Image', 'Change an image from the incoming item with a prompt, wait and return the file', 'Transform an image'),
 			op('upscale', 'Upscale', 'Upscale an image 2× or 4×, wait and return the file', 'Upscale an image'),
-			op('waitForTask', 'Wait for Task', 'Wait for images started earlier and return their files', 'Wait for an image'),
+			op('waitForTask', 'Wait for Task', 'Wait until tasks started earlier have finished and return their files', 'Wait for a task'),
 		],
 	},
 	batch: {
@@ -29,7 +29,7 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 			op('waitForBatch', 'Wait for Batch', 'Wait for batches started earlier and return one file per job', 'Wait for a batch'),
 		],
 	},
-	lora: { default: 'getMany', options: [op('getMany', 'Get Many', 'List the LoRA style models', 'Get many lo ras')] },
+	lora: { default: 'getMany', options: [op('getMany', 'Get Many', 'List the LoRA style models', 'Get many LoRAs')] },
 	account: {
 		default: 'getStats',
 		options: [

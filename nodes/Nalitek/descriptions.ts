@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { FORMATS, MODELS } from './adapter';
 
 /** The generation options of generate, image-to-image and batches; only what is added is sent. */
-export function generationOptions({ strength = false, displayName = 'Additional Fields' } = {}): INodeProperties {
+export function generationOptions({ strength = false, extra = [] as INodeProperties[] } = {}): INodeProperties {
 	const options: INodeProperties[] = [
 		{
 			displayName: 'Format',
@@ -52,7 +52,7 @@ export function generationOptions({ strength = false, displayName = 'Additional 
 			name: 'negativePrompt',
 			type: 'string',
 			default: '',
-			placeholder: 'blurry, low quality',
+			placeholder: 'e.g. blurry, low quality',
 			description: 'What the image should not show',
 		},
 		{
@@ -102,6 +102,7 @@ export function generationOptions({ strength = false, displayName = 'Additional 
 			description: '512–2048 pixels in steps of 64 (your plan may allow less)',
 		},
 	];
+	options.push(...extra);
 	if (strength) {
 		options.push({
 			displayName: 'Strength',
@@ -111,10 +112,10 @@ export function generationOptions({ strength = false, displayName = 'Additional 
 			default: 0.75,
 			description: 'How much the image may change: 0 keeps it, 1 ignores it',
 		});
-		options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	}
+	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return {
-		displayName,
+		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
 		placeholder: 'Add Field',
@@ -131,7 +132,7 @@ export const promptField: INodeProperties = {
 	typeOptions: { rows: 4 },
 	required: true,
 	default: '',
-	placeholder: 'A lighthouse on a cliff at sunset, oil painting',
+	placeholder: 'e.g. A lighthouse on a cliff at sunset, oil painting',
 	description: 'What the image should show',
 };
 
@@ -154,10 +155,12 @@ export const batchIdField: INodeProperties = {
 };
 
 export const inputBinaryField: INodeProperties = {
-	displayName: 'Input Image Field',
+	displayName: 'Input Binary Field',
 	name: 'inputBinaryField',
 	type: 'string',
 	required: true,
 	default: 'data',
+	placeholder: 'e.g. data',
+	hint: 'The name of the input binary field containing the image',
 	description: 'The binary field of the incoming item that holds the image (PNG, JPG or WebP, at most 10 MB)',
 };

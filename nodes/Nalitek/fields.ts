@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { callbackUrlField, getTaskOptionsField, waitOptionsField } from '../shared/descriptions';
+import { callbackUrlField, getTaskOptionsField, taskIdField, waitOptionsField } from '../shared/descriptions';
 import { WEBHOOK_EVENTS, generateAdapter } from './adapter';
 
 /** The shared fields without their display rules, for operations that set their own. */
@@ -8,6 +8,10 @@ const bare = (property: INodeProperties): INodeProperties => ({ ...property, dis
 
 export const waitOptions = bare(waitOptionsField([], generateAdapter.timing));
 export const readOptions = bare(getTaskOptionsField([]));
+export const taskId: INodeProperties = {
+	...bare(taskIdField([])),
+	description: 'The ID Nalitek gave the task (its image ID). The default reads it from the incoming item, so this node can follow a "Create Task" node directly.',
+};
 export const callbackUrl: INodeProperties = {
 	...bare(callbackUrlField([])),
 	description:

@@ -6,20 +6,30 @@ export type TaskOperation = 'generate' | 'createTask' | 'getTask' | 'waitForTask
 
 export const TASK_OPERATIONS: readonly TaskOperation[] = ['generate', 'createTask', 'getTask', 'waitForTask'];
 
-/** The four operations every provider node offers, worded for the kind of media it makes. */
-export function taskOperationOptions(media: string): INodePropertyOptions[] {
+/** How a node says what its task operations make, in n8n's action wording. */
+export interface TaskWords {
+	/** "Generate an image", "Generate a video", "Generate media". */
+	generate: string;
+	/** "Create an image task", "Create a video task". */
+	createTask: string;
+	/** What is generated, for the descriptions: "an image", "a video", "media". */
+	media: string;
+}
+
+/** The four operations every provider node offers. */
+export function taskOperationOptions(words: TaskWords): INodePropertyOptions[] {
 	return [
 		{
 			name: 'Create Task',
 			value: 'createTask',
-			description: `Start generating ${media} and return the task ID at once, without waiting`,
-			action: `Create a ${media} task`,
+			description: `Start generating ${words.media} and return the task ID at once, without waiting`,
+			action: words.createTask,
 		},
 		{
 			name: 'Generate',
 			value: 'generate',
-			description: `Generate ${media}, wait until it is ready and return the files`,
-			action: `Generate ${media}`,
+			description: `Generate ${words.media}, wait until it is ready and return the files`,
+			action: words.generate,
 		},
 		{
 			name: 'Get Task',
@@ -34,6 +44,23 @@ export function taskOperationOptions(media: string): INodePropertyOptions[] {
 			action: 'Wait for a task',
 		},
 	];
+}
+
+/**
+ * A subtitle that shows the action the user picked ("Generate an image") instead of internal
+ * values ("generate: image"). Built from the Operation fields of the node's properties.
+ */
+export function actionSubtitle(properties: INodeProperties[]): string {
+	const actions: Record<string, string> = {};
+	for (const property of properties) {
+		if (property.name !== 'operation' || property.type !== 'options') continue;
+		for (const resource of (property.displayOptions?.show?.resource ?? []) as string[]) {
+			for (const option of (property.options ?? []) as INodePropertyOptions[]) {
+				if (option.action) actions[`${resource}.${String(option.value)}`] = option.action;
+			}
+		}
+	}
+	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + "." + $parameter["operation"]] }}`;
 }
 
 export function taskIdField(resources: string[]): INodeProperties {
@@ -139,36 +166,69 @@ export function getTaskOptionsField(resources: string[]): INodeProperties {
 	return optionsCollection(resources, ['getTask'], [downloadOption, binaryPropertyOption]);
 }
 
-/** Reference images from links and from binary fields of the input item (sent inline). */
-export function referenceImageFields(
-	resources: string[],
-	{ max, purpose }: { max?: number; purpose: string },
-): INodeProperties[] {
-	const show = { resource: resources, operation: ['generate', 'createTask'] };
+/**
+ * One image given to the provider, said the same way in every node: where it comes from, then
+ * the "Input Binary Field" of the incoming item (n8n's own words) or the "Image URL".
+ */
+export function imageInputValues(binaryDescription: string): INodeProperties[] {
 	return [
 		{
-			displayName: 'Reference Image Links',
-			name: 'imageUrls',
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/product.png',
-			description: `Optional. Public links to images ${purpose}, separated by commas or new lines${max ? ` (at most ${max} images in all)` : ''}.`,
-			displayOptions: { show },
+			displayName: 'Source',
+			name: 'source',
+			type: 'options',
+			options: [
+				{ name: 'Binary File', value: 'binary', description: 'A file of the incoming item, e.g. an image made by an earlier node' },
+				{ name: 'Image URL', value: 'url', description: 'A public link to the image' },
+			],
+			default: 'binary',
 		},
 		{
-			displayName: 'Reference Image Fields',
-			name: 'imageBinaryProperties',
+			displayName: 'Input Binary Field',
+			name: 'inputBinaryField',
+			type: 'string',
+			default: 'data',
+			placeholder: 'e.g. data',
+			hint: 'The name of the input binary field containing the image (several names separated by commas, where more images are allowed)',
+			description: binaryDescription,
+			displayOptions: { show: { source: ['binary'] } },
+		},
+		{
+			displayName: 'Image URL',
+			name: 'imageUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'data, data_1',
-			description: `Optional. Names of binary fields of the incoming item that hold images ${purpose}, separated by commas. They are sent inline, so they need no public link.`,
-			displayOptions: { show },
+			placeholder: 'e.g. https://example.com/product.png',
+			displayOptions: { show: { source: ['url'] } },
 		},
 	];
 }
 
+/** Reference images, one entry per image, from binary fields of the incoming item or from links. */
+export function referenceImagesField(
+	resources: string[],
+	{ max, purpose }: { max?: number; purpose: string },
+): INodeProperties {
+	return {
+		displayName: 'Reference Images',
+		name: 'referenceImages',
+		type: 'fixedCollection',
+		placeholder: 'Add Reference Image',
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Reference Image' },
+		default: {},
+		description: `Optional. Images ${purpose}${max ? ` (at most ${max})` : ''}. Files of the incoming item are sent inline, so they need no public link.`,
+		displayOptions: { show: { resource: resources, operation: ['generate', 'createTask'] } },
+		options: [
+			{
+				displayName: 'Reference Image',
+				name: 'images',
+				values: imageInputValues('JPG, PNG, WebP or GIF, up to 20 MB. To send several files of earlier nodes, put them into one item with Aggregate (Include Binaries): they become data, data_1, …'),
+			},
+		],
+	};
+}
+
 /** A model list with a "custom" entry and the field for the custom ID. */
-export function customModelField(resources: string[]): INodeProperties {
+export function customModelField(resources: string[], example: string): INodeProperties {
 	return {
 		displayName: 'Custom Model ID',
 		name: 'customModel',
@@ -176,7 +236,7 @@ export function customModelField(resources: string[]): INodeProperties {
 		// Not marked required: n8n would then block workflows whose Model is an expression. An empty
 		// ID is refused with a clear message when the node runs.
 		default: '',
-		placeholder: 'e.g. google-imagen-4',
+		placeholder: `e.g. ${example}`,
 		description: "The provider's ID of a model that is not in the list",
 		displayOptions: { show: { resource: resources, operation: ['generate', 'createTask'], model: ['custom'] } },
 	};

@@ -24,36 +24,55 @@ function describeSize(bytes: number): string {
 	return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
+/** One image as the node asks for it: a binary field of the incoming item, or a link. */
+export interface ImageInput {
+	source?: string;
+	inputBinaryField?: string;
+	imageUrl?: string;
+}
+
+/** The entries of a "Reference Images" list (a fixed collection), or of one frame. */
+export function readImageInputParameter(ctx: IExecuteFunctions, itemIndex: number, path: string): ImageInput[] {
+	const value = ctx.getNodeParameter(path, itemIndex, []) as unknown;
+	const entries = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
+	return entries.filter((entry): entry is ImageInput => Boolean(entry) && typeof entry === 'object');
+}
+
 /**
  * Collects the images of one item for a provider that takes images inline: links are passed on
  * as they are, binary fields of the input item become `data:` URLs. Everything is checked
  * (count, type, size) before any request is sent.
  */
-export async function readInputImages(
+export async function readImageInputs(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	urls: unknown,
-	binaryFields: unknown,
+	entries: ImageInput[],
 	rules: InputImageRules,
 ): Promise<string[]> {
 	const node = ctx.getNode();
-	const links = splitList(urls);
-	const fields = splitList(binaryFields);
-	if (rules.max !== undefined && links.length + fields.length > rules.max) {
-		throw new NodeOperationError(
-			node,
-			`${rules.label}: at most ${rules.max} images are allowed, ${links.length + fields.length} were given`,
-			{ itemIndex, description: `${links.length} link(s) and ${fields.length} binary field(s).` },
-		);
+	// An "Input Binary Field" may name several fields ("data, data_1", as Aggregate makes them).
+	const sources = entries.flatMap((entry): Array<{ url: string } | { field: string }> =>
+		entry.source === 'url'
+			? [{ url: String(entry.imageUrl ?? '').trim() }]
+			: (splitList(entry.inputBinaryField).length ? splitList(entry.inputBinaryField) : ['data']).map((field) => ({ field })),
+	);
+	if (rules.max !== undefined && sources.length > rules.max) {
+		throw new NodeOperationError(node, `${rules.label}: at most ${rules.max} images are allowed, ${sources.length} were given`, {
+			itemIndex,
+		});
 	}
-	for (const link of links) {
-		if (!/^https?:\/\/\S+$/i.test(link) && !/^data:image\/[\w.+-]+;base64,/i.test(link)) {
-			throw new NodeOperationError(node, `${rules.label}: "${link.slice(0, 80)}" is not an http(s) link`, { itemIndex });
+	const images: string[] = [];
+	for (const source of sources) {
+		if ('url' in source) {
+			const link = source.url;
+			if (!link) throw new NodeOperationError(node, `${rules.label}: "Image URL" is empty`, { itemIndex });
+			if (!/^https?:\/\/\S+$/i.test(link) && !/^data:image\/[\w.+-]+;base64,/i.test(link)) {
+				throw new NodeOperationError(node, `${rules.label}: "${link.slice(0, 80)}" is not an http(s) URL`, { itemIndex });
+			}
+			images.push(link);
+			continue;
 		}
-	}
-	const images = [...links];
-	for (const field of fields) {
-		const file = await readBinaryImage(ctx, itemIndex, field, rules);
+		const file = await readBinaryImage(ctx, itemIndex, source.field, rules);
 		images.push(`data:${file.mimeType};base64,${file.data.toString('base64')}`);
 	}
 	return images;
@@ -74,7 +93,7 @@ export async function readBinaryImage(
 			itemIndex,
 			description: available.length
 				? `Binary fields of this item: ${available.join(', ')}.`
-				: 'This item has no binary data. Connect a node that outputs a file, or use links instead.',
+				: 'This item has no binary data. Connect a node that outputs a file, or give an Image URL instead.',
 		});
 	}
 	const metadata = ctx.helpers.assertBinaryData(itemIndex, field);

@@ -67,9 +67,9 @@ function fixedSettings(adapter: TaskAdapter): ItemSettings {
 	};
 }
 
-function readTaskId(ctx: IExecuteFunctions, itemIndex: number, parameter = 'taskId'): string {
-	return readIdParameter(ctx, itemIndex, parameter, {
-		missing: `No task ID: set "${parameter === 'taskId' ? 'Task ID' : parameter}" or feed items that have a "taskId" field`,
+function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return readIdParameter(ctx, itemIndex, 'taskId', {
+		missing: 'No task ID: set "Task ID" or feed items that have a "taskId" field',
 	});
 }
 
@@ -215,7 +215,6 @@ export async function executeTaskOperation(
 	ctx: IExecuteFunctions,
 	adapter: TaskAdapter,
 	operation: TaskOperation,
-	{ taskIdParameter = 'taskId' }: { taskIdParameter?: string } = {},
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const session = new TaskSession(ctx, adapter);
@@ -230,7 +229,7 @@ export async function executeTaskOperation(
 			if (operation === 'generate' || operation === 'createTask') {
 				jobs.push({ itemIndex, call: await adapter.prepareCreate(ctx, itemIndex), timing: itemSettings.timing });
 			} else {
-				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex, taskIdParameter), timing: itemSettings.timing });
+				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
 			}
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, adapter.displayName, itemIndex);

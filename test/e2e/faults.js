@@ -12,7 +12,7 @@ const PROVIDERS = [
 	{ key: 'gptunnel', display: 'GPTunnel', example: 'gptunnel-generate-images.json', node: 'GPTunnel', type: 'gptunnel', credential: 'gptunnelApi' },
 	{ key: 'defApi', display: 'DefAPI', example: 'defapi-generate-images.json', node: 'DefAPI', type: 'defApi', credential: 'defApiApi' },
 	{ key: 'miniMax', display: 'MiniMax', example: 'minimax-text-to-video.json', node: 'MiniMax', type: 'miniMax', credential: 'miniMaxApi' },
-	{ key: 'nalitek', display: 'Nalitek', example: 'nalitek-chain.json', node: 'Generate', type: 'nalitek', credential: 'nalitekApi', idParameter: 'imageId' },
+	{ key: 'nalitek', display: 'Nalitek', example: 'nalitek-chain.json', node: 'Generate', type: 'nalitek', credential: 'nalitekApi' },
 ];
 const DEBUG = { N8N_LOG_LEVEL: 'debug' };
 /** A workflow ID of 16 characters, one per check and provider. */
@@ -96,13 +96,12 @@ module.exports = async function faultSuite({ e2e, emulator, userFolder, check, a
 				const prompts = [`${provider.key} slow task 1 [ms:5000]`, `${provider.key} slow task 2 [ms:5000]`];
 				const workflow = providerWorkflow(provider, workflowId('Fault3', provider), prompts, { pollInterval: 1, maxWait: 2 });
 				const generate = workflow.nodes.find((node) => node.name === provider.node);
-				const idParameter = provider.idParameter ?? 'taskId';
 				workflow.nodes.push({
 					...generate,
 					id: `${generate.id}-wait`,
 					name: 'Wait Later',
 					position: [generate.position[0] + 220, generate.position[1] + 200],
-					parameters: { resource: generate.parameters.resource, operation: 'waitForTask', [idParameter]: '={{ $json.taskId }}', options: { pollInterval: 1, maxWait: 60 } },
+					parameters: { resource: generate.parameters.resource, operation: 'waitForTask', taskId: '={{ $json.taskId }}', options: { pollInterval: 1, maxWait: 60 } },
 				});
 				workflow.connections[provider.node] = { main: [[{ node: 'Wait Later', type: 'main', index: 0 }]] };
 				const { execution } = await run(workflow);
@@ -141,7 +140,6 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 		text: `${emulator.url}/files/notes.txt`,
 		big: `${emulator.url}/files/big-${30 * 1024 * 1024}.png`,
 	};
-	const links = (count) => Array.from({ length: count }, (_, n) => `https://example.com/ref-${n + 1}.png`).join(', ');
 	const cases = {
 		genApi: {
 			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', additionalFields: { width: '={{ $json.width || 768 }}', numImages: '={{ $json.numImages || 1 }}' } },
@@ -152,24 +150,32 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 			],
 		},
 		gptunnel: {
-			parameters: { resource: 'media', operation: 'generate', model: '={{ $json.model || "google-imagen-3" }}', prompt: '={{ $json.prompt }}', imageBinaryProperties: '={{ $json.useFile ? "data" : "" }}', additionalFields: { ar: '={{ $json.ar || "1:1" }}' } },
+			parameters: { resource: 'media', operation: 'generate', model: '={{ $json.model || "google-imagen-3" }}', prompt: '={{ $json.prompt }}', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data' }] }, additionalFields: { ar: '={{ $json.ar || "1:1" }}' } },
 			items: [
 				[{ prompt: '' }, /^"Prompt" is empty$/],
 				[{ prompt: 'p', model: 'google-imagen-9' }, /^Model "google-imagen-9" is not in the list$/],
 				[{ prompt: 'p', ar: '5:1' }, /^Aspect ratio must be one of /],
-				[{ prompt: 'p', useFile: true, file: files.text }, /^Reference images: "data" is text\/plain, not one of image\//],
-				[{ prompt: 'p', useFile: true, file: files.big }, /^Reference images: "data" is 30\.0 MB, more than the 20\.0 MB allowed$/],
+				[{ prompt: 'p', file: files.text }, /^Reference images: "data" is text\/plain, not one of image\//],
+				[{ prompt: 'p', file: files.big }, /^Reference images: "data" is 30\.0 MB, more than the 20\.0 MB allowed$/],
 			],
 		},
 		defApi: {
-			parameters: { resource: 'image', operation: 'generate', model: '={{ $json.model || "google/nano-banana" }}', prompt: '={{ $json.prompt }}', imageUrls: '={{ $json.links || "" }}', imageBinaryProperties: '={{ $json.useFile ? "data" : "" }}', additionalFields: {} },
+			parameters: { resource: 'image', operation: 'generate', model: '={{ $json.model || "google/nano-banana" }}', prompt: '={{ $json.prompt }}',
+				referenceImages: {
+					images: [
+						{ source: 'binary', inputBinaryField: '={{ $json.fields || "data" }}' },
+						{ source: 'url', imageUrl: '={{ $json.link || "https://example.com/ref.png" }}' },
+					],
+				},
+				additionalFields: {},
+			},
 			items: [
 				[{ prompt: '' }, /^"Prompt" is empty$/],
 				[{ prompt: 'p', model: 'google/nano-bananas' }, /^Model "google\/nano-bananas" is not in the list$/],
-				[{ prompt: 'p', links: links(4), useFile: true }, /^Reference images: at most 4 images are allowed, 5 were given$/],
-				[{ prompt: 'p', links: links(5) }, /^Reference images: at most 4 images are allowed, 5 were given$/],
-				[{ prompt: 'p', useFile: true, file: files.text }, /^Reference images: "data" is text\/plain, not one of image\//],
-				[{ prompt: 'p', useFile: true, file: files.big }, /^Reference images: "data" is 30\.0 MB, more than the 20\.0 MB allowed$/],
+				[{ prompt: 'p', fields: 'data, data, data, data' }, /^Reference images: at most 4 images are allowed, 5 were given$/],
+				[{ prompt: 'p', link: 'ftp://example.com/ref.png' }, /^Reference images: "ftp:\/\/example\.com\/ref\.png" is not an http\(s\) URL$/],
+				[{ prompt: 'p', file: files.text }, /^Reference images: "data" is text\/plain, not one of image\//],
+				[{ prompt: 'p', file: files.big }, /^Reference images: "data" is 30\.0 MB, more than the 20\.0 MB allowed$/],
 			],
 		},
 		miniMax: {
@@ -178,17 +184,15 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 				operation: 'generate',
 				model: '={{ $json.model || "MiniMax-Hailuo-2.3" }}',
 				prompt: '={{ $json.prompt }}',
-				firstFrameSource: '={{ $json.useFile ? "binary" : "none" }}',
-				firstFrameBinaryProperty: 'data',
-				lastFrameSource: 'none',
+				frames: { firstFrame: { source: '={{ $json.frameSource || "binary" }}', inputBinaryField: 'data', imageUrl: '={{ $json.link || "" }}' } },
 				additionalFields: { duration: '={{ $json.duration || 6 }}' },
 			},
 			items: [
-				[{ prompt: '' }, /^"Prompt" is empty: enter a prompt, or give a first frame to animate$/],
+				[{ prompt: 'p', frameSource: 'url' }, /^First frame: "Image URL" is empty$/],
 				[{ prompt: 'p', model: 'Hailuo-3' }, /^Model "Hailuo-3" is not in the list$/],
 				[{ prompt: 'p', duration: 7 }, /^Duration must be 6 or 10 seconds$/],
-				[{ prompt: 'p', useFile: true, file: files.text }, /^First frame: "data" is text\/plain, not one of image\//],
-				[{ prompt: 'p', useFile: true, file: files.big }, /^First frame: "data" is 30\.0 MB, more than the 20\.0 MB allowed$/],
+				[{ prompt: 'p', file: files.text }, /^First frame: "data" is text\/plain, not one of image\//],
+				[{ prompt: 'p', file: files.big }, /^First frame: "data" is 30\.0 MB, more than the 20\.0 MB allowed$/],
 			],
 		},
 		nalitek: {
@@ -256,6 +260,7 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 function mapFromCases(parameters) {
 	const walk = (value) => {
 		if (typeof value === 'string') return value.replace(/\$json\./g, "$('One Item per Case').item.json.");
+		if (Array.isArray(value)) return value.map(walk);
 		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
 		return value;
 	};

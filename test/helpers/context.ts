@@ -132,9 +132,13 @@ export function createContext(options: ContextOptions): TestContext {
 		continueOnFail: () => options.continueOnFail === true,
 		getExecutionCancelSignal: () => options.signal,
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
-			if (name in options.parameters) {
-				const value = options.parameters[name];
-				return typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
+			// A path such as "referenceImages.images" reads inside a collection, as n8n does.
+			const [top, ...rest] = name.split('.');
+			if (top in options.parameters) {
+				const value = options.parameters[top];
+				let resolved = typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
+				for (const key of rest) resolved = (resolved as Record<string, unknown> | undefined)?.[key];
+				if (resolved !== undefined || !rest.length) return resolved;
 			}
 			if (arguments.length >= 3) return fallback;
 			throw new Error(`Could not get parameter "${name}"`);

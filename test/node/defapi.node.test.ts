@@ -30,8 +30,7 @@ function run(parameters: Record<string, unknown>, { items, continueOnFail }: { i
 			resource: 'image',
 			operation: 'generate',
 			model: 'google/gempix2',
-			imageUrls: '',
-			imageBinaryProperties: '',
+			referenceImages: {},
 			additionalFields: {},
 			options: { pollInterval: 1 },
 			...parameters,
@@ -58,16 +57,29 @@ describe('DefAPI node', () => {
 		});
 	});
 
-	it('sends two binary reference images and one link as three images', async () => {
+	it('sends two binary reference images and one link as three images, in the order given', async () => {
 		const items = [{ json: {}, binary: { data: binaryOf('one'), data_1: binaryOf('two') } }];
-		const [item] = await run({ prompt: 'combine', imageUrls: 'https://example.com/basket.png', imageBinaryProperties: 'data, data_1' }, { items }).result;
-		expect(task(item.json.taskId).images).toEqual(['https://example.com/basket.png', 'data:image/png', 'data:image/png']);
+		const images = [
+			{ source: 'binary', inputBinaryField: 'data' },
+			{ source: 'url', imageUrl: 'https://example.com/basket.png' },
+			{ source: 'binary', inputBinaryField: 'data_1' },
+		];
+		const [item] = await run({ prompt: 'combine', referenceImages: { images } }, { items }).result;
+		expect(task(item.json.taskId).images).toEqual(['data:image/png', 'https://example.com/basket.png', 'data:image/png']);
+	});
+
+	it('reads several binary fields from one "Input Binary Field" (as Aggregate names them)', async () => {
+		const items = [{ json: {}, binary: { data: binaryOf('one'), data_1: binaryOf('two') } }];
+		const [item] = await run({ prompt: 'combine', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data, data_1' }] } }, { items }).result;
+		expect(task(item.json.taskId).images).toEqual(['data:image/png', 'data:image/png']);
 	});
 
 	it('refuses a fifth reference image before any request', async () => {
 		const before = emulator.stats.requests;
 		const items = [{ json: {}, binary: { data: binaryOf('one'), data_1: binaryOf('two') } }];
-		const error = await run({ prompt: 'too many', imageUrls: 'https://a/1.png, https://a/2.png\nhttps://a/3.png', imageBinaryProperties: 'data, data_1' }, { items }).result.catch((e) => e);
+		const images = [1, 2, 3].map((n) => ({ source: 'url', imageUrl: `https://a/${n}.png` }));
+		images.push({ source: 'binary', inputBinaryField: 'data, data_1' } as never);
+		const error = await run({ prompt: 'too many', referenceImages: { images } }, { items }).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Reference images: at most 4 images are allowed, 5 were given');
 		expect(emulator.stats.requests).toBe(before);
@@ -75,7 +87,7 @@ describe('DefAPI node', () => {
 
 	it('refuses a reference file that is not an image', async () => {
 		const items = [{ json: {}, binary: { data: { data: Buffer.from('%PDF-1.4').toString('base64'), mimeType: 'application/pdf' } } }];
-		const error = await run({ prompt: 'x', imageBinaryProperties: 'data' }, { items }).result.catch((e) => e);
+		const error = await run({ prompt: 'x', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data' }] } }, { items }).result.catch((e) => e);
 		expect(error.message).toMatch(/"data" is application\/pdf/);
 	});
 

@@ -26,8 +26,7 @@ function run(parameters: Record<string, unknown>, { items, continueOnFail }: { i
 			resource: 'media',
 			operation: 'generate',
 			model: 'google-imagen-3',
-			imageUrls: '',
-			imageBinaryProperties: '',
+			referenceImages: {},
 			additionalFields: {},
 			options: { pollInterval: 1 },
 			...parameters,
@@ -66,7 +65,7 @@ describe('GPTunnel node', () => {
 		const png = makePng('ref', 'ref');
 		const items = [{ json: {}, binary: { photo: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'p.png' } } }];
 		const [item] = await run(
-			{ model: 'custom', customModel: 'nano-banana-2', prompt: 'edit it', imageUrls: 'https://example.com/a.png', imageBinaryProperties: 'photo' },
+			{ model: 'custom', customModel: 'nano-banana-2', prompt: 'edit it', referenceImages: { images: [{ source: 'url', imageUrl: 'https://example.com/a.png' }, { source: 'binary', inputBinaryField: 'photo' }] } },
 			{ items },
 		).result;
 		expect(task(item.json.taskId).body).toMatchObject({ model: 'nano-banana-2', images: ['https://example.com/a.png', 'data-url'] });
@@ -118,7 +117,7 @@ describe('GPTunnel node', () => {
 	it('refuses a missing binary field before any request, naming the fields there are', async () => {
 		const before = emulator.stats.requests;
 		const items = [{ json: {}, binary: { data: { data: 'AAAA', mimeType: 'image/png' } } }];
-		const error = await run({ prompt: 'x', imageBinaryProperties: 'photo' }, { items }).result.catch((e) => e);
+		const error = await run({ prompt: 'x', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'photo' }] } }, { items }).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/no binary field "photo"/);
 		expect(error.description).toMatch(/Binary fields of this item: data/);

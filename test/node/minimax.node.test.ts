@@ -30,8 +30,7 @@ function run(parameters: Record<string, unknown>, { items, continueOnFail, apiKe
 			resource: 'video',
 			operation: 'generate',
 			model: 'MiniMax-Hailuo-2.3',
-			firstFrameSource: 'none',
-			lastFrameSource: 'none',
+			frames: {},
 			additionalFields: {},
 			options: { pollInterval: 1 },
 			...parameters,
@@ -63,7 +62,7 @@ describe('MiniMax node', () => {
 	});
 
 	it('image to video: the first frame from a binary field is sent as a data URL', async () => {
-		const [item] = await run({ model: 'I2V-01', prompt: '', firstFrameSource: 'binary', firstFrameBinaryProperty: 'data' }, { items: [pngItem()] }).result;
+		const [item] = await run({ model: 'I2V-01', prompt: '', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } }, { items: [pngItem()] }).result;
 		expect(item.binary!.data.mimeType).toBe('video/mp4');
 		expect(task(item.json.taskId).body).toMatchObject({ model: 'I2V-01', first_frame_image: 'data:image/png' });
 		expect(task(item.json.taskId).body.prompt).toBeUndefined();
@@ -72,10 +71,10 @@ describe('MiniMax node', () => {
 	it('takes first and last frames from links', async () => {
 		const [item] = await run({
 			prompt: 'morph',
-			firstFrameSource: 'url',
-			firstFrameUrl: 'https://example.com/a.jpg',
-			lastFrameSource: 'url',
-			lastFrameUrl: 'https://example.com/b.jpg',
+			frames: {
+				firstFrame: { source: 'url', imageUrl: 'https://example.com/a.jpg' },
+				lastFrame: { source: 'url', imageUrl: 'https://example.com/b.jpg' },
+			},
 		}).result;
 		expect(task(item.json.taskId).body).toMatchObject({ first_frame_image: 'https://example.com/a.jpg', last_frame_image: 'https://example.com/b.jpg' });
 	});
@@ -84,13 +83,13 @@ describe('MiniMax node', () => {
 		const before = emulator.stats.requests;
 		await expect(run({ prompt: 'x'.repeat(2001) }).result).rejects.toThrow(/2001 characters; MiniMax takes at most 2000/);
 		const gif = { json: {}, binary: { data: { data: Buffer.from('GIF89a....').toString('base64'), mimeType: 'image/gif' } } };
-		await expect(run({ prompt: 'x', firstFrameSource: 'binary', firstFrameBinaryProperty: 'data' }, { items: [gif] }).result).rejects.toThrow(
+		await expect(run({ prompt: 'x', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } }, { items: [gif] }).result).rejects.toThrow(
 			/First frame: "data" is image\/gif, not one of image\/jpeg, image\/png, image\/webp/,
 		);
 		const huge = Buffer.alloc(20 * 1024 * 1024, 0);
 		makePng('x').copy(huge);
 		const big = { json: {}, binary: { data: { data: huge.toString('base64'), mimeType: 'image/png' } } };
-		await expect(run({ prompt: 'x', firstFrameSource: 'binary', firstFrameBinaryProperty: 'data' }, { items: [big] }).result).rejects.toThrow(/is 20\.0 MB, more than/);
+		await expect(run({ prompt: 'x', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } }, { items: [big] }).result).rejects.toThrow(/is 20\.0 MB, more than/);
 		await expect(run({ prompt: '' }).result).rejects.toThrow(/"Prompt" is empty: enter a prompt, or give a first frame/);
 		expect(emulator.stats.requests).toBe(before);
 	});

@@ -75,7 +75,7 @@ describe('Nalitek image operations', () => {
 
 	it('chain: generate → upscale → image to image, each paired to its input, ids read from the previous item', async () => {
 		const generated = await run({ prompt: (i: number) => `chain ${i}` }, { items: [{ json: {} }, { json: {} }] }).result;
-		const upscaled = await run({ operation: 'upscale', imageId: (i: number) => generated[i].json.taskId, scale: 4, upscaleOptions: { faceEnhance: true, denoise: 0.3 } }, { items: generated }).result;
+		const upscaled = await run({ operation: 'upscale', imageId: (i: number) => generated[i].json.taskId, scale: 4, additionalFields: { faceEnhance: true, denoise: 0.3 } }, { items: generated }).result;
 		expect(upscaled.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const [i, item] of upscaled.entries()) {
 			expect(task(item.json.taskId)).toMatchObject({ kind: 'upscale', body: { scale: 4, face_enhance: true, denoise: 0.3 } });
@@ -102,10 +102,10 @@ describe('Nalitek image operations', () => {
 		expect(emulator.stats.requests).toBe(before);
 	});
 
-	it('getStatus, get, getMany and delete', async () => {
+	it('getTask, get, getMany and delete', async () => {
 		const [made] = await run({ prompt: 'listed' }).result;
 		const imageId = made.json.taskId;
-		const [status] = await run({ operation: 'getStatus', imageId, options: { download: false } }).result;
+		const [status] = await run({ operation: 'getTask', taskId: imageId, options: { download: false } }).result;
 		expect(status.json).toMatchObject({ status: 'succeeded', taskId: imageId });
 		const [details] = await run({ operation: 'get', imageId }).result;
 		expect(details.json).toMatchObject({ imageId, prompt: 'listed', status: 'completed' });
@@ -161,15 +161,18 @@ describe('Nalitek batches', () => {
 			node: new Nalitek(),
 			credentialType: new NalitekApi(),
 			credentials: { apiKey: API_KEY, baseUrl: emulator.url },
-			parameters: { resource: 'batch', operation: 'generate', prompt: (i: number) => prompts[i], additionalFields: { steps: 20 }, batchSettings: { parallel: true, priority: 'high' }, options: { pollInterval: 1 } },
+			parameters: { resource: 'batch', operation: 'generate', prompt: (i: number) => prompts[i], additionalFields: { steps: 20, parallel: true, priority: 'high' }, options: { pollInterval: 1 } },
 			items: prompts.map((prompt) => ({ json: { prompt } })),
 		}).result;
 		expect((emulator.stats.batches ?? 0) - batchesBefore).toBe(2);
+		// Parallel and Priority go with the batch, the generation fields with each job.
+		expect(emulator.stats.lastBatch).toEqual({ total: 2, parallel: true, priority: 'high' });
 		expect(output).toHaveLength(12);
 		output.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json).toMatchObject({ provider: 'nalitek', status: 'succeeded', jobId: `item-${index}`, batchId: expect.stringMatching(/^batch_/) });
 			expect(promptOf(item)).toBe(prompts[index]);
+			expect(task(item.json.taskId).body).toEqual({ steps: 20 });
 		});
 	});
 
@@ -185,7 +188,7 @@ describe('Nalitek batches', () => {
 
 	it('a timed-out batch leaves items with batch and job IDs; Wait for Batch finishes them, paired', async () => {
 		const waiting = await run(
-			{ resource: 'batch', operation: 'generate', prompt: (i: number) => `slow ${i} [ms:2500]`, batchSettings: {}, options: { pollInterval: 1, maxWait: 1 } },
+			{ resource: 'batch', operation: 'generate', prompt: (i: number) => `slow ${i} [ms:2500]`, options: { pollInterval: 1, maxWait: 1 } },
 			{ items: [{ json: {} }, { json: {} }] },
 		).result;
 		expect(waiting.map((item) => item.json.status)).toEqual(['timeout', 'timeout']);
@@ -199,7 +202,7 @@ describe('Nalitek batches', () => {
 	});
 
 	it('get and cancel a batch', async () => {
-		const [first] = await run({ resource: 'batch', operation: 'generate', prompt: 'to cancel [ms:5000]', batchSettings: {}, options: { pollInterval: 1, maxWait: 1 } }).result;
+		const [first] = await run({ resource: 'batch', operation: 'generate', prompt: 'to cancel [ms:5000]', options: { pollInterval: 1, maxWait: 1 } }).result;
 		const [status] = await run({ resource: 'batch', operation: 'get', batchId: first.json.batchId }).result;
 		expect(status.json).toMatchObject({ batchId: first.json.batchId, status: 'processing', total: 1 });
 		const [cancelled] = await run({ resource: 'batch', operation: 'cancel', batchId: first.json.batchId }).result;

@@ -20,7 +20,7 @@ import * as imageDelete from './image/delete.operation';
 import * as imageGenerate from './image/generate.operation';
 import * as imageGet from './image/get.operation';
 import * as imageGetMany from './image/getMany.operation';
-import * as imageGetStatus from './image/getStatus.operation';
+import * as imageGetTask from './image/getTask.operation';
 import * as imageImageToImage from './image/imageToImage.operation';
 import * as imageUpscale from './image/upscale.operation';
 import * as imageWaitForTask from './image/waitForTask.operation';
@@ -39,7 +39,7 @@ export const operations: Record<string, Record<string, Operation>> = {
 		createTask: imageCreateTask,
 		imageToImage: imageImageToImage,
 		upscale: imageUpscale,
-		getStatus: imageGetStatus,
+		getTask: imageGetTask,
 		get: imageGet,
 		getMany: imageGetMany,
 		delete: imageDelete,

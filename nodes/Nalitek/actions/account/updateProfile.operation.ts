@@ -30,7 +30,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 				],
 				default: 'high',
 			},
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'e.g. name@email.com', default: '' },
 			{ displayName: 'Email Notifications', name: 'emailNotifications', type: 'boolean', default: true, description: 'Whether Nalitek sends you emails' },
 			{ displayName: 'Username', name: 'username', type: 'string', default: '' },
 			{ displayName: 'Webhooks Enabled', name: 'webhookEnabled', type: 'boolean', default: false, description: 'Whether webhooks are enabled for the account' },

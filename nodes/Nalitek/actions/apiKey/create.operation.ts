@@ -11,7 +11,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'Production',
+		placeholder: 'e.g. Production',
 		description: 'A name to recognise the key by',
 	},
 	{
@@ -26,7 +26,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 				name: 'ipWhitelist',
 				type: 'string',
 				default: '',
-				placeholder: '203.0.113.10, 203.0.113.11',
+				placeholder: 'e.g. 203.0.113.10, 203.0.113.11',
 				description: 'Only these addresses may use the key, separated by commas',
 			},
 			{

@@ -9,38 +9,32 @@ import { waitOptions } from '../../fields';
 import type { BatchPlan } from './common';
 import { jobIdFor, runBatches } from './common';
 
-export const batchSettings: INodeProperties = {
-	displayName: 'Batch Settings',
-	name: 'batchSettings',
-	type: 'collection',
-	placeholder: 'Add Setting',
-	default: {},
-	options: [
-		{
-			displayName: 'Parallel',
-			name: 'parallel',
-			type: 'boolean',
-			default: false,
-			description: 'Whether Nalitek may work on the jobs of a batch at the same time',
-		},
-		{
-			displayName: 'Priority',
-			name: 'priority',
-			type: 'options',
-			options: [
-				{ name: 'High', value: 'high' },
-				{ name: 'Low', value: 'low' },
-				{ name: 'Normal', value: 'normal' },
-			],
-			default: 'normal',
-		},
-	],
-};
+/** How Nalitek runs a batch; sent once per batch, next to the jobs. */
+const batchFields: INodeProperties[] = [
+	{
+		displayName: 'Parallel',
+		name: 'parallel',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Nalitek may work on the jobs of a batch at the same time',
+	},
+	{
+		displayName: 'Priority',
+		name: 'priority',
+		type: 'options',
+		options: [
+			{ name: 'High', value: 'high' },
+			{ name: 'Low', value: 'low' },
+			{ name: 'Normal', value: 'normal' },
+		],
+		default: 'normal',
+		description: 'The queue priority of the batch',
+	},
+];
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['generate'] } }, [
 	{ ...promptField, description: 'The prompt of each item. Up to 10 items go into one batch; more items make several batches.' },
-	generationOptions({ displayName: 'Generation Options' }),
-	batchSettings,
+	generationOptions({ extra: batchFields }),
 	waitOptions,
 ]);
 
@@ -59,7 +53,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			throw toNodeError(this.getNode(), error, 'Nalitek', itemIndex);
 		}
 	}
-	const settings = this.getNodeParameter('batchSettings', 0, {}) as IDataObject;
+	const settings = this.getNodeParameter('additionalFields', 0, {}) as IDataObject;
 	const plans: BatchPlan[] = [];
 	for (let start = 0; start < jobs.length; start += MAX_BATCH) {
 		const chunk = jobs.slice(start, start + MAX_BATCH);

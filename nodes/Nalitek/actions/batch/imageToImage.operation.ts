@@ -13,7 +13,10 @@ import { runBatches } from './common';
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['imageToImage'] } }, [
 	inputBinaryField,
 	{ ...promptField, description: 'How each item\'s image should change. Up to 10 items go into one batch.' },
-	{ ...generationOptions({ strength: true, displayName: 'Shared Options' }), description: 'Options for every image of the batch (read from the first item of each batch)' },
+	{
+		...generationOptions({ strength: true }),
+		description: 'Only the fields you add are sent. They apply to every image of a batch and are read from the first item of each batch.',
+	},
 	waitOptions,
 ]);
 

@@ -3,14 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { executeTaskOperation } from '../../../shared/operations';
 import { generateAdapter } from '../../adapter';
-import { imageIdField } from '../../descriptions';
-import { readOptions } from '../../fields';
+import { readOptions, taskId } from '../../fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['getStatus'] } }, [
-	imageIdField,
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['getTask'] } }, [
+	taskId,
 	readOptions,
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, generateAdapter, 'getTask', { taskIdParameter: 'imageId' });
+	return await executeTaskOperation(this, generateAdapter, 'getTask');
 }

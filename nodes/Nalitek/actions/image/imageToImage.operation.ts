@@ -8,7 +8,7 @@ import { waitOptions } from '../../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['imageToImage'] } }, [
 	inputBinaryField,
-	{ ...promptField, description: 'How the image should change', placeholder: 'Turn it into a watercolor painting' },
+	{ ...promptField, description: 'How the image should change', placeholder: 'e.g. Turn it into a watercolor painting' },
 	generationOptions({ strength: true }),
 	waitOptions,
 ]);

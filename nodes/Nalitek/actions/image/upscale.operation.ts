@@ -19,10 +19,11 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 		default: 2,
 	},
 	{
-		displayName: 'Upscale Options',
-		name: 'upscaleOptions',
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder: 'Add Field',
+		description: 'Only the fields you add are sent; Nalitek uses its defaults for the rest',
 		default: {},
 		options: [
 			{

@@ -3,14 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { executeTaskOperation } from '../../../shared/operations';
 import { generateAdapter } from '../../adapter';
-import { imageIdField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { taskId, waitOptions } from '../../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['waitForTask'] } }, [
-	imageIdField,
+	taskId,
 	waitOptions,
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, generateAdapter, 'waitForTask', { taskIdParameter: 'imageId' });
+	return await executeTaskOperation(this, generateAdapter, 'waitForTask');
 }
