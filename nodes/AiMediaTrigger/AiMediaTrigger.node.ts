@@ -151,7 +151,7 @@ export class AiMediaTrigger implements INodeType {
 				displayOptions: { show: { provider: ['nalitek'] } },
 			},
 			{
-				displayName: 'Events',
+				displayName: 'Nalitek Events',
 				name: 'events',
 				type: 'multiOptions',
 				options: WEBHOOK_EVENTS.map((event) => ({ name: event, value: event })),

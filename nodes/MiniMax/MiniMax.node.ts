@@ -8,14 +8,15 @@ import { miniMaxProperties } from './description';
 
 export class MiniMax implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'MiniMax',
+		// n8n 2.x has a MiniMax node of its own: the name says which one this is.
+		displayName: 'MiniMax Hailuo',
 		name: 'miniMax',
 		icon: { light: 'file:miniMax.svg', dark: 'file:miniMax.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(miniMaxProperties),
 		description: 'Make Hailuo videos with MiniMax from text or from an image, and get them as video files',
-		defaults: { name: 'MiniMax' },
+		defaults: { name: 'MiniMax Hailuo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

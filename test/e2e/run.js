@@ -18,20 +18,8 @@ const KEYS = {
 };
 const VIDEO_BYTES = 100 * 1024 * 1024;
 
-const results = [];
-async function check(name, fn) {
-	// E2E_ONLY=<part of a name> runs only the matching checks (for work on one of them).
-	if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name, ok: true });
-		e2e.log(`ok   ${name} (${Date.now() - started} ms)`);
-	} catch (error) {
-		results.push({ name, ok: false });
-		e2e.log(`FAIL ${name}: ${error.stack ?? error}`);
-	}
-}
+// E2E_ONLY=<part of a name> runs only the matching checks (for work on one of them).
+const { check, summary } = e2e.checkRunner(process.env.E2E_ONLY);
 
 /** An example workflow with other prompts and node options. */
 function variant(example, nodeName, id, prompts, parameters = {}, nodeSettings = {}) {
@@ -170,7 +158,7 @@ async function checkCallbacks(userFolder, emulator) {
 }
 
 async function main() {
-	e2e.ensureN8n();
+	await e2e.ensureN8n();
 	const emulator = createEmulator({ keys: KEYS });
 	const url = await emulator.start();
 	const tarball = e2e.packPackage();
@@ -188,7 +176,7 @@ async function main() {
 		checkFivePrompts(userFolder, emulator, 'defapi-generate-images.json', 'DefAPI', 'defApi', 'image/png'),
 	);
 
-	await check('Gen-API → Aggregate → DefAPI: two binary reference images and one link are sent as three images', async () => {
+	await check('Gen-API → Aggregate → DefAPI: two binary reference images and one link are sent as three images, in the order given', async () => {
 		const workflow = e2e.loadExample('defapi-combine-images.json');
 		await e2e.importWorkflow(userFolder, workflow);
 		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
@@ -197,7 +185,7 @@ async function main() {
 		assert.strictEqual(items.length, 1);
 		assert.strictEqual(items[0].binary?.data?.mimeType, 'image/png');
 		const task = emulator.stats.tasks[`defApi:${items[0].json.taskId}`];
-		assert.deepStrictEqual(task.images, ['https://cdn.openai.com/API/docs/images/body-lotion.png', 'data:image/png', 'data:image/png']);
+		assert.deepStrictEqual(task.images, ['data:image/png', 'data:image/png', 'https://cdn.openai.com/API/docs/images/body-lotion.png']);
 	});
 
 	await check('GPTunnel code != 0 stops the node with the provider message, and nothing more is sent for it', async () => {
@@ -408,9 +396,9 @@ async function main() {
 
 	await emulator.stop();
 	e2e.removeTemporary();
-	const failed = results.filter((r) => !r.ok).length;
+	const { line, failed } = summary('e2e');
 	e2e.log(`n8n ${e2e.N8N_VERSION}`);
-	process.stdout.write(`e2e: ${results.length - failed} passed, ${failed} failed\n`);
+	process.stdout.write(`${line}\n`);
 	process.exitCode = failed ? 1 : 0;
 }
 

@@ -360,6 +360,13 @@ describe('display rules', () => {
 		expect(visible(description, {})).toContain('provider');
 	});
 
+	it('the node panel does not offer one provider\'s events as the trigger\'s actions', () => {
+		// The editor turns a trigger field labelled "Event", "Events" or "Trigger On" into the
+		// trigger's actions ("On generation started", …): only Nalitek has events.
+		const labels = NODES.AiMediaTrigger.description.properties.map((p) => p.displayName.toLowerCase());
+		expect(labels.filter((label) => ['event', 'events', 'trigger on'].includes(label))).toEqual([]);
+	});
+
 	it('the trigger shows only what each provider needs', () => {
 		const { description } = NODES.AiMediaTrigger;
 		const providers = (description.properties.find((p) => p.name === 'provider')!.options as INodePropertyOptions[]).map((o) => o.value);
