@@ -188,7 +188,7 @@ async function main() {
 		return page;
 	};
 	try {
-		await check('browser: Chromium shows the emulator\'s PNG, JPEG and WebP pictures at their size', async () => {
+		await check('browser: Chromium shows the emulator\'s PNG, JPEG and WebP pictures at their size and plays its MP4 video', async () => {
 			const page = await browser.newPage();
 			const sizes = await page.evaluate(async (files) => {
 				const load = (src) => new Promise((resolve) => {
@@ -203,6 +203,17 @@ async function main() {
 				return `data:${mimeType};base64,${data.toString('base64')}`;
 			}));
 			assert.deepStrictEqual(sizes, [[320, 200], [320, 200], [320, 200]]);
+			// A MiniMax video as the emulator streams it: the sample clip padded to 1 MB.
+			const response = await fetch(`${emulator.url}/files/big-${1024 * 1024}.mp4`);
+			const video = `data:video/mp4;base64,${Buffer.from(await response.arrayBuffer()).toString('base64')}`;
+			const played = await page.evaluate(async (src) => await new Promise((resolve) => {
+				const element = document.createElement('video');
+				element.muted = true;
+				element.onloadedmetadata = () => resolve([element.videoWidth, element.videoHeight, element.duration]);
+				element.onerror = () => resolve(`error ${element.error?.code}`);
+				element.src = src;
+			}), video);
+			assert.deepStrictEqual(played, [320, 180, 2]);
 			await page.close();
 		});
 

@@ -40,7 +40,8 @@ module.exports = function miniMax(emulator) {
 		if (task.tags.fail) return { ...base, status: 'Fail', file_id: '', base_resp: ok };
 		if (!task.fileId) {
 			task.fileId = String(nextFile++);
-			files.set(task.fileId, { bytes: Number(task.tags.size ?? 4096), taskId: task.id });
+			// Without [size:…] the video is the sample clip as it is.
+			files.set(task.fileId, { bytes: Number(task.tags.size ?? 0), taskId: task.id });
 		}
 		return { ...base, status: 'Success', file_id: task.fileId, video_width: 1366, video_height: 768, base_resp: ok };
 	}

@@ -18,7 +18,9 @@
 // comes after the provider took the task: the answer is lost, the task exists — the case where a
 // client that sends again pays twice. "truncate" (files only) cuts the file halfway.
 
+const fs = require('fs');
 const http = require('http');
+const path = require('path');
 const { URL } = require('url');
 
 const defApi = require('./defapi');
@@ -81,6 +83,18 @@ function readTags(text) {
 	}
 	return tags;
 }
+
+/**
+ * A real video and a real song for the providers that make them: a 2-second H.264 clip (320×180)
+ * and a 1-second MP3 tone, made once with Debian's ffmpeg:
+ *   ffmpeg -f lavfi -i testsrc2=size=320x180:rate=10 -t 2 -c:v libx264 -profile:v baseline \
+ *     -pix_fmt yuv420p -crf 30 -movflags +faststart -map_metadata -1 clip.mp4
+ *   ffmpeg -f lavfi -i "sine=frequency=440:duration=1" -ac 1 -ar 22050 -b:a 32k tone.mp3
+ */
+const MEDIA = {
+	mp4: fs.readFileSync(path.join(__dirname, 'media', 'clip.mp4')),
+	mp3: fs.readFileSync(path.join(__dirname, 'media', 'tone.mp3')),
+};
 
 /** A small PNG for test inputs (reference images, first frames), with `text` stored in it. */
 function makePng(seed, text = '', size = 32) {
@@ -235,22 +249,33 @@ function createEmulator(options = {}) {
 		if (name.startsWith('expired')) return send(res, 404, { message: 'expired' });
 		const big = /^big-(\d+)\.(mp4|bin|png)$/.exec(name);
 		if (big) {
-			// Streamed in 64 KiB pieces, never built whole in memory.
-			const total = Number(big[1]);
+			// Streamed in 64 KiB pieces, never built whole in memory. A video is the sample clip
+			// followed by an MP4 "free" box that pads it to the size asked for: still a valid MP4.
+			// (Other big files only need to be big: a PNG signature, then filler.)
+			const head = big[2] === 'mp4' ? MEDIA.mp4 : big[2] === 'png' ? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) : Buffer.alloc(0);
+			const total = Math.max(Number(big[1]), big[2] === 'mp4' ? head.length : 0);
 			const type = { mp4: 'video/mp4', png: 'image/png', bin: 'application/octet-stream' }[big[2]];
 			res.writeHead(200, { 'content-type': type, 'content-length': total });
-			const piece = Buffer.alloc(65536, 7);
-			if (big[2] === 'png') piece.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-			else piece.write('\0\0\0\x18ftypmp42', 0, 'latin1');
+			const padding = total - head.length;
+			const pieces = [head];
+			if (big[2] === 'mp4' && padding > 0) {
+				if (padding < 8) return send(res, 400, { message: `an MP4 of ${total} bytes cannot be padded` });
+				const box = Buffer.alloc(8);
+				box.writeUInt32BE(padding, 0);
+				box.write('free', 4, 'latin1');
+				pieces.push(box);
+			}
+			const filler = Buffer.alloc(65536, big[2] === 'mp4' ? 0 : 7);
 			let sent = 0;
 			res.on('finish', () => {
 				stats.streamedBytes = (stats.streamedBytes ?? 0) + sent;
 			});
 			const pump = () => {
 				while (sent < total) {
-					const size = Math.min(piece.length, total - sent);
-					sent += size;
-					if (!res.write(size === piece.length ? piece : piece.subarray(0, size))) return res.once('drain', pump);
+					const next = pieces.shift() ?? filler;
+					const chunk = next.subarray(0, Math.min(next.length, total - sent));
+					sent += chunk.length;
+					if (!res.write(chunk)) return res.once('drain', pump);
 				}
 				res.end();
 			};
@@ -262,7 +287,7 @@ function createEmulator(options = {}) {
 		}
 		const media = /\.(mp4|mp3)$/.exec(name);
 		if (media) {
-			const body = media[1] === 'mp4' ? Buffer.from('\0\0\0\x18ftypmp42\0\0\0\0mp42isom', 'latin1') : Buffer.from('ID3\x04\0\0\0\0\0\0', 'latin1');
+			const body = MEDIA[media[1]];
 			res.writeHead(200, { 'content-type': media[1] === 'mp4' ? 'video/mp4' : 'audio/mpeg', 'content-length': body.length });
 			return res.end(body);
 		}

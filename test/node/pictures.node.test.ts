@@ -6,17 +6,31 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { GptunnelApi } from '../../credentials/GptunnelApi.credentials';
+import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { DefApi } from '../../nodes/DefApi/DefApi.node';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
 import { Gptunnel } from '../../nodes/Gptunnel/Gptunnel.node';
+import { MiniMax } from '../../nodes/MiniMax/MiniMax.node';
 import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
 import { runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, pictureSize, picturePrompt } from '../helpers/emulator';
 
 let emulator: Emulator;
-const keys = { genApi: 'pictures-genapi', gptunnel: 'pictures-gptunnel', defApi: 'dk-pictures', nalitek: 'pictures-nalitek' };
+const keys = { genApi: 'pictures-genapi', gptunnel: 'pictures-gptunnel', defApi: 'dk-pictures', nalitek: 'pictures-nalitek', miniMax: 'sk-api-pictures' };
+
+/** The top-level boxes of an MP4: type and size, which must add up to the file. */
+function mp4Boxes(file: Buffer) {
+	const boxes: Array<[string, number]> = [];
+	for (let offset = 0; offset < file.length; ) {
+		const size = file.readUInt32BE(offset);
+		if (size < 8) throw new Error(`box of ${size} bytes at ${offset}`);
+		boxes.push([file.toString('latin1', offset + 4, offset + 8), size]);
+		offset += size;
+	}
+	return boxes;
+}
 
 beforeAll(async () => {
 	emulator = createEmulator({ keys, taskMs: 200 });
@@ -109,5 +123,22 @@ describe('emulator pictures', () => {
 		expect(pictureSize(fileOf(made))).toEqual({ width: 768, height: 512 });
 		const [upscaled] = await nalitek({ operation: 'upscale', imageId: made.json.taskId, scale: 2, additionalFields: {} }, [made]);
 		expect(pictureSize(fileOf(upscaled))).toEqual({ width: 1536, height: 1024 });
+	});
+
+	it('MiniMax: a real MP4 (ftyp, moov, mdat), padded with a "free" box to the size asked for', async () => {
+		const video = async (prompt: string) => {
+			const [item] = await runNode({
+				node: new MiniMax(),
+				credentialType: new MiniMaxApi(),
+				credentials: { apiKey: keys.miniMax, baseUrl: emulator.url },
+				parameters: { resource: 'video', operation: 'generate', model: 'MiniMax-Hailuo-2.3', prompt, frames: {}, additionalFields: {}, options },
+			}).result;
+			return fileOf(item);
+		};
+		const clip = await video('a wave');
+		expect(mp4Boxes(clip).map(([type]) => type)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
+		const padded = await video('a long wave [size:100000]');
+		expect(padded.length).toBe(100_000);
+		expect(mp4Boxes(padded).map(([type]) => type)).toEqual(['ftyp', 'moov', 'free', 'mdat', 'free']);
 	});
 });
