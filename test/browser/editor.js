@@ -133,6 +133,20 @@ async function clickItem(page, name) {
 	throw new Error(`no item "${name}" in the node panel (listed: ${listed.join(' | ')})`);
 }
 
+/** Opens the list of an options parameter and clicks the visible option whose text starts with `text`. */
+async function chooseOption(page, parameter, text) {
+	await page.click(`[data-test-id="parameter-input-${parameter}"]`);
+	const option = await page.waitForFunction(
+		(wanted) =>
+			[...document.querySelectorAll('.el-select-dropdown__item, [role="option"]')].find(
+				(el) => el.offsetParent !== null && el.textContent.trim().startsWith(wanted),
+			) ?? null,
+		{ timeout: 3_000 },
+		text,
+	);
+	await option.asElement().click();
+}
+
 async function closePanel(page) {
 	const back = await page.$('[data-test-id="back-to-canvas"]');
 	if (back) await back.click();
@@ -237,17 +251,14 @@ async function main() {
 			// The provider decides what is shown: DefAPI asks for a token, Nalitek for events.
 			const parameterNames = async () => await page.$$eval('[data-test-id="node-parameters"] [data-test-id^="parameter-input-"]', (els) => els.map((el) => el.getAttribute('data-test-id')));
 			assert.ok((await parameterNames()).includes('parameter-input-token'), 'Secret Token is shown for DefAPI');
-			await page.click('[data-test-id="parameter-input-provider"]');
+			// Open the Provider list and pick Nalitek, again if a click lands while the panel settles.
 			await until(async () => {
-				for (const option of await page.$$('.el-select-dropdown__item, [role="option"]')) {
-					if ((await option.evaluate((el) => el.textContent.trim())).startsWith('Nalitek')) {
-						await option.click();
-						return true;
-					}
-				}
-				return false;
-			}, 'the Nalitek option');
-			await until(async () => (await parameterNames()).includes('parameter-input-events'), 'Nalitek Events to appear');
+				if ((await parameterNames()).includes('parameter-input-events')) return true;
+				await chooseOption(page, 'provider', 'Nalitek').catch(() => undefined);
+				return await page
+					.waitForSelector('[data-test-id="parameter-input-events"]', { visible: true, timeout: 3_000 })
+					.then(() => true, () => false);
+			}, 'Nalitek Events to appear after choosing Nalitek');
 			assert.ok(!(await parameterNames()).includes('parameter-input-token'), 'no Secret Token for Nalitek');
 			// Webhook URLs → Production URL.
 			const [headline] = await page.$$('xpath/.//*[contains(@class, "headline") and contains(., "Webhook URLs")]');
