@@ -3,7 +3,9 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
+	INodeCredentialDescription,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -13,51 +15,181 @@ import type {
 import { defApiAdapter } from '../DefApi/adapter';
 import { genApiAdapter } from '../GenApi/adapter';
 import { miniMaxAdapter } from '../MiniMax/adapter';
-import { WEBHOOK_EVENTS, generateAdapter as nalitekAdapter } from '../Nalitek/adapter';
+import { generateAdapter as nalitekAdapter } from '../Nalitek/adapter';
+import type { CallbackContract, CallbackRequest, ParsedCallback } from '../shared/callbacks';
+import { givenToken, parseCallbackBody, sameSecret } from '../shared/callbacks';
 import { TaskSession } from '../shared/engine';
-import { compactRaw, toFileItem } from '../shared/operations';
+import { toNodeError } from '../shared/errors';
+import { compactRaw, fileBaseName, toFileItem } from '../shared/operations';
 import { settle } from '../shared/timing';
 import type { TaskAdapter, TaskState } from '../shared/types';
-import { MAX_BODY_BYTES, parseCallbackBody, sameSecret, verifyNalitekSignature } from './verify';
 
-const ADAPTERS: Record<string, TaskAdapter> = {
-	defApi: defApiAdapter,
-	genApi: genApiAdapter,
-	miniMax: miniMaxAdapter,
-	nalitek: nalitekAdapter,
-};
-
-const CREDENTIALS: Record<string, string> = {
-	defApi: 'defApiApi',
-	genApi: 'genApiApi',
-	miniMax: 'miniMaxApi',
-	nalitek: 'nalitekApi',
-};
-
-const PROVIDER_NAMES: Record<string, string> = { defApi: 'DefAPI', genApi: 'Gen-API', miniMax: 'MiniMax', nalitek: 'Nalitek' };
-
-const otherProviders = (provider: string) => Object.keys(PROVIDER_NAMES).filter((other) => other !== provider);
+/** Every provider that calls back; the receiver knows them only through their callback contracts. */
+const RECEIVERS: Array<TaskAdapter & { callback: CallbackContract }> = [defApiAdapter, genApiAdapter, miniMaxAdapter, nalitekAdapter].filter(
+	(adapter): adapter is TaskAdapter & { callback: CallbackContract } => adapter.callback !== undefined,
+);
+const byProvider = (provider: string) => RECEIVERS.find((adapter) => adapter.provider === provider);
+const otherProviders = (provider: string) => RECEIVERS.map((adapter) => adapter.provider).filter((other) => other !== provider);
+const providersWhere = (test: (contract: CallbackContract) => boolean) =>
+	RECEIVERS.filter((adapter) => test(adapter.callback)).map((adapter) => adapter.provider);
 
 /** A repeated callback for the same task and status within this time starts nothing. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
+const DEFAULT_MAX_FILE_MB = 200;
 
-type Reply = { status: number; body: IDataObject };
+function properties(): INodeProperties[] {
+	const show = (providers: string[]) => ({ show: { provider: providers } });
+	const providers = RECEIVERS.map((adapter) => ({ name: adapter.displayName, value: adapter.provider, description: adapter.callback.description })).sort(
+		(a, b) => a.name.localeCompare(b.name),
+	);
+	const firstProvider = providers[0].value;
+	const list: INodeProperties[] = [
+		{
+			displayName: 'Provider',
+			name: 'provider',
+			type: 'options',
+			noDataExpression: true,
+			options: providers,
+			default: firstProvider,
+			description: 'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
+		},
+		...RECEIVERS.map(
+			(adapter): INodeProperties => ({
+				displayName: adapter.callback.instructions,
+				name: `${adapter.provider}Notice`,
+				type: 'notice',
+				default: '',
+				displayOptions: show([adapter.provider]),
+			}),
+		),
+		{
+			displayName: 'Secret Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A secret of your choice that only you and the provider know. Add it to the URL you paste into Create Task: &lt;Production URL&gt;?token=&lt;this secret&gt;. Callbacks without it are refused with 401.',
+			displayOptions: show(providersWhere((contract) => contract.authentication === 'token')),
+		},
+		{
+			displayName: 'Secret Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional. When set, add it to the URL you paste into Create Task (&lt;Production URL&gt;?token=&lt;this secret&gt;); callbacks without it are refused with 401. Without a token, each callback is confirmed with the provider before anything is fetched.',
+			displayOptions: show(providersWhere((contract) => contract.authentication === 'optionalToken')),
+		},
+		{
+			displayName: 'Verify Signature',
+			name: 'verifySignature',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to refuse callbacks whose "sha256=" signature does not match the Webhook Secret of the credential (or its API key when no secret is set). When off, each callback is confirmed with the provider before anything is fetched.',
+			displayOptions: show(providersWhere((contract) => contract.authentication === 'signature')),
+		},
+	];
+	for (const adapter of RECEIVERS.filter((candidate) => candidate.callback.events)) {
+		const events = adapter.callback.events!;
+		list.push({
+			displayName: `${adapter.displayName} Events`,
+			name: 'events',
+			type: 'multiOptions',
+			options: events.all.map((event) => ({ name: event, value: event })),
+			default: [...events.default],
+			description: `Which ${adapter.displayName} events start the workflow; others are acknowledged and ignored`,
+			displayOptions: show([adapter.provider]),
+		});
+	}
+	list.push({
+		displayName: 'Include Progress Updates',
+		name: 'progressUpdates',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether callbacks that only report progress (e.g. Preparing, Queueing, Processing) also start the workflow. When off, only the final callback of a task does.',
+		displayOptions: show(providersWhere((contract) => contract.progress === true)),
+	});
+	list.push({
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Download Files',
+				name: 'download',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to fetch the finished file into the item as binary data. Files are fetched only from a verified callback or from the provider\'s own answer, and need the provider credential where the callback carries no link.',
+			},
+			{
+				displayName: 'Ignore Duplicates',
+				name: 'ignoreDuplicates',
+				type: 'boolean',
+				default: true,
+				description: 'Whether a repeated callback for the same task and status within 10 minutes starts the workflow only once',
+			},
+			{
+				displayName: 'Max File Size (MB)',
+				name: 'maxFileSizeMb',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_FILE_MB,
+				description: 'A larger result file is not downloaded: the item says so and keeps its link',
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'The name of the binary property that receives the file',
+			},
+		],
+	});
+	return list;
+}
 
-function reply(ctx: IWebhookFunctions, { status, body }: Reply): IWebhookResponseData {
-	const res = ctx.getResponseObject();
-	res.status(status).json(body);
+function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }
 
-function header(ctx: IWebhookFunctions, name: string): string | undefined {
-	const value = ctx.getHeaderData()[name];
-	return Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined;
+function headers(ctx: IWebhookFunctions): Record<string, string | undefined> {
+	const result: Record<string, string | undefined> = {};
+	for (const [name, value] of Object.entries(ctx.getHeaderData())) {
+		result[name.toLowerCase()] = Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined;
+	}
+	return result;
 }
 
 /** The provider credential, when one is set on the node. */
 async function optionalCredentials(ctx: IWebhookFunctions, type: string): Promise<IDataObject | undefined> {
 	const outcome = await settle(async () => await ctx.getCredentials(type));
 	return outcome.ok ? (outcome.value as IDataObject) : undefined;
+}
+
+/**
+ * Checks who is calling. Returns whether the caller proved to be the provider, or undefined when
+ * the request must be refused.
+ */
+async function authenticate(ctx: IWebhookFunctions, adapter: TaskAdapter & { callback: CallbackContract }, request: CallbackRequest): Promise<boolean | undefined> {
+	const contract = adapter.callback;
+	if (contract.authentication === 'signature') {
+		if (ctx.getNodeParameter('verifySignature', true) === false) return false;
+		const credentials = await optionalCredentials(ctx, adapter.credentialType);
+		const secret = String(credentials?.webhookSecret || credentials?.apiKey || '');
+		return contract.verifySignature?.(request, secret, Date.now()) === true ? true : undefined;
+	}
+	const expected = String(ctx.getNodeParameter('token', '') ?? '');
+	if (!expected) return contract.authentication === 'optionalToken' ? false : undefined;
+	return sameSecret(givenToken(request), expected) ? true : undefined;
 }
 
 export class AiMediaTrigger implements INodeType {
@@ -67,7 +199,7 @@ export class AiMediaTrigger implements INodeType {
 		icon: { light: 'file:aiMediaTrigger.svg', dark: 'file:aiMediaTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: `={{ "When " + ${JSON.stringify(PROVIDER_NAMES)}[$parameter["provider"]] + " calls back" }}`,
+		subtitle: `={{ "When " + ${JSON.stringify(Object.fromEntries(RECEIVERS.map((adapter) => [adapter.provider, adapter.displayName])))}[$parameter["provider"]] + " calls back" }}`,
 		description: 'Starts the workflow when Gen-API, DefAPI, MiniMax or Nalitek calls back with a finished task',
 		defaults: { name: 'AI Media Trigger' },
 		inputs: [],
@@ -75,122 +207,15 @@ export class AiMediaTrigger implements INodeType {
 		// Each credential is hidden for the other providers rather than shown for its own: the editor
 		// takes a field that credentials "show" on for the authentication selector and moves it into
 		// the credential box, where the Provider field could not be chosen without a credential.
-		credentials: [
-			{ name: 'defApiApi', required: false, displayOptions: { hide: { provider: otherProviders('defApi') } } },
-			{ name: 'genApiApi', required: false, displayOptions: { hide: { provider: otherProviders('genApi') } } },
-			{ name: 'miniMaxApi', required: false, displayOptions: { hide: { provider: otherProviders('miniMax') } } },
-			{ name: 'nalitekApi', required: true, displayOptions: { hide: { provider: otherProviders('nalitek') } } },
-		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' }],
-		properties: [
-			{
-				displayName: 'Provider',
-				name: 'provider',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'DefAPI', value: 'defApi', description: 'Nano Banana and other Gemini image models' },
-					{ name: 'Gen-API', value: 'genApi', description: 'Z-image and every other Gen-API network' },
-					{ name: 'MiniMax', value: 'miniMax', description: 'Hailuo videos; answers the challenge MiniMax sends first' },
-					{ name: 'Nalitek', value: 'nalitek', description: 'FLUX images; checks the signature with the Webhook Secret of the credential' },
-				],
-				default: 'defApi',
-				description: 'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
-			},
-			{
-				displayName:
-					'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a Create Task node. The provider must reach n8n: run n8n with WEBHOOK_URL set to its public address.',
-				name: 'tokenNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { provider: ['defApi', 'genApi'] } },
-			},
-			{
-				displayName:
-					'Paste this node\'s Production URL into the "Callback URL" of a MiniMax Create Task node. MiniMax checks the URL before it starts the task, so the workflow must be active and n8n reachable (WEBHOOK_URL set to its public address).',
-				name: 'miniMaxNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { provider: ['miniMax'] } },
-			},
-			{
-				displayName:
-					'Paste this node\'s Production URL into the "Callback URL" of a Nalitek Create Task node. Nalitek signs each callback with the Webhook Secret of your Nalitek credential. n8n must be reachable: set WEBHOOK_URL to its public address.',
-				name: 'nalitekNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { provider: ['nalitek'] } },
-			},
-			{
-				displayName: 'Secret Token',
-				name: 'token',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				required: true,
-				description:
-					'A secret of your choice that only you and the provider know. Add it to the URL you paste into Create Task: &lt;Production URL&gt;?token=&lt;this secret&gt;. Callbacks without it are refused with 401.',
-				displayOptions: { show: { provider: ['defApi', 'genApi'] } },
-			},
-			{
-				displayName: 'Secret Token',
-				name: 'token',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				description:
-					'Optional. When set, add it to the URL you paste into Create Task (&lt;Production URL&gt;?token=&lt;this secret&gt;); callbacks without it are refused with 401.',
-				displayOptions: { show: { provider: ['miniMax'] } },
-			},
-			{
-				displayName: 'Verify Signature',
-				name: 'verifySignature',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to refuse webhooks whose "sha256=" signature does not match the Webhook Secret of the credential',
-				displayOptions: { show: { provider: ['nalitek'] } },
-			},
-			{
-				displayName: 'Nalitek Events',
-				name: 'events',
-				type: 'multiOptions',
-				options: WEBHOOK_EVENTS.map((event) => ({ name: event, value: event })),
-				default: ['generation.complete', 'generation.failed', 'upscale.complete', 'upscale.failed'],
-				description: 'Which Nalitek events start the workflow; others are acknowledged and ignored',
-				displayOptions: { show: { provider: ['nalitek'] } },
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Download Files',
-						name: 'download',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether to fetch the finished file into the item as binary data. Gen-API and MiniMax callbacks carry no link, so this needs the provider credential.',
-					},
-					{
-						displayName: 'Ignore Duplicates',
-						name: 'ignoreDuplicates',
-						type: 'boolean',
-						default: true,
-						description: 'Whether a repeated callback for the same task and status within 10 minutes starts the workflow only once',
-					},
-					{
-						displayName: 'Put Output File in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						description: 'The name of the binary property that receives the file',
-					},
-				],
-			},
-		],
+		credentials: RECEIVERS.map(
+			(adapter): INodeCredentialDescription => ({
+				name: adapter.credentialType,
+				required: adapter.callback.credential === 'required',
+				displayOptions: { hide: { provider: otherProviders(adapter.provider) } },
+			}),
+		),
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'callback' }],
+		properties: properties(),
 	};
 
 	webhookMethods = {
@@ -215,89 +240,132 @@ export class AiMediaTrigger implements INodeType {
 		},
 	};
 
+	/**
+	 * Checks the caller, answers it at once, and only then reads the task and fetches its files:
+	 * a provider never waits for downloads, and a failure there becomes an item with an error.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const provider = this.getNodeParameter('provider', 'defApi') as string;
-		const adapter = ADAPTERS[provider];
-		const request = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
-		const rawBody = request.rawBody;
-		if ((rawBody?.length ?? 0) > MAX_BODY_BYTES) return reply(this, { status: 400, body: { message: 'Body too large' } });
-		const body = parseCallbackBody(rawBody, request.body ?? this.getBodyData());
-		if (!adapter || !body) return reply(this, { status: 400, body: { message: 'Expected a JSON object' } });
+		const adapter = byProvider(this.getNodeParameter('provider', '') as string);
+		const raw = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
+		const body = parseCallbackBody(raw.rawBody, raw.body ?? this.getBodyData());
+		if (!adapter || !body) return reply(this, 400, { message: 'Expected a JSON object' });
+		const contract = adapter.callback;
+		const request: CallbackRequest = {
+			rawBody: raw.rawBody ?? Buffer.from(JSON.stringify(body)),
+			body: body as IDataObject,
+			headers: headers(this),
+			query: this.getQueryData() as IDataObject,
+		};
 
-		// Checks: nothing of the secret is echoed, and a failed check starts nothing.
-		const denied: Reply = { status: 401, body: { message: 'Unauthorized' } };
-		if (provider === 'nalitek') {
-			if (this.getNodeParameter('verifySignature', true) !== false) {
-				const credentials = await optionalCredentials(this, CREDENTIALS.nalitek);
-				const secret = String(credentials?.webhookSecret ?? '');
-				const signature = header(this, 'x-signature') ?? header(this, 'x-nalitek-signature') ?? header(this, 'x-webhook-signature');
-				if (!verifyNalitekSignature(rawBody ?? Buffer.from(JSON.stringify(body)), body, signature, secret)) return reply(this, denied);
-			}
-		} else {
-			const expected = String(this.getNodeParameter('token', '') ?? '');
-			const query = this.getQueryData() as IDataObject;
-			const given = typeof query.token === 'string' ? query.token : header(this, 'x-webhook-token') ?? '';
-			const tokenRequired = provider === 'genApi' || provider === 'defApi';
-			if ((tokenRequired || expected) && !sameSecret(given, expected)) return reply(this, denied);
-		}
-		if (provider === 'miniMax' && typeof body.challenge === 'string' && body.status === undefined) {
-			// MiniMax checks the URL before it accepts a task: echo the challenge at once, start nothing.
-			return reply(this, { status: 200, body: { challenge: body.challenge } });
-		}
+		// Nothing of a secret is echoed, and a failed check starts nothing.
+		const verified = await authenticate(this, adapter, request);
+		if (verified === undefined) return reply(this, 401, { message: 'Unauthorized' });
+		const handshake = contract.handshake?.(request.body);
+		if (handshake) return reply(this, 200, handshake);
 
-		const parsed = await settle(async () => adapter.parseCallback!(body as IDataObject));
-		if (!parsed.ok) return reply(this, { status: 400, body: { message: 'Not a callback of this provider' } });
-		const { taskId, event } = parsed.value;
-		let state: TaskState | undefined = parsed.value.state;
-		if (provider === 'nalitek' && event) {
-			const events = this.getNodeParameter('events', []) as string[];
-			if (!events.includes(event)) return reply(this, { status: 200, body: { received: true, ignored: event } });
+		const parsed = await settle(async () => contract.parse(request.body));
+		if (!parsed.ok) return reply(this, 400, { message: 'Not a callback of this provider' });
+		const callback: ParsedCallback = parsed.value;
+		if (contract.events && callback.event) {
+			const events = this.getNodeParameter('events', contract.events.default) as string[];
+			if (!events.includes(callback.event)) return reply(this, 200, { received: true, ignored: callback.event });
 		}
+		const includeProgress = contract.progress === true && this.getNodeParameter('progressUpdates', false) === true;
+		if (!callback.final && !contract.events && !includeProgress) return reply(this, 200, { received: true, ignored: 'progress' });
 
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		if (options.ignoreDuplicates !== false) {
 			const data = this.getWorkflowStaticData('node');
 			const seen = (data.seen ?? {}) as Record<string, number>;
-			const key = `${taskId}:${state?.status ?? event ?? 'callback'}`;
+			const key = `${callback.taskId}:${callback.event ?? callback.state?.status ?? 'callback'}`;
 			const now = Date.now();
 			for (const [entry, at] of Object.entries(seen)) if (now - at > DUPLICATE_WINDOW_MS) delete seen[entry];
-			if (seen[key] !== undefined) return reply(this, { status: 200, body: { received: true, duplicate: true } });
+			if (seen[key] !== undefined) return reply(this, 200, { received: true, duplicate: true });
 			seen[key] = now;
 			data.seen = seen;
 		}
 
-		const credentials = await optionalCredentials(this, CREDENTIALS[provider]);
-		const download = options.download !== false && credentials !== undefined;
-		// The engine's helpers work with any context that offers HTTP and binary helpers.
-		const ctx = this as unknown as IExecuteFunctions;
-		const session = new TaskSession(ctx, adapter);
-		if (!state && credentials) {
-			const read = await settle(async () => session.readTask(taskId));
-			if (read.ok) state = read.value;
-		}
-		const json: IDataObject = {
-			provider,
-			taskId,
-			status: state?.status ?? 'running',
-			outputs: [],
-			raw: compactRaw(state?.raw ?? body),
-		};
-		if (event) json.event = event;
-		if (state?.error) json.error = state.error;
-		const items: INodeExecutionData[] = [];
-		if (state?.status === 'succeeded' && state.outputs?.length) {
-			const binaryPropertyName = String(options.binaryPropertyName ?? 'data') || 'data';
-			for (const [index, output] of state.outputs.entries()) {
-				const baseName = `${provider}-${taskId}${state.outputs.length > 1 ? `-${index + 1}` : ''}`;
-				const file = await settle(async () =>
-					toFileItem(ctx, session, credentials ? await session.resolveOutput(output) : output, baseName, { download, binaryPropertyName }, json, { item: 0 }),
-				);
-				if (file.ok) items.push({ json: file.value.json, binary: file.value.binary });
-				else items.push({ json: { ...json, outputs: [{ url: output.url || null, fileId: output.fileId ?? null }], error: (file.error as Error).message } });
-			}
-		} else {
-			items.push({ json });
-		}
-		return { workflowData: [items] };
+		// The provider has its answer; what follows may take minutes, and a failure in it is an item.
+		reply(this, 200, { received: true });
+		const collected = await settle(async () => await collect(this, adapter, callback, verified, options));
+		const items = collected.ok
+			? collected.value
+			: [{ json: { provider: adapter.provider, taskId: callback.taskId, status: 'failed', error: toNodeError(this.getNode(), collected.error, adapter.displayName, 0).message } }];
+		if (!items.length) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [items] };
 	}
+}
+
+/**
+ * The items of one callback. The state in the body is used only when the caller is verified and
+ * the provider's body can be trusted; otherwise the task is read through the provider's API with
+ * the credential, and only what that read returns is fetched.
+ */
+async function collect(
+	ctx: IWebhookFunctions,
+	adapter: TaskAdapter & { callback: CallbackContract },
+	callback: ParsedCallback,
+	verified: boolean,
+	options: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const credentials = await optionalCredentials(ctx, adapter.credentialType);
+	// The engine's helpers work with any context that offers HTTP and binary helpers.
+	const executeCtx = ctx as unknown as IExecuteFunctions;
+	const session = new TaskSession(executeCtx, adapter);
+	const { taskId } = callback;
+	const json: IDataObject = { provider: adapter.provider, taskId };
+	if (callback.event) json.event = callback.event;
+
+	let state: TaskState | undefined = verified && adapter.callback.trustsBody ? callback.state : undefined;
+	let confirmed = state !== undefined;
+	if (!state && credentials) {
+		const read = await settle(async () => await session.readTask(taskId));
+		if (read.ok) {
+			state = read.value;
+			confirmed = true;
+			// A signal about a task that is not finished yet starts nothing (progress aside).
+			const finished = state.status === 'succeeded' || state.status === 'failed';
+			if (!finished && callback.final && !adapter.callback.events) return [];
+		} else {
+			const error = toNodeError(ctx.getNode(), read.error, adapter.displayName, 0);
+			return [{ json: { ...json, status: 'failed', confirmed: false, outputs: [], error: `Could not read the task to confirm the callback: ${error.message}`, raw: compactRaw(callback.state?.raw ?? {}) } }];
+		}
+	}
+	if (!state) {
+		// Neither verified nor confirmable: report what was said, fetch nothing.
+		return [
+			{
+				json: {
+					...json,
+					status: callback.state?.status ?? 'running',
+					confirmed: false,
+					outputs: [],
+					hint: `Add the ${adapter.displayName} credential (or a secret token) so the callback can be confirmed and its file fetched.`,
+					raw: compactRaw(callback.state?.raw ?? {}),
+				},
+			},
+		];
+	}
+	Object.assign(json, { status: state.status, confirmed, outputs: [], raw: compactRaw(state.raw) });
+	if (state.error) json.error = state.error;
+	if (state.status !== 'succeeded' || !state.outputs?.length) return [{ json }];
+
+	const download = options.download !== false;
+	const binaryPropertyName = String(options.binaryPropertyName ?? 'data') || 'data';
+	const maxBytes = Math.max(1, Number(options.maxFileSizeMb ?? DEFAULT_MAX_FILE_MB)) * 1024 * 1024;
+	const items: INodeExecutionData[] = [];
+	for (const [index, output] of state.outputs.entries()) {
+		const baseName = fileBaseName(adapter.provider, taskId, output, index, state.outputs.length);
+		// A file id needs the credential to become a link.
+		const canFetch = download && (output.url !== '' || credentials !== undefined);
+		const file = await settle(async () =>
+			toFileItem(executeCtx, session, credentials ? await session.resolveOutput(output) : output, baseName, { download: canFetch, binaryPropertyName, maxBytes }, json, { item: 0 }),
+		);
+		if (file.ok) items.push({ json: file.value.json, binary: file.value.binary });
+		else {
+			const error = toNodeError(ctx.getNode(), file.error, adapter.displayName, 0);
+			items.push({ json: { ...json, outputs: [{ url: output.url || null, fileId: output.fileId ?? null }], error: error.message } });
+		}
+	}
+	return items;
 }

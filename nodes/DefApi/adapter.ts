@@ -133,11 +133,20 @@ export const defApiAdapter: TaskAdapter = {
 
 	readFailure: readDefApiFailure,
 
-	// The callback payload reads like a query answer.
-	parseCallback(body) {
-		const data = unwrap(body) as IDataObject;
-		if (typeof data.task_id !== 'string' || !data.task_id) throw new ProviderError('The callback names no task_id', 'provider');
-		return { taskId: data.task_id, state: parseDefApiTask(data) };
+	// DefAPI posts the finished task, shaped like a query answer; it signs nothing.
+	callback: {
+		authentication: 'token',
+		trustsBody: true,
+		credential: 'optional',
+		description: 'Nano Banana and other Gemini image models',
+		instructions:
+			'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a DefAPI Create Task node. DefAPI must reach n8n: run n8n with WEBHOOK_URL set to its public address.',
+		parse(body) {
+			const data = unwrap(body) as IDataObject;
+			if (typeof data.task_id !== 'string' || !data.task_id) throw new ProviderError('The callback names no task_id', 'provider');
+			const state = parseDefApiTask(data);
+			return { taskId: data.task_id, state, final: state.status === 'succeeded' || state.status === 'failed' };
+		},
 	},
 
 	// Right after creation the query may say "task not found" for a moment.

@@ -170,14 +170,24 @@ export const genApiAdapter: TaskAdapter = {
 		return parseGenApiTask(response.body);
 	},
 
-	// The callback body is undocumented: its id is used and the task is read again for the result.
-	parseCallback(body) {
-		const id = body.request_id ?? body.id;
-		if (typeof id !== 'number' && (typeof id !== 'string' || !id)) {
-			throw new ProviderError('The callback names no request_id', 'provider');
-		}
-		const state = typeof body.status === 'string' ? parseGenApiTask(body) : undefined;
-		return { taskId: String(id), state: state?.status === 'succeeded' || state?.status === 'failed' ? state : undefined };
+	// Gen-API documents no callback body: it is a signal naming the task, which is read again
+	// through the API for its status and files. Nothing in the body is used as a result.
+	callback: {
+		authentication: 'token',
+		trustsBody: false,
+		credential: 'required',
+		description: 'Z-image and every other Gen-API network',
+		instructions:
+			'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a Gen-API Create Task node. The trigger reads each task again with the Gen-API credential. Gen-API must reach n8n: run n8n with WEBHOOK_URL set to its public address.',
+		parse(body) {
+			const id = body.request_id ?? body.id;
+			if (typeof id !== 'number' && (typeof id !== 'string' || !id)) {
+				throw new ProviderError('The callback names no request_id', 'provider');
+			}
+			// A body that says the task is still running is progress; anything else means "look now".
+			const status = typeof body.status === 'string' ? parseGenApiTask({ status: body.status }).status : undefined;
+			return { taskId: String(id), final: status !== 'queued' && status !== 'running' };
+		},
 	},
 
 	readFailure(response) {

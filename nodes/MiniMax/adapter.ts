@@ -166,15 +166,28 @@ export const miniMaxAdapter: TaskAdapter = {
 
 	readFailure: readMiniMaxFailure,
 
-	// Status callbacks are shaped like the query answer.
-	parseCallback(body) {
-		const taskId = body.task_id;
-		if ((typeof taskId !== 'string' && typeof taskId !== 'number') || taskId === '') {
-			throw new ProviderError('The callback names no task_id', 'provider');
-		}
-		const failure = readMiniMaxFailure({ statusCode: 200, headers: {}, body });
-		if (failure) return { taskId: String(taskId), state: { status: 'failed', error: failure.message, raw: body } };
-		return { taskId: String(taskId), state: parseMiniMaxTask(body) };
+	// MiniMax checks the URL with a challenge before it accepts the task, then posts status
+	// updates shaped like the query answer (Preparing, Queueing, Processing, then Success or Fail).
+	callback: {
+		authentication: 'optionalToken',
+		trustsBody: true,
+		progress: true,
+		credential: 'optional',
+		description: 'Hailuo videos; answers the challenge MiniMax sends first',
+		instructions:
+			'Paste this node\'s Production URL (with ?token= and your Secret Token, if you set one) into the "Callback URL" of a MiniMax Create Task node. MiniMax checks the URL before it starts the task, so the workflow must be active and n8n reachable (WEBHOOK_URL set to its public address). With the MiniMax credential the video becomes a file.',
+		handshake(body) {
+			return typeof body.challenge === 'string' && body.status === undefined ? { challenge: body.challenge } : undefined;
+		},
+		parse(body) {
+			const taskId = body.task_id;
+			if ((typeof taskId !== 'string' && typeof taskId !== 'number') || taskId === '') {
+				throw new ProviderError('The callback names no task_id', 'provider');
+			}
+			const failure = readMiniMaxFailure({ statusCode: 200, headers: {}, body });
+			const state: TaskState = failure ? { status: 'failed', error: failure.message, raw: body } : parseMiniMaxTask(body);
+			return { taskId: String(taskId), state, final: state.status === 'succeeded' || state.status === 'failed' };
+		},
 	},
 
 	resolveFile: {

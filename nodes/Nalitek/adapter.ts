@@ -2,6 +2,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { z } from 'zod';
 
+import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
+import { freshTimestamp, verifyBodySignature } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
 import { readBinaryImage } from '../shared/images';
 import { buildMultipart } from '../shared/multipart';
@@ -76,13 +78,21 @@ export function readImageId(body: IDataObject): string | undefined {
 
 // --- parameter checks (the documented ranges) ---
 
-function checkDimension(node: INode, itemIndex: number, label: string, value: unknown, max = 2048): number | undefined {
+/**
+ * Sizes: the document's table says 512–2048 in steps of 64, its own example sends 1920×1080 and
+ * its plan table allows up to 4096×4096 (Enterprise). Only what no reading accepts is refused
+ * here; Nalitek judges the rest against the plan of the key, and its answer is shown.
+ */
+export const MIN_SIDE = 512;
+export const MAX_SIDE = 4096;
+
+function checkDimension(node: INode, itemIndex: number, label: string, value: unknown): number | undefined {
 	if (value === undefined || value === '' || value === null) return undefined;
 	const number = Number(value);
-	if (!Number.isInteger(number) || number < 512 || number > max || number % 64 !== 0) {
-		throw new NodeOperationError(node, `${label} must be from 512 to ${max} in steps of 64 (got ${String(value)})`, {
+	if (!Number.isInteger(number) || number < MIN_SIDE || number > MAX_SIDE) {
+		throw new NodeOperationError(node, `${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${String(value)})`, {
 			itemIndex,
-			description: 'For example 512, 768, 1024, 1280, 1536, 2048.',
+			description: 'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Multiples of 64 and 1920×1080 are what Nalitek recommends.',
 		});
 	}
 	return number;
@@ -131,8 +141,8 @@ export function readGenerationOptions(ctx: IExecuteFunctions, itemIndex: number,
 	const loras = Array.isArray(fields.loraIds) ? (fields.loraIds as string[]).filter(Boolean) : typeof fields.loraIds === 'string' ? fields.loraIds.split(',').map((id) => id.trim()).filter(Boolean) : [];
 	if (loras.length) body.lora_ids = loras;
 	if (typeof fields.smartUpscale === 'boolean') body.smart_upscale = fields.smartUpscale;
-	set('target_width', checkDimension(node, itemIndex, 'Target Width', fields.targetWidth, 4096));
-	set('target_height', checkDimension(node, itemIndex, 'Target Height', fields.targetHeight, 4096));
+	set('target_width', checkDimension(node, itemIndex, 'Target Width', fields.targetWidth));
+	set('target_height', checkDimension(node, itemIndex, 'Target Height', fields.targetHeight));
 	if ((body.target_width !== undefined || body.target_height !== undefined) && body.smart_upscale === false) {
 		throw new NodeOperationError(node, 'Target Width and Target Height need Smart Upscale on', { itemIndex });
 	}
@@ -151,28 +161,48 @@ function readWebhook(ctx: IExecuteFunctions, itemIndex: number, body: IDataObjec
 // --- the task adapters: one per create endpoint, all read with /api/get/{id} ---
 
 /** Webhooks: `{ event, timestamp, data: { image_id, url, … }, signature }`. */
-export function parseNalitekCallback(body: IDataObject): { taskId: string; state?: TaskState; event?: string } {
+export function parseNalitekCallback(body: IDataObject): ParsedCallback {
 	const data = (body.data && typeof body.data === 'object' ? body.data : {}) as IDataObject;
+	const event = typeof body.event === 'string' ? body.event : undefined;
+	// A batch's notice names the batch; it is acknowledged, and read with "Wait for Batch".
+	if (event?.startsWith('batch.') && (typeof data.batch_id === 'string' || typeof data.batch_id === 'number')) {
+		return { taskId: String(data.batch_id), event, final: true };
+	}
 	const taskId = readImageId(data);
 	if (!taskId) throw new ProviderError('The webhook names no image_id', 'provider');
-	const event = typeof body.event === 'string' ? body.event : undefined;
-	const raw = { ...body, signature: undefined } as IDataObject;
+	const raw = { ...body } as IDataObject;
 	delete raw.signature;
 	if (event?.endsWith('.complete') && typeof data.url === 'string' && data.url) {
-		return { taskId, event, state: { status: 'succeeded', outputs: [{ url: data.url }], raw } };
+		return { taskId, event, final: true, state: { status: 'succeeded', outputs: [{ url: data.url }], raw } };
 	}
 	if (event?.endsWith('.failed')) {
 		const message = typeof data.error_message === 'string' ? data.error_message : typeof data.message === 'string' ? data.message : 'Generation failed';
-		return { taskId, event, state: { status: 'failed', error: message, raw } };
+		return { taskId, event, final: true, state: { status: 'failed', error: message, raw } };
 	}
-	return { taskId, event, state: { status: 'running', raw, progress: typeof data.progress === 'number' ? data.progress : undefined } };
+	return { taskId, event, final: false, state: { status: 'running', raw, progress: typeof data.progress === 'number' ? data.progress : undefined } };
 }
 
-function imageAdapter(
-	prepareCreate: TaskAdapter['prepareCreate'],
-	createsPerMinute: number,
-	parseCreated: TaskAdapter['parseCreated'] = parseImageCreated,
-): TaskAdapter {
+/**
+ * Nalitek's webhooks carry `"signature": "sha256=…"` in the body (or a header). The document names
+ * neither the key nor the signed text: the key is the credential's Webhook Secret (its API key
+ * when none is set), and the text any a signer can have signed — see verifyBodySignature. A
+ * `timestamp` more than 5 minutes away is a replay.
+ */
+const nalitekCallback: CallbackContract = {
+	authentication: 'signature',
+	trustsBody: true,
+	credential: 'required',
+	events: { all: WEBHOOK_EVENTS, default: ['generation.complete', 'generation.failed', 'upscale.complete', 'upscale.failed'] },
+	description: 'FLUX images; checks the signature with the Webhook Secret of the credential',
+	instructions:
+		'Paste this node\'s Production URL into the "Callback URL" of a Nalitek Create Task node. Nalitek signs each callback; the trigger checks it with the Webhook Secret of your Nalitek credential (or its API key when no secret is set). n8n must be reachable: set WEBHOOK_URL to its public address.',
+	verifySignature(request, secret, now) {
+		return freshTimestamp(request.body.timestamp, now) && verifyBodySignature(request, secret, ['x-signature', 'x-nalitek-signature', 'x-webhook-signature']);
+	},
+	parse: parseNalitekCallback,
+};
+
+function imageAdapter(prepareCreate: TaskAdapter['prepareCreate'], createsPerMinute: number): TaskAdapter {
 	return {
 		provider: 'nalitek',
 		displayName: 'Nalitek',
@@ -181,18 +211,32 @@ function imageAdapter(
 		limits: { createConcurrency: 5, pollConcurrency: 8, createsPerMinute },
 		hints: HINTS,
 		prepareCreate,
-		parseCreated,
+		parseCreated: parseImageCreated,
 		getTaskCall: (taskId) => ({ method: 'GET', path: `/api/get/${encodeURIComponent(taskId)}` }),
 		parseTask: (response) => parseNalitekTask(response.body),
 		readFailure: readNalitekFailure,
-		parseCallback: parseNalitekCallback,
+		callback: nalitekCallback,
 	};
 }
 
-function parseImageCreated(response: ProviderResponse): { taskId: string; state?: TaskState } {
+/**
+ * A create answer names the image to wait for (`image_id`, or `id`), or — as the document's
+ * image-to-image and upscale examples read it — already holds the finished image (`url`), with
+ * or without an id. Both are accepted.
+ */
+export function parseImageCreated(response: ProviderResponse): { taskId?: string; state?: TaskState } {
 	const body = (response.body ?? {}) as IDataObject;
 	const taskId = readImageId(body);
-	if (!taskId) throw new ProviderError('Nalitek accepted the request but returned no image_id', 'provider', { httpCode: response.statusCode });
+	const url = typeof body.url === 'string' && body.url !== '' ? body.url : undefined;
+	const status = String(body.status ?? '').toLowerCase();
+	if (url && (!status || ['completed', 'success', 'done'].includes(status))) {
+		return { taskId, state: { status: 'succeeded', outputs: [{ url }], raw: body } };
+	}
+	if (!taskId) {
+		throw new ProviderError('Nalitek accepted the request but returned neither an image_id nor a finished image', 'provider', {
+			httpCode: response.statusCode,
+		});
+	}
 	const state = body.status ? parseNalitekTask(body) : undefined;
 	return { taskId, state: state?.status === 'succeeded' || state?.status === 'failed' ? state : undefined };
 }
@@ -244,17 +288,13 @@ export const upscaleAdapter = imageAdapter(
 		if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;
 		const denoise = checkNumber(node, itemIndex, 'Denoise', fields.denoise, 0, 1);
 		if (denoise !== undefined) body.denoise = denoise;
+		if (typeof fields.callbackUrl === 'string' && fields.callbackUrl.trim()) {
+			body.webhook_url = checkHttpUrl(node, itemIndex, 'Callback URL', fields.callbackUrl.trim());
+			body.webhook_events = ['upscale.complete', 'upscale.failed'];
+		}
 		return { method: 'POST', path: `/api/upscale/${encodeURIComponent(imageId)}`, body };
 	},
 	5,
-	(response) => {
-		// The answer names the new image, or already carries the finished upscale.
-		const body = (response.body ?? {}) as IDataObject;
-		const taskId = readImageId(body);
-		if (!taskId) throw new ProviderError('Nalitek accepted the upscale but returned no image id', 'provider', { httpCode: response.statusCode });
-		const done = typeof body.url === 'string' && body.url !== '' && (!body.status || body.status === 'completed');
-		return { taskId, state: done ? { status: 'succeeded', outputs: [{ url: body.url as string }], raw: body } : undefined };
-	},
 );
 
 // --- batches ---

@@ -33,6 +33,7 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 	account: {
 		default: 'getStats',
 		options: [
+			op('changePassword', 'Change Password', 'Change the password of your account', 'Change the account password'),
 			op('getProfile', 'Get Profile', 'Get your profile', 'Get the profile'),
 			op('getStats', 'Get Stats', 'Usage and the remaining daily quota', 'Get usage statistics'),
 			op('updateProfile', 'Update Profile', 'Change profile settings', 'Update the profile'),
@@ -49,6 +50,7 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 	admin: {
 		default: 'getUsers',
 		options: [
+			op('banUser', 'Ban User', 'Block a user, with a reason (admin key)', 'Ban a user'),
 			op('getStatistics', 'Get Statistics', 'Statistics of the whole service (admin key)', 'Get service statistics'),
 			op('getUsers', 'Get Users', 'List users (admin key)', 'Get users'),
 			op('updateQuota', 'Update Quota', "Change a user's daily quota (admin key)", 'Update a user quota'),

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { FORMATS, MODELS } from './adapter';
+import { FORMATS, MAX_SIDE, MIN_SIDE, MODELS } from './adapter';
 
 /** The generation options of generate, image-to-image and batches; only what is added is sent. */
 export function generationOptions({ strength = false, extra = [] as INodeProperties[] } = {}): INodeProperties {
@@ -24,9 +24,9 @@ export function generationOptions({ strength = false, extra = [] as INodePropert
 			displayName: 'Height',
 			name: 'height',
 			type: 'number',
-			typeOptions: { minValue: 512, maxValue: 2048 },
+			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 1024,
-			description: '512–2048 pixels in steps of 64 (your plan may allow less)',
+			description: 'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
 		},
 		{
 			displayName: 'LoRA Names or IDs',
@@ -81,25 +81,25 @@ export function generationOptions({ strength = false, extra = [] as INodePropert
 			displayName: 'Target Height',
 			name: 'targetHeight',
 			type: 'number',
-			typeOptions: { minValue: 512, maxValue: 4096 },
+			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 2048,
-			description: 'Final height after Smart Upscale, in steps of 64',
+			description: 'Final height after Smart Upscale, in pixels (up to 4096)',
 		},
 		{
 			displayName: 'Target Width',
 			name: 'targetWidth',
 			type: 'number',
-			typeOptions: { minValue: 512, maxValue: 4096 },
+			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 2048,
-			description: 'Final width after Smart Upscale, in steps of 64',
+			description: 'Final width after Smart Upscale, in pixels (up to 4096)',
 		},
 		{
 			displayName: 'Width',
 			name: 'width',
 			type: 'number',
-			typeOptions: { minValue: 512, maxValue: 2048 },
+			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 1024,
-			description: '512–2048 pixels in steps of 64 (your plan may allow less)',
+			description: 'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
 		},
 	];
 	options.push(...extra);
@@ -124,6 +124,16 @@ export function generationOptions({ strength = false, extra = [] as INodePropert
 		options,
 	};
 }
+
+/** A URL Nalitek posts the result to as well (an AI Media Trigger), for operations that also wait. */
+export const callbackUrlOption: INodeProperties = {
+	displayName: 'Callback URL',
+	name: 'callbackUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. https://your-n8n.example.com/webhook/…/callback',
+	description: 'Optional. Nalitek also posts the result to this URL, for example the Production URL of an AI Media Trigger.',
+};
 
 export const promptField: INodeProperties = {
 	displayName: 'Prompt',

@@ -97,12 +97,14 @@ export async function toBinary(
 	output: MediaOutput,
 	baseName: string,
 	signal?: AbortSignal,
+	maxBytes?: number,
 ): Promise<IBinaryData> {
 	const source = classifySource(output.url);
 	const described = describeOutput(output, baseName);
 	if (source.kind !== 'url') {
 		const buffer = Buffer.from(source.base64.replace(/\s+/g, ''), 'base64');
 		if (!buffer.length) throw new ProviderError('The provider returned an empty file', 'download');
+		if (maxBytes !== undefined && buffer.length > maxBytes) throw tooLarge(buffer.length, maxBytes);
 		const mimeType = output.mimeType ?? (source.kind === 'dataUri' ? source.mimeType : undefined) ?? sniffMimeType(buffer) ?? 'image/png';
 		const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
 		return await ctx.helpers.prepareBinaryData(buffer, fileName, mimeType);
@@ -142,6 +144,11 @@ export async function toBinary(
 			hint: 'The file link may have expired. Run "Get Task" again for a fresh link.',
 		});
 	}
+	const announced = Number(response.headers?.['content-length']);
+	if (maxBytes !== undefined && Number.isFinite(announced) && announced > maxBytes) {
+		response.body?.destroy?.();
+		throw tooLarge(announced, maxBytes);
+	}
 	const mimeType =
 		output.mimeType ?? cleanMimeType(response.headers?.['content-type']) ?? described.mimeType ?? 'application/octet-stream';
 	const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
@@ -150,11 +157,32 @@ export async function toBinary(
 		async () => await ctx.helpers.prepareBinaryData(response.body as unknown as Streamable, fileName, mimeType),
 	);
 	if (!stored.ok) {
+		// The file host must not keep a connection open for a file nobody reads any more.
+		response.body?.destroy?.();
 		if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
 		throw new ProviderError('The download of the result file broke off', 'download', {
 			transient: true,
 			hint: 'The connection to the file host broke. Try again later.',
 		});
 	}
+	// A host that announced no length is measured after the fact.
+	const size = storedBytes(stored.value);
+	if (maxBytes !== undefined && size !== undefined && size > maxBytes) throw tooLarge(size, maxBytes);
 	return stored.value;
+}
+
+function tooLarge(bytes: number, maxBytes: number): ProviderError {
+	const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+	return new ProviderError(`The result file is ${mb(bytes)}, more than the ${mb(maxBytes)} allowed`, 'download', {
+		hint: 'Raise "Max File Size", or fetch the file from its link.',
+	});
+}
+
+/** The size of stored binary data: inline base64, or the "12.3 kB" n8n writes for stored files. */
+function storedBytes(binary: IBinaryData): number | undefined {
+	if (!binary.id && binary.data) return Math.floor((binary.data.length * 3) / 4);
+	const match = /^([\d.]+)\s*(B|kB|MB|GB)$/i.exec(String(binary.fileSize ?? ''));
+	if (!match) return undefined;
+	const unit = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[match[2].toLowerCase()] ?? 1;
+	return Math.round(Number(match[1]) * unit);
 }

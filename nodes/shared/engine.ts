@@ -34,6 +34,8 @@ const CREATE_ATTEMPTS = 6;
 const FILE_ATTEMPTS = 4;
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 30_000;
+/** A Retry-After longer than this is not waited out by downloads and plain reads. */
+const LONGEST_WAIT_FOR_RETRY_MS = 2 * 60_000;
 
 /** Shared state of one node run against one provider. */
 export class TaskSession {
@@ -63,8 +65,15 @@ export class TaskSession {
 		return await sendToProvider(this.ctx, this.adapter, call, this.signal, this.requestTimeoutMs);
 	}
 
-	/** One status read, classified. Throws ProviderError. */
-	async readTask(taskId: string): Promise<TaskState> {
+	/**
+	 * One status read, classified. Throws ProviderError. With a `deadline`, a pause the provider
+	 * asked for that ends after it is not waited out: the read fails as throttled instead.
+	 */
+	async readTask(taskId: string, deadline?: number): Promise<TaskState> {
+		const wait = this.pollGate.waitTime();
+		if (deadline !== undefined && wait > 0 && Date.now() + wait >= deadline) {
+			throw new ProviderError('Too many requests', 'http', { httpCode: 429, transient: true, retryAfterMs: wait, taskId });
+		}
 		await this.pollGate.acquire(this.signal);
 		this.counters.reads++;
 		const response = await this.send(this.adapter.getTaskCall(taskId));
@@ -79,9 +88,14 @@ export class TaskSession {
 		throw outcome.error;
 	}
 
-	/** Sends one create request; retries only when the provider cannot have accepted it. */
-	async createTask(call: ProviderCall): Promise<{ taskId: string; state?: TaskState }> {
+	/**
+	 * Sends one create request; retries only when the provider cannot have accepted it. A wait the
+	 * provider asks for (Retry-After) that would end after `deadline` is not waited out.
+	 */
+	async createTask(call: ProviderCall, deadline?: number): Promise<{ taskId?: string; state?: TaskState }> {
 		for (let attempt = 1; ; attempt++) {
+			const wait = this.createGate.waitTime();
+			if (deadline !== undefined && wait > 0 && Date.now() + wait > deadline) throw this.tooLongToWait(wait);
 			await this.createGate.acquire(this.signal);
 			this.counters.creates++;
 			const outcome = await settle(async () =>
@@ -118,6 +132,8 @@ export class TaskSession {
 			const { error } = outcome;
 			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < attempts;
 			if (!retryable) throw error;
+			// A file or a list is not worth a long wait: the item says what the provider asked instead.
+			if ((error.details.retryAfterMs ?? 0) > LONGEST_WAIT_FOR_RETRY_MS) throw error;
 			if (gate && error.details.httpCode === 429) this.throttled(gate, error, attempt);
 			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
 		}
@@ -156,6 +172,17 @@ export class TaskSession {
 		return { ...output, ...resolved, fileId };
 	}
 
+	/** The provider asked for a pause that ends after the task's Max Wait: the item ends now, with that said. */
+	tooLongToWait(waitMs: number): ProviderError {
+		const minutes = Math.ceil(waitMs / 60_000);
+		return new ProviderError(`${this.adapter.displayName} asks to wait ${minutes >= 2 ? `${minutes} minutes` : `${Math.ceil(waitMs / 1000)} seconds`} before the next request, longer than "Max Wait"`, 'http', {
+			httpCode: 429,
+			retryAfterMs: waitMs,
+			notAccepted: true,
+			hint: 'Nothing was created for this item. Run it again later, or raise "Max Wait".',
+		});
+	}
+
 	private throttled(gate: RequestGate, error: ProviderError, attempt = 1): void {
 		this.counters.throttled++;
 		gate.pauseFor(error.details.retryAfterMs ?? retryDelay(attempt + 1, RETRY_BASE_MS, RETRY_CAP_MS));
@@ -191,7 +218,7 @@ export async function runTasks(
 			return { itemIndex: job.itemIndex, taskId: job.taskId, status: 'queued' } as TaskResult;
 		}
 		try {
-			const created = await session.createTask(job.call);
+			const created = await session.createTask(job.call, Date.now() + job.timing.maxWaitMs);
 			const result: TaskResult = {
 				itemIndex: job.itemIndex,
 				taskId: created.taskId,
@@ -232,6 +259,12 @@ async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<
 	while (open.length) {
 		throwIfCancelled(session.signal);
 		const now = Date.now();
+		// The provider asked for a pause (429 Retry-After) that ends after a task's deadline: that
+		// task cannot be read again in time, so it ends now as "timeout", with its task ID.
+		const gateOpensAt = now + session.pollGate.waitTime(now);
+		for (const task of open) if (gateOpensAt > now && gateOpensAt >= task.deadline) task.result.status = 'timeout';
+		open = open.filter((task) => task.result.status === 'queued' || task.result.status === 'running');
+		if (!open.length) break;
 		const due = open.filter((task) => task.nextReadAt <= now);
 		if (!due.length) {
 			const soonest = Math.min(...open.map((task) => task.nextReadAt));
@@ -247,7 +280,7 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 	const { result, timing } = task;
 	const taskId = result.taskId!;
 	try {
-		const state = await session.readTask(taskId);
+		const state = await session.readTask(taskId, task.deadline);
 		task.reads++;
 		task.transientErrors = 0;
 		result.state = state;

@@ -7,6 +7,7 @@ import type { TaskOperation } from './descriptions';
 import { TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
 import { REQUEST_TIMEOUT_MS, checkResponse } from './http';
+import { RetryMemory } from './retries';
 import { readIdParameter } from './validation';
 import { mapWithLimit, settle, throwIfCancelled } from './timing';
 import type { MediaOutput, PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
@@ -95,6 +96,17 @@ function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus):
 	return json;
 }
 
+/**
+ * The name of a result file without its extension: the provider and the task, or — for a result
+ * that came without a task id — the name in its link.
+ */
+export function fileBaseName(provider: string, taskId: string | undefined, output: MediaOutput, index: number, count: number): string {
+	const suffix = count > 1 ? `-${index + 1}` : '';
+	if (taskId) return `${provider}-${taskId}${suffix}`;
+	const fromUrl = /^https?:\/\/|^\//i.test(output.url) ? /([\w.-]+?)(?:\.[a-z0-9]{2,5})?(?:[?#].*)?$/i.exec(output.url)?.[1] : undefined;
+	return `${provider}-${fromUrl ?? 'result'}${suffix}`;
+}
+
 /** A file download is tried this often when the connection breaks or the file host answers 5xx/429. */
 const DOWNLOAD_ATTEMPTS = 4;
 
@@ -104,7 +116,7 @@ export async function toFileItem(
 	session: TaskSession,
 	output: MediaOutput,
 	baseName: string,
-	settings: Pick<ItemSettings, 'download' | 'binaryPropertyName'>,
+	settings: Pick<ItemSettings, 'download' | 'binaryPropertyName'> & { maxBytes?: number },
 	json: IDataObject,
 	pairedItem: { item: number },
 ): Promise<INodeExecutionData> {
@@ -120,7 +132,7 @@ export async function toFileItem(
 	const item: INodeExecutionData = { json: { ...json, outputs: [file] }, pairedItem };
 	if (settings.download) {
 		const binary = await session.retrying(DOWNLOAD_ATTEMPTS, async () =>
-			await toBinary(ctx, output, baseName, session.signal),
+			await toBinary(ctx, output, baseName, session.signal, settings.maxBytes),
 		);
 		file.mimeType = binary.mimeType;
 		file.fileName = binary.fileName ?? file.fileName;
@@ -165,7 +177,7 @@ async function toOutputItems(
 		const items: INodeExecutionData[] = [];
 		for (const [index, announced] of outputs.entries()) {
 			throwIfCancelled(session.signal);
-			const baseName = `${adapter.provider}-${result.taskId}${outputs.length > 1 ? `-${index + 1}` : ''}`;
+			const baseName = fileBaseName(adapter.provider, result.taskId, announced, index, outputs.length);
 			const json = { ...baseJson(adapter, result, 'succeeded'), raw };
 			const file = await settle(async () =>
 				toFileItem(ctx, session, await session.resolveOutput(announced), baseName, itemSettings, json, pairedItem),
@@ -221,13 +233,19 @@ export async function executeTaskOperation(
 	const settings = new Map<number, ItemSettings>();
 	const jobs: TaskJob[] = [];
 	const rejected: TaskResult[] = [];
+	const memory = RetryMemory.of(ctx);
+	const calls = new Map<number, ProviderCall>();
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const itemSettings = operation === 'createTask' ? fixedSettings(adapter) : readSettings(ctx, adapter, itemIndex);
 			settings.set(itemIndex, itemSettings);
 			if (operation === 'generate' || operation === 'createTask') {
-				jobs.push({ itemIndex, call: await adapter.prepareCreate(ctx, itemIndex), timing: itemSettings.timing });
+				const call = await adapter.prepareCreate(ctx, itemIndex);
+				calls.set(itemIndex, call);
+				// On n8n's Retry On Fail, a task an earlier try created for this item is followed, not paid again.
+				const known = memory?.taskFor(itemIndex, call);
+				jobs.push(known ? { itemIndex, taskId: known, timing: itemSettings.timing } : { itemIndex, call, timing: itemSettings.timing });
 			} else {
 				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
 			}
@@ -257,6 +275,14 @@ export async function executeTaskOperation(
 	}
 	results.push(...rejected);
 	results.sort((a, b) => a.itemIndex - b.itemIndex);
+	if (memory) {
+		for (const result of results) {
+			const call = calls.get(result.itemIndex);
+			if (call) memory.remember(result.itemIndex, call, result);
+		}
+		const failed = results.some((result) => result.error || result.status === 'failed' || (result.status === 'timeout' && settings.get(result.itemIndex)?.failOnTimeout));
+		if (!failed) memory.forget();
+	}
 	return await toOutputItems(ctx, session, results, settings);
 }
 

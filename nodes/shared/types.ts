@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { CallbackContract } from './callbacks';
+
 /** The status every node reports, whatever words the provider uses. */
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout';
 
@@ -90,8 +92,11 @@ export interface TaskAdapter {
 	 * Throws NodeOperationError for bad input; sends nothing.
 	 */
 	prepareCreate(ctx: IExecuteFunctions, itemIndex: number): Promise<ProviderCall> | ProviderCall;
-	/** Reads the task id from the create answer (and a state, when the answer already has one). */
-	parseCreated(response: ProviderResponse): { taskId: string; state?: TaskState };
+	/**
+	 * Reads the task id from the create answer, and a state when the answer already has one. An
+	 * answer that holds the finished result may come without an id.
+	 */
+	parseCreated(response: ProviderResponse): { taskId?: string; state?: TaskState };
 	getTaskCall(taskId: string): ProviderCall;
 	parseTask(response: ProviderResponse, taskId: string): TaskState;
 	/**
@@ -103,15 +108,12 @@ export interface TaskAdapter {
 	isNotFoundYet?(response: ProviderResponse): boolean;
 	/** A short, user-facing hint per HTTP status, added to the built-in ones. */
 	hints?: Record<number, string>;
+	/** How the provider calls back, for providers that do (the AI Media Trigger reads it). */
+	callback?: CallbackContract;
 	/**
 	 * For providers whose finished tasks name a file id instead of a link (MiniMax): the
 	 * authenticated call that turns the id into a download link, and how to read its answer.
 	 */
-	/**
-	 * What a callback the provider posted means: the task it is about, its state when the body
-	 * tells it, and the event name for providers that send events.
-	 */
-	parseCallback?(body: IDataObject): { taskId: string; state?: TaskState; event?: string };
 	resolveFile?: {
 		call(fileId: string): ProviderCall;
 		parse(response: ProviderResponse, fileId: string): MediaOutput;

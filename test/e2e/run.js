@@ -6,7 +6,8 @@ const assert = require('assert');
 
 const e2e = require('./n8n');
 const faultSuite = require('./faults');
-const { createEmulator, readPngPrompt } = require('../emulator/server');
+const checkReceiverRules = require('./receiver');
+const { createEmulator, pictureSize, readPngPrompt } = require('../emulator/server');
 
 const KEYS = {
 	genApi: 'test-genapi-key-e2e-0123456789',
@@ -281,12 +282,20 @@ async function main() {
 		}
 	});
 
-	await check('Nalitek: a width of 1000 is a clear error before any request', async () => {
+	await check('Nalitek: the document\'s 1920×1080 example is generated; a width of 100 is a clear error before any request', async () => {
+		const wide = variant('nalitek-chain.json', 'Generate', 'NalitekWide00001', ['futuristic city at night'], { additionalFields: { width: 1920, height: 1080 } });
+		wide.connections.Generate = { main: [[]] };
+		await e2e.importWorkflow(userFolder, wide);
+		const { execution } = await e2e.executeWorkflow(userFolder, wide.id);
+		const [item] = e2e.nodeRun(execution, 'Generate').items;
+		assert.strictEqual(item.json.status, 'succeeded');
+		assert.deepStrictEqual(pictureSize(e2e.readBinary(userFolder, item.binary.data)), { width: 1920, height: 1080 });
+
 		const before = emulator.stats.requests;
-		const workflow = variant('nalitek-chain.json', 'Generate', 'NalitekWidth0001', ['too wide'], { additionalFields: { width: 1000 } });
-		await e2e.importWorkflow(userFolder, workflow);
-		const output = await executeExpectingError(userFolder, workflow.id);
-		assert.match(output, /Width must be from 512 to 2048 in steps of 64 \(got 1000\)/);
+		const narrow = variant('nalitek-chain.json', 'Generate', 'NalitekWidth0001', ['too narrow'], { additionalFields: { width: 100 } });
+		await e2e.importWorkflow(userFolder, narrow);
+		const output = await executeExpectingError(userFolder, narrow.id);
+		assert.match(output, /Width must be a whole number of pixels from 512 to 4096 \(got 100\)/);
 		assert.strictEqual(emulator.stats.requests, before);
 	});
 
@@ -390,6 +399,10 @@ async function main() {
 
 	await check('callbacks: DefAPI, Gen-API, MiniMax (challenge) and Nalitek (signed) each start their receiving workflow once, with the file', async () => {
 		await checkCallbacks(userFolder, emulator);
+	});
+
+	await check('callbacks: a Python-signed Nalitek webhook (Cyrillic) starts once and a changed one gets 401; MiniMax Processing, Processing, Success start once; a 2 MB inline DefAPI result arrives as a file', async () => {
+		await checkReceiverRules({ e2e, emulator, userFolder, assertNoKey });
 	});
 
 	await faultSuite({ e2e, emulator, userFolder, check, assertNoKey, variant });

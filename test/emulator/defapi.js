@@ -32,9 +32,10 @@ module.exports = function defApi(emulator) {
 		if (task.tags.text) {
 			return { ...base, status: 'success', result: [{ text: 'I cannot create images of real people.' }], consumed: '0.000000' };
 		}
+		// [bytes:N] makes the inline PNG as large as a real 2K/4K picture (several MB).
 		const image =
 			task.tags.shape === 'datauri'
-				? `data:image/png;base64,${emulator.pictureBase64(`defapi-${task.id}`, task.picture)}`
+				? `data:image/png;base64,${emulator.pictureBase64(`defapi-${task.id}`, { ...task.picture, bytes: Number(task.tags.bytes ?? 0) })}`
 				: emulator.pictureUrl(`defapi-${task.id}`, task.picture);
 		return { ...base, status: 'success', result: [{ image }], consumed: '0.500000' };
 	}

@@ -122,6 +122,8 @@ module.exports = function miniMax(emulator) {
 					body: { ...json, first_frame_image: frame(json.first_frame_image), last_frame_image: frame(json.last_frame_image) },
 				});
 				if (typeof json.callback_url === 'string') {
+					// Status updates shaped like the query answer while the video is made, then the final one.
+					for (const share of [0.2, 0.5, 0.75]) emulator.later(Math.round(task.ms * share), () => emulator.callback(json.callback_url, view(task)));
 					emulator.later(task.ms + 50, () => emulator.callback(json.callback_url, view(task)));
 				}
 				return send(res, 200, { task_id: id, base_resp: ok });

@@ -11,8 +11,39 @@ const crypto = require('crypto');
 const { pictureSize } = require('./pictures');
 
 const LIMITS = { generate: 10, img2img: 10, upscale: 5, images: 60, batch: 2 };
+/** The largest side each plan allows (the document's plan table). */
+const PLAN_MAX = { free: 1024, pro: 2048, business: 2048, enterprise: 4096 };
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 const MAX_UPLOAD = 10 * 1024 * 1024;
+
+/**
+ * Python's json.dumps with its defaults: ", " and ": " between items, every character outside
+ * printable ASCII written as \\uXXXX (UTF-16 code units, so emoji become surrogate pairs).
+ */
+function pythonDumps(value) {
+	if (value === null || value === undefined) return 'null';
+	if (typeof value === 'boolean') return value ? 'true' : 'false';
+	if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
+	if (typeof value === 'string') {
+		let out = '"';
+		for (let i = 0; i < value.length; i++) {
+			const code = value.charCodeAt(i);
+			const ch = value[i];
+			if (ch === '"') out += '\\"';
+			else if (ch === '\\') out += '\\\\';
+			else if (ch === '\n') out += '\\n';
+			else if (ch === '\r') out += '\\r';
+			else if (ch === '\t') out += '\\t';
+			else if (ch === '\b') out += '\\b';
+			else if (ch === '\f') out += '\\f';
+			else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
+			else out += ch;
+		}
+		return `${out}"`;
+	}
+	if (Array.isArray(value)) return `[${value.map(pythonDumps).join(', ')}]`;
+	return `{${Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${pythonDumps(k)}: ${pythonDumps(v)}`).join(', ')}}`;
+}
 
 /** Splits a multipart/form-data body into fields and files. */
 function parseMultipart(raw, contentType) {
@@ -52,6 +83,8 @@ module.exports = function nalitek(emulator) {
 	const recent = {};
 	let nextImage = 4738;
 	let used = 0;
+	/** The account's password, for POST /api/user/password. */
+	let password = 'emulator-password';
 	let apiKeys = [{ id: 1, name: 'Default', prefix: 'nk_live_ab12', created_at: '2025-01-01T00:00:00Z', last_used_at: null, usage: { total_requests: 0 } }];
 	const profile = {
 		id: 347,
@@ -110,17 +143,47 @@ module.exports = function nalitek(emulator) {
 				const state = view(image);
 				const event = fields.kind === 'upscale' ? `upscale.${state.status === 'completed' ? 'complete' : 'failed'}` : `generation.${state.status === 'completed' ? 'complete' : 'failed'}`;
 				if (fields.webhookEvents && !fields.webhookEvents.includes(event)) return;
-				const payload = {
-					event,
-					timestamp: new Date().toISOString(),
-					data: { image_id: id, url: state.url, prompt: image.prompt, seed: image.seed, generation_time: image.ms / 1000 },
-				};
-				const secret = emulator.config.nalitekWebhookSecret ?? '';
-				const signature = `sha256=${crypto.createHmac('sha256', secret).update(JSON.stringify(payload)).digest('hex')}`;
-				emulator.callback(fields.webhookUrl, { ...payload, signature }, { 'X-Signature': signature });
+				sendWebhook(fields.webhookUrl, event, { image_id: id, url: state.url, prompt: image.prompt, seed: image.seed, generation_time: image.ms / 1000 }, image.tags);
 			});
 		}
 		return image;
+	}
+
+	/**
+	 * Posts a webhook as the document shows it: `{ event, timestamp, data, signature }` with an
+	 * HMAC-SHA256 "sha256=…" signature. The document names neither the key nor the signed text, so
+	 * the emulator signs as its Python SDK would by default (json.dumps of the payload without the
+	 * signature, the signature added to the body), or — with config.nalitekSignature or a prompt
+	 * tag [sig:compact] / [sig:header] — compact JSON in the body, or the raw body signed and the
+	 * signature in an X-Signature header. The key is the webhook secret, or the API key without one.
+	 */
+	function sendWebhook(url, event, data, tags = {}) {
+		const style = tags.sig ?? emulator.config.nalitekSignature ?? 'python';
+		const payload = { event, timestamp: new Date(Date.now() + Number(tags.skew ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), data };
+		const key = emulator.config.nalitekWebhookSecret || emulator.config.keys.nalitek;
+		const hmac = (text) => `sha256=${crypto.createHmac('sha256', key).update(text, 'utf8').digest('hex')}`;
+		if (style === 'header') {
+			const text = JSON.stringify(payload);
+			return emulator.callback(url, text, { 'X-Signature': hmac(text) });
+		}
+		const dumps = style === 'compact' ? JSON.stringify : pythonDumps;
+		return emulator.callback(url, dumps({ ...payload, signature: hmac(dumps(payload)) }));
+	}
+
+	/**
+	 * The document's image-to-image and upscale examples read the finished image straight from the
+	 * 201 answer (`result['url']`, `result['dimensions']`, `result['seed']`), with no id shown. That
+	 * reading is answered for a prompt tagged [inline] (for an upscale, the source's prompt) or with
+	 * config.nalitekInline; otherwise an id to wait for, as for generate.
+	 */
+	function inline(image) {
+		if (!image.tags.inline && !emulator.config.nalitekInline) return false;
+		image.ms = 0;
+		return true;
+	}
+
+	function finished(image) {
+		return { url: view(image).url, dimensions: `${image.width}x${image.height}`, seed: image.seed, prompt: image.prompt };
 	}
 
 	function view(image) {
@@ -151,12 +214,23 @@ module.exports = function nalitek(emulator) {
 		};
 	}
 
+	/**
+	 * Sizes as the document allows them: at least 512, at most the plan's maximum (Free 1024,
+	 * Pro and Business 2048, Enterprise 4096). The "multiple of 64" of its table is not enforced:
+	 * its own example asks for 1920×1080.
+	 */
 	function checkParams(params) {
+		const plan = emulator.config.nalitekPlan ?? profile.plan;
+		const max = PLAN_MAX[plan] ?? 2048;
 		for (const key of ['width', 'height']) {
 			const value = params[key];
-			if (value !== undefined && (!Number.isInteger(Number(value)) || value < 512 || value > 2048 || value % 64 !== 0)) {
-				return `${key} must be between 512 and 2048 and a multiple of 64`;
-			}
+			if (value === undefined) continue;
+			if (!Number.isInteger(Number(value)) || value < 512) return `${key} must be a whole number of at least 512`;
+			if (value > max) return `${key} ${value} exceeds the ${max}×${max} maximum of the ${plan} plan`;
+		}
+		for (const key of ['target_width', 'target_height']) {
+			const value = params[key];
+			if (value !== undefined && (!Number.isInteger(Number(value)) || value < 512 || value > 4096)) return `${key} must be between 512 and 4096`;
 		}
 		if (params.steps !== undefined && (params.steps < 10 || params.steps > 100)) return 'steps must be between 10 and 100';
 		if (params.guidance_scale !== undefined && (params.guidance_scale < 1 || params.guidance_scale > 20)) return 'guidance_scale must be between 1 and 20';
@@ -189,16 +263,21 @@ module.exports = function nalitek(emulator) {
 		};
 	}
 
-	function createBatch(res, send, entries, extra) {
+	function createBatch(res, send, entries, { webhookUrl, ...extra }) {
 		const id = `batch_${Date.now()}_${crypto.randomBytes(4).toString('hex')}`;
-		const jobs = entries.map((entry, position) => {
-			const image = createImage({ ...entry, kind: entry.kind ?? 'generate', batchId: id });
-			return { id: entry.clientId ?? `job_${position + 1}`, image_id: image.id, status: 'queued', position: position + 1 };
-		});
+		const made = entries.map((entry) => createImage({ ...entry, kind: entry.kind ?? 'generate', batchId: id }));
+		const jobs = made.map((image, position) => ({ id: entries[position].clientId ?? `job_${position + 1}`, image_id: image.id, status: 'queued', position: position + 1 }));
 		const batch = { id, jobs, cancelled: false, ...extra };
 		batches.set(id, batch);
 		emulator.stats.batches = (emulator.stats.batches ?? 0) + 1;
-		emulator.stats.lastBatch = { total: jobs.length, ...extra };
+		emulator.stats.lastBatch = { total: jobs.length, ...extra, ...(webhookUrl ? { webhookUrl } : {}) };
+		if (webhookUrl) {
+			// "URL для уведомлений о завершении": one notice when every job of the batch is done.
+			emulator.later(Math.max(...made.map((image) => image.ms)) + 50, () => {
+				const view = batchView(batch);
+				sendWebhook(webhookUrl, 'batch.complete', { batch_id: id, status: view.status, total: view.total, completed: view.completed, failed: view.failed }, made[0].tags);
+			});
+		}
 		return send(res, 202, { batch_id: id, status: 'processing', total: jobs.length, queued: jobs.length, processing: 0, completed: 0, failed: 0, jobs, status_url: `/api/batch/${id}` });
 	}
 
@@ -216,6 +295,7 @@ module.exports = function nalitek(emulator) {
 			batches.clear();
 			for (const key of Object.keys(recent)) delete recent[key];
 			used = 0;
+			password = 'emulator-password';
 		},
 		async handle(req, res, url, body, { send }) {
 			const path = url.pathname;
@@ -270,6 +350,7 @@ module.exports = function nalitek(emulator) {
 				if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				used++;
 				const image = createImage({ prompt: fields.prompt, kind: 'img2img', upload: file.data, body: { ...fields, lora_models: loras, image: { fileName: file.fileName, type: sniff(file.data), bytes: file.data.length } } });
+				if (inline(image)) return send(res, 201, finished(image));
 				return send(res, 201, { image_id: image.id, status: 'generating', url: null, prompt: image.prompt, seed: image.seed, progress_url: `/api/images/${image.id}` });
 			}
 
@@ -281,7 +362,8 @@ module.exports = function nalitek(emulator) {
 				if (view(source).status !== 'completed') return error(res, send, 400, 'Validation error', 'Only completed images can be upscaled', 'VALIDATION_ERROR');
 				const scale = Number(json.scale ?? 2);
 				if (scale !== 2 && scale !== 4) return error(res, send, 400, 'Validation error', 'scale must be 2 or 4', 'VALIDATION_ERROR');
-				const image = createImage({ prompt: source.prompt, kind: 'upscale', source: source.id, body: json });
+				const image = createImage({ prompt: source.prompt, kind: 'upscale', source: source.id, body: json, webhookUrl: json.webhook_url, webhookEvents: json.webhook_events });
+				if (inline(image)) return send(res, 201, { ...finished(image), scale });
 				return send(res, 201, { image_id: image.id, original_image_id: source.id, status: 'generating', scale, url: null });
 			}
 
@@ -308,15 +390,24 @@ module.exports = function nalitek(emulator) {
 			}
 			if (req.method === 'GET' && path === '/api/images') {
 				if (throttle('images')) return;
-				const page = Number(url.searchParams.get('page') ?? 1);
-				const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 20));
+				// config.nalitekPages: 'ignore' answers page 1 whatever is asked; a number caps the pages
+				// (asking past the last page gives the last one) — both readings a server may take.
+				const asked = Number(url.searchParams.get('page') ?? 1);
+				const pageMode = emulator.config.nalitekPages;
+				// config.nalitekPageSize: a server that gives fewer per page than asked.
+				const perPage = Math.min(100, emulator.config.nalitekPageSize ?? 100, Number(url.searchParams.get('per_page') ?? 20));
 				let list = [...images.values()].map(details);
 				const status = url.searchParams.get('status');
 				if (status) list = list.filter((image) => image.status === status);
 				const upscaled = url.searchParams.get('is_upscaled');
 				if (upscaled !== null) list = list.filter((image) => String(image.is_upscaled) === upscaled);
 				list.sort((a, b) => (url.searchParams.get('sort') === 'date_asc' ? a.id - b.id : b.id - a.id));
-				return send(res, 200, { images: list.slice((page - 1) * perPage, page * perPage), total: list.length, current_page: page, per_page: perPage, total_pages: Math.max(1, Math.ceil(list.length / perPage)) });
+				const lastPage = Math.max(1, Math.ceil(list.length / perPage));
+				const page = pageMode === 'ignore' ? 1 : typeof pageMode === 'number' ? Math.min(asked, pageMode) : asked;
+				const answer = { images: list.slice((page - 1) * perPage, page * perPage), total: list.length, current_page: page, per_page: perPage, total_pages: lastPage };
+				// A server that ignores pages does not say how many there are.
+				if (pageMode === 'ignore') delete answer.total_pages;
+				return send(res, 200, answer);
 			}
 
 			if (req.method === 'POST' && path === '/api/batch/generate') {
@@ -328,7 +419,7 @@ module.exports = function nalitek(emulator) {
 					const invalid = checkParams(entry.params ?? {});
 					if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				}
-				return createBatch(res, send, list.map((entry) => ({ prompt: entry.prompt, clientId: entry.id, body: entry.params })), { parallel: json.parallel, priority: json.priority });
+				return createBatch(res, send, list.map((entry) => ({ prompt: entry.prompt, clientId: entry.id, body: entry.params })), { parallel: json.parallel, priority: json.priority, webhookUrl: json.webhook_url });
 			}
 			if (req.method === 'POST' && path === '/api/batch/img2img') {
 				if (throttle('batch')) return;
@@ -346,7 +437,8 @@ module.exports = function nalitek(emulator) {
 				} catch {
 					return error(res, send, 400, 'Validation error', 'shared_params must be JSON', 'VALIDATION_ERROR');
 				}
-				return createBatch(res, send, prompts.map((prompt, n) => ({ prompt, kind: 'img2img', upload: files[n].data, body: { shared, image: { bytes: files[n].data.length, type: sniff(files[n].data) } } })), {});
+				const webhookUrl = parts.find((part) => part.name === 'webhook_url')?.value;
+				return createBatch(res, send, prompts.map((prompt, n) => ({ prompt, kind: 'img2img', upload: files[n].data, body: { shared, image: { bytes: files[n].data.length, type: sniff(files[n].data) } } })), { webhookUrl });
 			}
 			const batchPath = /^\/api\/batch\/([\w-]+)$/.exec(path);
 			if (batchPath) {
@@ -389,6 +481,12 @@ module.exports = function nalitek(emulator) {
 				}
 				return send(res, 200, profile);
 			}
+			if (req.method === 'POST' && path === '/api/user/password') {
+				if (!json.current_password || !json.new_password) return error(res, send, 400, 'Validation error', 'current_password and new_password are required', 'VALIDATION_ERROR');
+				if (json.current_password !== password) return error(res, send, 400, 'Validation error', 'current_password is wrong', 'VALIDATION_ERROR');
+				password = json.new_password;
+				return send(res, 200, { message: 'Password changed successfully' });
+			}
 			if (path === '/api/user/api-keys') {
 				if (req.method === 'POST') {
 					if (!json.name) return error(res, send, 400, 'Validation error', 'name is required', 'VALIDATION_ERROR');
@@ -412,6 +510,11 @@ module.exports = function nalitek(emulator) {
 				if (req.method === 'GET' && path === '/api/admin/statistics') return send(res, 200, { total_users: 2, total_images: images.size });
 				const quota = /^\/api\/admin\/user\/(\d+)\/quota$/.exec(path);
 				if (req.method === 'POST' && quota) return send(res, 200, { user_id: Number(quota[1]), daily_generations: json.daily_generations, daily_upscales: json.daily_upscales });
+				const ban = /^\/api\/admin\/user\/(\d+)\/ban$/.exec(path);
+				if (req.method === 'POST' && ban) {
+					emulator.stats.nalitekBans = [...(emulator.stats.nalitekBans ?? []), { userId: Number(ban[1]), reason: json.reason ?? null }];
+					return send(res, 200, { user_id: Number(ban[1]), banned: true, reason: json.reason ?? null });
+				}
 			}
 			return error(res, send, 404, 'Not found', `No route ${req.method} ${path}`, 'NOT_FOUND');
 		},

@@ -196,25 +196,44 @@ function encodePng({ width, height, rgb }, text = '') {
 	return Buffer.concat([
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
 		pngChunk('IHDR', header),
-		pngChunk('tEXt', Buffer.from(`prompt\0${text}`, 'latin1')),
+		// iTXt holds UTF-8, so a Cyrillic or Chinese prompt survives (tEXt is Latin-1 only).
+		pngChunk('iTXt', Buffer.concat([Buffer.from('prompt\0\0\0\0\0', 'latin1'), Buffer.from(text, 'utf8')])),
 		pngChunk('IDAT', zlib.deflateSync(filtered, { level: 6 })),
 		pngChunk('IEND', Buffer.alloc(0)),
 	]);
 }
 
-/** The tEXt "prompt" of a PNG made here. */
+/** The "prompt" text chunk of a PNG made here. */
 function readPngPrompt(buffer) {
 	let offset = 8;
 	while (offset + 8 <= buffer.length) {
 		const length = buffer.readUInt32BE(offset);
 		const type = buffer.toString('ascii', offset + 4, offset + 8);
+		const data = buffer.subarray(offset + 8, offset + 8 + length);
+		if (type === 'iTXt' && data.subarray(0, 7).toString('latin1') === 'prompt\0') {
+			// keyword \0 compression flag, method \0 language \0 translated keyword \0 text
+			let at = 9;
+			for (let nulls = 0; nulls < 2; at++) if (data[at] === 0) nulls++;
+			return data.subarray(at).toString('utf8');
+		}
 		if (type === 'tEXt') {
-			const [key, value] = buffer.subarray(offset + 8, offset + 8 + length).toString('latin1').split('\0');
+			const [key, value] = data.toString('latin1').split('\0');
 			if (key === 'prompt') return value;
 		}
 		offset += 12 + length;
 	}
 	return undefined;
+}
+
+/**
+ * A PNG grown to `totalBytes` with a private ancillary chunk ("emUl": readers skip it), for tests
+ * that need the size of a real 2K or 4K photograph. Smaller targets leave the PNG as it is.
+ */
+function padPng(png, totalBytes) {
+	const extra = totalBytes - png.length - 12;
+	if (!(extra > 0)) return png;
+	const iend = png.length - 12;
+	return Buffer.concat([png.subarray(0, iend), pngChunk('emUl', Buffer.alloc(extra, 0x5a)), png.subarray(iend)]);
 }
 
 /** Width and height from the IHDR of a PNG. */
@@ -498,4 +517,4 @@ function picturePrompt(buffer) {
 	return readPngPrompt(buffer);
 }
 
-module.exports = { drawScene, encodePng, encodeJpeg, encodeWebp, makePicture, pictureSize, picturePrompt, readPngPrompt, MIME };
+module.exports = { drawScene, encodePng, encodeJpeg, encodeWebp, makePicture, padPng, pictureSize, picturePrompt, readPngPrompt, MIME };

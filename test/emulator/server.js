@@ -12,7 +12,7 @@
 //
 // Faults: `config.faults = { create: [...], read: [...], file: [...] }` are queues; each request of
 // that class (task creates, status reads, file downloads) takes the next fault, until the queue is
-// empty. Kinds: "429" (Retry-After: 1, nothing done), "500" | "502" | "503", "reset" (the
+// empty. Kinds: "429" (Retry-After: 1, nothing done; "429:N" asks for N seconds), "500" | "502" | "503", "reset" (the
 // connection is cut), "slow" (answers after `config.slowMs`), "malformed" (HTTP 200, broken JSON),
 // "404", "error200" (HTTP 200 with the provider's error body). On a create every fault but 429
 // comes after the provider took the task: the answer is lost, the task exists — the case where a
@@ -132,17 +132,20 @@ function createEmulator(options = {}) {
 			}, ms);
 			timers.add(timer);
 		},
-		/** POSTs JSON to a callback URL; failures are recorded, never thrown. */
+		/** POSTs JSON (an object, or text as it is) to a callback URL; failures are recorded, never thrown. */
 		async callback(url, payload, headers = {}) {
 			stats.callbacks = stats.callbacks ?? [];
-			const entry = { url, payload, status: null };
+			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+			const entry = { url, payload: typeof payload === 'string' ? JSON.parse(payload) : payload, text, status: null };
 			stats.callbacks.push(entry);
 			try {
+				const started = Date.now();
 				const response = await fetch(url, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json', ...headers },
-					body: JSON.stringify(payload),
+					body: text,
 				});
+				entry.answeredMs = Date.now() - started;
 				entry.status = response.status;
 				entry.body = await response.text();
 			} catch (error) {
@@ -166,8 +169,9 @@ function createEmulator(options = {}) {
 			return pictures.makePicture({ prompt, width, height, format, seed: name });
 		},
 		/** The same picture, inline as base64 (for providers that return files in the answer). */
-		pictureBase64(name, { prompt = '', width = 1024, height = 1024, format = 'png' } = {}) {
-			return pictures.makePicture({ prompt, width, height, format, seed: name }).data.toString('base64');
+		pictureBase64(name, { prompt = '', width = 1024, height = 1024, format = 'png', bytes = 0 } = {}) {
+			const { data } = pictures.makePicture({ prompt, width, height, format, seed: name });
+			return (format === 'png' && bytes ? pictures.padPng(data, bytes) : data).toString('base64');
 		},
 	};
 
@@ -334,7 +338,9 @@ function createEmulator(options = {}) {
 			if (throttled(res)) return;
 			const kind = requestClass(req.method, url.pathname);
 			const fault = kind ? nextFault(kind) : undefined;
-			if (fault === '429') return send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': '1' });
+			// "429" asks to retry after 1 s, "429:N" after N seconds.
+			const throttle = /^429(?::(\d+))?$/.exec(fault ?? '');
+			if (throttle) return send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': throttle[1] ?? '1' });
 			const body = await readBody(req);
 			if (!fault) return await handleProviders(req, res, url, body);
 			if (kind === 'read') {

@@ -29,6 +29,12 @@ export interface ContextOptions {
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
+	/** The node's "Retry On Fail" setting. */
+	retryOnFail?: boolean;
+	/** n8n's per-execution node context; share one object between runs to act as retries of one execution. */
+	nodeContext?: IDataObject;
+	/** Replaces how files are stored (e.g. to make storing fail). */
+	prepareBinaryData?: (data: Buffer | Readable, fileName?: string, mimeType?: string) => Promise<IBinaryData>;
 }
 
 export interface TestContext {
@@ -119,7 +125,9 @@ export function createContext(options: ContextOptions): TestContext {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
+		retryOnFail: options.retryOnFail,
 	};
+	const nodeContext = options.nodeContext ?? {};
 	const record = (opts: IHttpRequestOptions) => {
 		const headers: Record<string, string> = {};
 		for (const [key, value] of Object.entries(opts.headers ?? {})) headers[key] = String(value);
@@ -129,6 +137,7 @@ export function createContext(options: ContextOptions): TestContext {
 	const ctx = {
 		getInputData: () => items,
 		getNode: () => node,
+		getContext: () => nodeContext,
 		continueOnFail: () => options.continueOnFail === true,
 		getExecutionCancelSignal: () => options.signal,
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
@@ -180,6 +189,7 @@ export function createContext(options: ContextOptions): TestContext {
 				return Buffer.from(binary.data, 'base64');
 			},
 			async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+				if (options.prepareBinaryData) return await options.prepareBinaryData(data, fileName, mimeType);
 				const { buffer, kind } = await toBuffer(data);
 				binaryInputs.push(kind);
 				return {

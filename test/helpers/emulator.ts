@@ -16,14 +16,15 @@ export interface Emulator {
 		taskMs: number;
 		faults?: null | Partial<Record<'create' | 'read' | 'file', string[]>>;
 		slowMs?: number;
-		nalitekWindowMs?: number; nalitekQuota?: number; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
+		nalitekWindowMs?: number; nalitekQuota?: number; nalitekPlan?: string; nalitekPages?: 'ignore' | number; nalitekPageSize?: number; nalitekInline?: boolean; nalitekSignature?: string; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
 	stats: {
 		requests: number;
 		throttled: number;
 		downloads?: number;
 		nalitek429?: number;
 		batches?: number;
-		lastBatch?: { total: number; parallel?: boolean; priority?: string };
+		lastBatch?: { total: number; parallel?: boolean; priority?: string; webhookUrl?: string };
+		nalitekBans?: Array<{ userId: number; reason: string | null }>;
 		byRoute: Record<string, number>;
 		faults: Record<string, number>;
 		tasks: Record<string, EmulatorTask>;

@@ -1,52 +1,79 @@
-// The AI Media Trigger: signature and token checks, the MiniMax challenge, duplicates, and what a
-// callback becomes. Real HTTP to the emulator for the result files.
+// The AI Media Trigger: who may call (tokens, signatures as real signers make them), what a
+// callback may make the trigger fetch, the answer the provider gets (at once), MiniMax's
+// handshake and progress, duplicates. Real HTTP to the emulator for tasks and files.
 import { createHmac } from 'crypto';
+import http from 'http';
+import type { AddressInfo } from 'net';
 
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { ICredentialType, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { AiMediaTrigger } from '../../nodes/AiMediaTrigger/AiMediaTrigger.node';
-import { parseCallbackBody, sameSecret, verifyNalitekSignature } from '../../nodes/AiMediaTrigger/verify';
-import { createContext } from '../helpers/context';
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
+import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
+import { AiMediaTrigger } from '../../nodes/AiMediaTrigger/AiMediaTrigger.node';
+import { freshTimestamp, parseCallbackBody, pythonJson, sameSecret, verifyBodySignature, withoutMember } from '../../nodes/shared/callbacks';
+import { createContext } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
-import { createEmulator, readPngPrompt } from '../helpers/emulator';
+import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
 
 const SECRET = 'whsec-test-123';
-const sign = (text: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
+const hmac = (text: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(text, 'utf8').digest('hex')}`;
+const request = (raw: string, headers: Record<string, string> = {}) => ({ rawBody: Buffer.from(raw), body: JSON.parse(raw) as IDataObject, headers, query: {} });
 
-describe('verification', () => {
-	const payload = { event: 'generation.complete', timestamp: '2026-01-01T00:00:00Z', data: { image_id: 1, url: '/u/1.png' } };
-	const unsigned = JSON.stringify(payload);
+/** What Python 3's json.dumps printed for PAYLOAD (checked once with python3, kept as text). */
+const PAYLOAD = {
+	event: 'generation.complete',
+	timestamp: '2025-01-15T10:30:00Z',
+	data: { image_id: 123, url: 'https://x/y.png', prompt: 'футуристический город \u007f 😀 "q" \n', seed: 8472659, generation_time: 25.5, ok: true, none: null, list: [1, 2.5, 'a'] },
+};
+const PYTHON_DUMPS =
+	'{"event": "generation.complete", "timestamp": "2025-01-15T10:30:00Z", "data": {"image_id": 123, "url": "https://x/y.png", "prompt": "\\u0444\\u0443\\u0442\\u0443\\u0440\\u0438\\u0441\\u0442\\u0438\\u0447\\u0435\\u0441\\u043a\\u0438\\u0439 \\u0433\\u043e\\u0440\\u043e\\u0434 \\u007f \\ud83d\\ude00 \\"q\\" \\n", "seed": 8472659, "generation_time": 25.5, "ok": true, "none": null, "list": [1, 2.5, "a"]}}';
 
-	it('accepts a signature over the body without its signature field (signature in the body)', () => {
-		const body = { ...payload, signature: sign(unsigned) };
-		expect(verifyNalitekSignature(Buffer.from(JSON.stringify(body)), body, undefined, SECRET)).toBe(true);
+describe('signatures as real signers make them', () => {
+	it('writes JSON exactly as Python\'s json.dumps does', () => {
+		expect(pythonJson(PAYLOAD)).toBe(PYTHON_DUMPS);
 	});
 
-	it('accepts a signature over the raw body sent in a header, with or without the sha256= prefix', () => {
-		const raw = Buffer.from(unsigned);
-		expect(verifyNalitekSignature(raw, payload, sign(unsigned), SECRET)).toBe(true);
-		expect(verifyNalitekSignature(raw, payload, sign(unsigned).slice('sha256='.length), SECRET)).toBe(true);
+	it('accepts a Python-signed body with the signature inside, Cyrillic and emoji included', () => {
+		const body = `${PYTHON_DUMPS.slice(0, -1)}, "signature": "${hmac(PYTHON_DUMPS)}"}`;
+		expect(verifyBodySignature(request(body), SECRET, [])).toBe(true);
 	});
 
-	it('refuses a wrong, a missing or a foreign signature, and an empty secret', () => {
-		const raw = Buffer.from(unsigned);
-		expect(verifyNalitekSignature(raw, payload, sign(unsigned, 'other'), SECRET)).toBe(false);
-		expect(verifyNalitekSignature(raw, payload, undefined, SECRET)).toBe(false);
-		expect(verifyNalitekSignature(Buffer.from('{"tampered":1}'), { tampered: 1 }, sign(unsigned), SECRET)).toBe(false);
-		expect(verifyNalitekSignature(raw, payload, sign(unsigned, ''), '')).toBe(false);
+	it('accepts compact JSON with the signature inside, and a signed raw body with the signature in a header', () => {
+		const compact = JSON.stringify(PAYLOAD);
+		expect(verifyBodySignature(request(JSON.stringify({ ...PAYLOAD, signature: hmac(compact) })), SECRET, [])).toBe(true);
+		expect(verifyBodySignature(request(compact, { 'x-signature': hmac(compact) }), SECRET, ['x-signature'])).toBe(true);
+		expect(verifyBodySignature(request(compact, { 'x-signature': hmac(compact).slice('sha256='.length) }), SECRET, ['x-signature'])).toBe(true);
 	});
 
-	it('compares tokens exactly', () => {
+	it('accepts the raw body with the signature member cut out, whatever its spacing and key order', () => {
+		const signed = '{\n  "timestamp": "2025-01-15T10:30:00Z",\n  "event": "generation.complete",\n  "data": {"image_id": 5, "generation_time": 1.0}\n}';
+		const body = `${signed.slice(0, -2)},\n  "signature": "${hmac(signed)}"\n}`;
+		expect(withoutMember(body, 'signature')).toBe(signed);
+		expect(verifyBodySignature(request(body), SECRET, [])).toBe(true);
+	});
+
+	it('refuses a one-character change, another key, a missing signature and an empty key', () => {
+		const body = `${PYTHON_DUMPS.slice(0, -1)}, "signature": "${hmac(PYTHON_DUMPS)}"}`;
+		expect(verifyBodySignature(request(body.replace('8472659', '8472658')), SECRET, [])).toBe(false);
+		expect(verifyBodySignature(request(body), 'another-secret', [])).toBe(false);
+		expect(verifyBodySignature(request(PYTHON_DUMPS), SECRET, [])).toBe(false);
+		expect(verifyBodySignature(request(body), '', [])).toBe(false);
+	});
+
+	it('takes a timestamp within 5 minutes, or none; refuses an older one (a replay)', () => {
+		const now = Date.parse('2026-01-01T12:00:00Z');
+		expect(freshTimestamp('2026-01-01T11:56:00Z', now)).toBe(true);
+		expect(freshTimestamp(undefined, now)).toBe(true);
+		expect(freshTimestamp('2026-01-01T11:54:59Z', now)).toBe(false);
+		expect(freshTimestamp('not a date', now)).toBe(false);
+	});
+
+	it('compares tokens exactly and reads only JSON objects', () => {
 		expect(sameSecret('abc', 'abc')).toBe(true);
 		expect(sameSecret('abd', 'abc')).toBe(false);
-		expect(sameSecret('ab', 'abc')).toBe(false);
 		expect(sameSecret('', '')).toBe(false);
-	});
-
-	it('reads only JSON objects', () => {
 		expect(parseCallbackBody(Buffer.from('{"a":1}'), undefined)).toEqual({ a: 1 });
 		expect(parseCallbackBody(Buffer.from('[1]'), undefined)).toBeUndefined();
 		expect(parseCallbackBody(Buffer.from('not json'), undefined)).toBeUndefined();
@@ -61,21 +88,19 @@ describe('AI Media Trigger webhook', () => {
 	});
 	afterAll(async () => emulator.stop());
 
+	const CREDENTIAL_TYPES: Record<string, ICredentialType> = { defApi: new DefApiApi(), genApi: new GenApiApi(), miniMax: new MiniMaxApi(), nalitek: new NalitekApi() };
+
 	function call(
 		provider: string,
 		body: unknown,
-		{ query = {}, headers = {}, parameters = {}, credentials, raw }: { query?: IDataObject; headers?: Record<string, string>; parameters?: IDataObject; credentials?: IDataObject; raw?: string } = {},
+		{ query = {}, headers = {}, parameters = {}, credentials, raw, staticData = {} }: { query?: IDataObject; headers?: Record<string, string>; parameters?: IDataObject; credentials?: IDataObject; raw?: string; staticData?: IDataObject } = {},
 	) {
-		const credentialType = provider === 'miniMax' ? new MiniMaxApi() : provider === 'nalitek' ? new NalitekApi() : new DefApiApi();
-		const base = createContext({ node: new AiMediaTrigger() as never, credentialType, credentials: credentials ?? {}, parameters: {} });
-		const staticData: IDataObject = {};
-		const sent: { status?: number; body?: unknown } = {};
-		const params: IDataObject = { provider, token: '', verifySignature: true, events: ['generation.complete', 'generation.failed'], options: {}, ...parameters };
+		const base = createContext({ node: new AiMediaTrigger() as never, credentialType: CREDENTIAL_TYPES[provider], credentials: credentials ?? {}, parameters: {} });
+		const sent: { status?: number; body?: unknown; at?: number } = {};
+		const params: IDataObject = { provider, token: '', verifySignature: true, options: {}, ...parameters };
 		const rawBody = Buffer.from(raw ?? JSON.stringify(body));
 		const ctx = {
 			...base.ctx,
-			helpers: base.ctx.helpers,
-			getNode: base.ctx.getNode,
 			getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
 			getRequestObject: () => ({ rawBody, body }),
 			getResponseObject: () => ({
@@ -85,6 +110,7 @@ describe('AI Media Trigger webhook', () => {
 				},
 				json(value: unknown) {
 					sent.body = value;
+					sent.at = Date.now();
 					return this;
 				},
 			}),
@@ -98,89 +124,226 @@ describe('AI Media Trigger webhook', () => {
 			},
 		} as unknown as IWebhookFunctions;
 		const trigger = new AiMediaTrigger();
-		return trigger.webhook.call(ctx).then((result: IWebhookResponseData) => ({ result, sent, staticData, ctx, trigger }));
+		const started = Date.now();
+		return trigger.webhook.call(ctx).then((result: IWebhookResponseData) => ({ result, sent, staticData, requests: base.requests, started, ended: Date.now() }));
 	}
+
+	const items = (result: IWebhookResponseData) => result.workflowData?.[0] ?? [];
+	const api = async (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+		(await (await fetch(`${emulator.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as IDataObject;
+	const settle = () => new Promise((resolve) => setTimeout(resolve, 120));
 
 	const defApiDone = { task_id: 'ta-1', status: 'success', result: [{ image: 'https://example.com/a.png' }], consumed: '0.5', status_reason: { message: null } };
 
-	it('DefAPI: a callback with the right token starts the workflow with the normalised item', async () => {
+	it('DefAPI: the right token starts the workflow; a wrong or missing one gets 401 without echoing the secret', async () => {
 		const { result, sent } = await call('defApi', defApiDone, { query: { token: 's3cret' }, parameters: { token: 's3cret', options: { download: false } } });
-		expect(sent.status).toBeUndefined();
-		expect(result.workflowData![0][0].json).toMatchObject({ provider: 'defApi', taskId: 'ta-1', status: 'succeeded', outputs: [{ url: 'https://example.com/a.png' }] });
+		expect(sent).toMatchObject({ status: 200, body: { received: true } });
+		expect(items(result)[0].json).toMatchObject({ provider: 'defApi', taskId: 'ta-1', status: 'succeeded', confirmed: true, outputs: [{ url: 'https://example.com/a.png' }] });
+		for (const query of [{ token: 'nope' }, {}]) {
+			const refused = await call('defApi', defApiDone, { query, parameters: { token: 's3cret' } });
+			expect(refused.result.workflowData).toBeUndefined();
+			expect(refused.sent).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
+		}
 	});
 
-	it.each([
-		['a wrong token', { token: 'nope' }],
-		['no token', {}],
-	])('DefAPI: %s gets 401 and starts nothing, without echoing the secret', async (_label, query) => {
-		const { result, sent } = await call('defApi', defApiDone, { query, parameters: { token: 's3cret' } });
+	it('answers the provider at once and fetches the file after', async () => {
+		// A file host that takes 1.5 s to answer.
+		const slow = http.createServer((_req, res) => setTimeout(() => res.end(makePng('slow', 'slow')), 1500));
+		await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+		try {
+			const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow.png`;
+			const done = { ...defApiDone, result: [{ image: url }] };
+			const { result, sent, started, ended } = await call('defApi', done, { query: { token: 't' }, parameters: { token: 't' } });
+			expect(sent.body).toEqual({ received: true });
+			expect(sent.at! - started).toBeLessThan(500);
+			expect(ended - started).toBeGreaterThanOrEqual(1400);
+			expect(readPngPrompt(Buffer.from(items(result)[0].binary!.data.data, 'base64'))).toBe('slow');
+		} finally {
+			slow.close();
+		}
+	});
+
+	it('DefAPI: a 2 MB base64 result arrives as a file', async () => {
+		const key = emulator.config.keys.defApi;
+		const created = await api('POST', '/api/image/gen', { authorization: `Bearer ${key}` }, { model: 'google/gempix2', prompt: 'large [ms:10] [shape:datauri] [bytes:2000000]' });
+		await settle();
+		const task = await api('GET', `/api/task/query?task_id=${(created.data as IDataObject).task_id}`, { authorization: `Bearer ${key}` });
+		const payload = JSON.stringify(task.data);
+		expect(payload.length).toBeGreaterThan(2_000_000);
+		const { result, sent } = await call('defApi', task.data, { query: { token: 't' }, parameters: { token: 't' } });
+		expect(sent.status).toBe(200);
+		const file = Buffer.from(items(result)[0].binary!.data.data, 'base64');
+		expect(file.length).toBe(2_000_000);
+		expect(pictureSize(file)).toEqual({ width: 1024, height: 1024 });
+	});
+
+	it('a result larger than Max File Size is not downloaded: the item says so and keeps the link', async () => {
+		const url = `${emulator.url}/files/big-${3 * 1024 * 1024}.png`;
+		const { result } = await call('defApi', { ...defApiDone, result: [{ image: url }] }, { query: { token: 't' }, parameters: { token: 't', options: { maxFileSizeMb: 1 } } });
+		const [item] = items(result);
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toMatchObject({ outputs: [{ url }], error: expect.stringMatching(/3\.0 MB, more than the 1\.0 MB allowed/) });
+	});
+
+	it('Gen-API: the body is only a signal; the task is read again and nothing the body names is fetched', async () => {
+		const key = emulator.config.keys.genApi;
+		const created = await api('POST', '/api/v1/networks/z-image', { authorization: `Bearer ${key}` }, { prompt: 'real [ms:10]', width: 256, height: 256 });
+		await settle();
+		const forged = { request_id: created.request_id, status: 'success', result: ['http://127.0.0.1:9/evil.png'] };
+		const { result, requests } = await call('genApi', forged, { query: { token: 't' }, parameters: { token: 't' }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const [item] = items(result);
+		expect(item.json).toMatchObject({ provider: 'genApi', taskId: String(created.request_id), status: 'succeeded', confirmed: true });
+		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('real [ms:10]');
+		expect(requests.map((r) => r.url).filter((u) => u.includes('evil'))).toEqual([]);
+		expect(requests.some((r) => r.url.endsWith(`/api/v1/request/get/${created.request_id}`))).toBe(true);
+	});
+
+	it('Gen-API: a callback for a task that is still running starts nothing', async () => {
+		const key = emulator.config.keys.genApi;
+		const created = await api('POST', '/api/v1/networks/z-image', { authorization: `Bearer ${key}` }, { prompt: 'slow [ms:60000]' });
+		const { result, sent } = await call('genApi', { request_id: created.request_id }, { query: { token: 't' }, parameters: { token: 't' }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		expect(sent.body).toEqual({ received: true });
 		expect(result.workflowData).toBeUndefined();
-		expect(sent).toEqual({ status: 401, body: { message: 'Unauthorized' } });
-	});
-
-	it('Gen-API refuses every callback while no token is set', async () => {
-		const { sent } = await call('genApi', { request_id: 5 }, { query: { token: '' } });
-		expect(sent.status).toBe(401);
 	});
 
 	it('MiniMax: answers the challenge at once and starts nothing', async () => {
-		const started = Date.now();
-		const { result, sent } = await call('miniMax', { challenge: 'abc123' });
-		expect(Date.now() - started).toBeLessThan(500);
+		const { result, sent, started } = await call('miniMax', { challenge: 'abc123' });
+		expect(sent.at! - started).toBeLessThan(500);
 		expect(result.workflowData).toBeUndefined();
-		expect(sent).toEqual({ status: 200, body: { challenge: 'abc123' } });
+		expect(sent).toMatchObject({ status: 200, body: { challenge: 'abc123' } });
 	});
 
-	it('MiniMax: a status callback starts the workflow; the file id becomes a file with the credential', async () => {
-		// A real finished MiniMax task in the emulator.
+	async function finishedMiniMaxTask() {
 		const key = emulator.config.keys.miniMax;
-		const created = (await (await fetch(`${emulator.url}/v1/video_generation`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'T2V-01', prompt: 'clip [ms:10]' }) })).json()) as IDataObject;
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		const status = await (await fetch(`${emulator.url}/v1/query/video_generation?task_id=${created.task_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
-		const { result } = await call('miniMax', status, { credentials: { apiKey: key, baseUrl: emulator.url } });
-		const [item] = result.workflowData![0];
-		expect(item.json).toMatchObject({ provider: 'miniMax', taskId: created.task_id, status: 'succeeded' });
-		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: `miniMax-${created.task_id}.mp4` });
+		const auth = { authorization: `Bearer ${key}` };
+		const created = await api('POST', '/v1/video_generation', auth, { model: 'T2V-01', prompt: 'clip [ms:10]' });
+		await settle();
+		const status = await api('GET', `/v1/query/video_generation?task_id=${created.task_id}`, auth);
+		return { key, taskId: String(created.task_id), status };
+	}
+
+	it('MiniMax: Processing, Processing, Success start the workflow once; with progress updates on, each does', async () => {
+		const { key, taskId, status } = await finishedMiniMaxTask();
+		const processing = { task_id: taskId, status: 'Processing', file_id: '', base_resp: { status_code: 0, status_msg: 'success' } };
+		const credentials = { apiKey: key, baseUrl: emulator.url };
+		const staticData: IDataObject = {};
+		const started: unknown[] = [];
+		for (const body of [processing, processing, status]) {
+			const { result, sent } = await call('miniMax', body, { credentials, staticData });
+			expect(sent.status).toBe(200);
+			if (result.workflowData) started.push(items(result)[0].json.status);
+		}
+		expect(started).toEqual(['succeeded']);
+
+		// Asked for, progress starts the workflow too (from a verified caller, as the body says it).
+		const progressStarts: unknown[] = [];
+		for (const body of [{ ...processing, status: 'Queueing' }, processing]) {
+			const { result } = await call('miniMax', body, { credentials, query: { token: 'k' }, parameters: { token: 'k', progressUpdates: true } });
+			if (result.workflowData) progressStarts.push(items(result)[0].json.status);
+		}
+		expect(progressStarts).toEqual(['queued', 'running']);
 	});
 
-	it('Nalitek: a signed webhook starts the workflow and the relative link becomes a file; a bad signature gets 401', async () => {
+	it('MiniMax with a token: the file id becomes a file with the credential', async () => {
+		const { key, taskId, status } = await finishedMiniMaxTask();
+		const { result } = await call('miniMax', status, { query: { token: 'k' }, parameters: { token: 'k' }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const [item] = items(result);
+		expect(item.json).toMatchObject({ provider: 'miniMax', taskId, status: 'succeeded', confirmed: true });
+		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: `miniMax-${taskId}.mp4` });
+	});
+
+	it('MiniMax without a token: the task is confirmed with the API, and a file id from the body is never resolved', async () => {
+		const { key, taskId, status } = await finishedMiniMaxTask();
+		const forged = { ...status, file_id: '999999999' };
+		const { result, requests } = await call('miniMax', forged, { credentials: { apiKey: key, baseUrl: emulator.url } });
+		const [item] = items(result);
+		expect(item.json).toMatchObject({ taskId, status: 'succeeded', confirmed: true });
+		expect(item.binary!.data.mimeType).toBe('video/mp4');
+		const urls = requests.map((r) => r.url);
+		expect(urls.some((url) => url.endsWith('/v1/query/video_generation'))).toBe(true);
+		expect(urls.filter((u) => u.includes('999999999'))).toEqual([]);
+	});
+
+	it('MiniMax without a token or credential: reports the callback, confirms and fetches nothing', async () => {
+		const { status } = await finishedMiniMaxTask();
+		const { result, requests } = await call('miniMax', status);
+		const [item] = items(result);
+		expect(item.json).toMatchObject({ status: 'succeeded', confirmed: false, hint: expect.stringMatching(/credential/) });
+		expect(item.binary).toBeUndefined();
+		expect(requests).toEqual([]);
+	});
+
+	async function nalitekImage(prompt: string) {
 		const key = emulator.config.keys.nalitek;
-		const created = (await (await fetch(`${emulator.url}/api/generate`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'signed [ms:10]' }) })).json()) as IDataObject;
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		const payload = { event: 'generation.complete', timestamp: new Date().toISOString(), data: { image_id: created.image_id, url: `/uploads/images/flux_${created.image_id}.png?prompt=signed`, prompt: 'signed' } };
-		const body = { ...payload, signature: sign(JSON.stringify(payload)) };
+		const created = await api('POST', '/api/generate', { 'x-api-key': key }, { prompt });
+		await settle();
+		return { key, imageId: created.image_id as number };
+	}
+
+	it('Nalitek: a Python-signed webhook with a Cyrillic prompt starts the workflow; one changed character gets 401', async () => {
+		const { key, imageId } = await nalitekImage('город ночью [ms:10]');
+		const payload = { event: 'generation.complete', timestamp: new Date().toISOString(), data: { image_id: imageId, url: `/uploads/images/flux_${imageId}.png?prompt=${encodeURIComponent('город ночью [ms:10]')}`, prompt: 'город ночью [ms:10]', seed: 1 } };
+		const text = pythonJson(payload);
+		const raw = `${text.slice(0, -1)}, "signature": "${hmac(text)}"}`;
 		const credentials = { apiKey: key, baseUrl: emulator.url, webhookSecret: SECRET };
-		const { result } = await call('nalitek', body, { credentials });
-		const [item] = result.workflowData![0];
-		expect(item.json).toMatchObject({ provider: 'nalitek', taskId: String(created.image_id), status: 'succeeded', event: 'generation.complete' });
-		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('signed');
-		const forged = await call('nalitek', { ...payload, signature: sign(JSON.stringify(payload), 'guess') }, { credentials });
-		expect(forged.sent.status).toBe(401);
-		expect(forged.result.workflowData).toBeUndefined();
-		const unsigned = await call('nalitek', payload, { credentials });
-		expect(unsigned.sent.status).toBe(401);
+		const { result } = await call('nalitek', JSON.parse(raw), { raw, credentials });
+		const [item] = items(result);
+		expect(item.json).toMatchObject({ provider: 'nalitek', taskId: String(imageId), status: 'succeeded', event: 'generation.complete' });
+		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('город ночью [ms:10]');
+		const tampered = raw.replace('"seed": 1', '"seed": 2');
+		const refused = await call('nalitek', JSON.parse(tampered), { raw: tampered, credentials });
+		expect(refused.sent.status).toBe(401);
+		expect(refused.result.workflowData).toBeUndefined();
 	});
 
-	it('Nalitek: events the user did not pick are acknowledged and ignored', async () => {
-		const payload = { event: 'generation.progress', data: { image_id: 7, progress: 40 } };
-		const { result, sent } = await call('nalitek', { ...payload, signature: sign(JSON.stringify(payload)) }, { credentials: { apiKey: 'k', baseUrl: emulator.url, webhookSecret: SECRET } });
-		expect(result.workflowData).toBeUndefined();
-		expect(sent).toEqual({ status: 200, body: { received: true, ignored: 'generation.progress' } });
+	it('Nalitek: signed with the API key when the credential has no Webhook Secret; a stale timestamp gets 401', async () => {
+		const { key, imageId } = await nalitekImage('keyed [ms:10]');
+		const credentials = { apiKey: key, baseUrl: emulator.url, webhookSecret: '' };
+		const signed = (timestamp: string) => {
+			const payload = { event: 'generation.complete', timestamp, data: { image_id: imageId, url: `/uploads/images/flux_${imageId}.png` } };
+			return JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload), key) });
+		};
+		const fresh = signed(new Date().toISOString());
+		expect((await call('nalitek', JSON.parse(fresh), { raw: fresh, credentials })).sent.status).toBe(200);
+		const stale = signed(new Date(Date.now() - 6 * 60_000).toISOString());
+		expect((await call('nalitek', JSON.parse(stale), { raw: stale, credentials })).sent.status).toBe(401);
+	});
+
+	it('Nalitek with verification off: the image is read through the API before anything is fetched', async () => {
+		const { key, imageId } = await nalitekImage('unsigned [ms:10]');
+		const body = { event: 'generation.complete', data: { image_id: imageId, url: 'http://127.0.0.1:9/evil.png' } };
+		const { result, requests } = await call('nalitek', body, { parameters: { verifySignature: false }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const [item] = items(result);
+		expect(item.json).toMatchObject({ taskId: String(imageId), status: 'succeeded', confirmed: true });
+		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('unsigned [ms:10]');
+		expect(requests.map((r) => r.url).filter((u) => u.includes('evil'))).toEqual([]);
+	});
+
+	it('Nalitek: events the user did not pick, and batch notices, are acknowledged and ignored', async () => {
+		const credentials = { apiKey: 'k', baseUrl: emulator.url, webhookSecret: SECRET };
+		for (const [event, data] of [
+			['generation.progress', { image_id: 7, progress: 40 }],
+			['batch.complete', { batch_id: 'batch_1', status: 'completed' }],
+		] as const) {
+			const payload = { event, data };
+			const raw = JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload)) });
+			const { result, sent } = await call('nalitek', JSON.parse(raw), { raw, credentials, parameters: { events: ['generation.complete'] } });
+			expect(result.workflowData).toBeUndefined();
+			expect(sent).toMatchObject({ status: 200, body: { received: true, ignored: event } });
+		}
 	});
 
 	it('refuses bodies that are not JSON objects with 400', async () => {
 		const { sent } = await call('defApi', undefined, { raw: 'not json', query: { token: 't' }, parameters: { token: 't' } });
 		expect(sent.status).toBe(400);
-		const big = await call('defApi', undefined, { raw: `{"a":"${'x'.repeat(1024 * 1024)}"}`, query: { token: 't' }, parameters: { token: 't' } });
-		expect(big.sent.status).toBe(400);
 	});
 
 	it('starts the workflow once for a repeated callback', async () => {
-		const base = await call('defApi', defApiDone, { query: { token: 't' }, parameters: { token: 't', options: { download: false } } });
-		expect(base.result.workflowData).toBeDefined();
-		// Same static data, same callback again.
-		const again = await base.trigger.webhook.call(base.ctx);
-		expect(again.workflowData).toBeUndefined();
-		expect(base.sent.body).toEqual({ received: true, duplicate: true });
+		const staticData: IDataObject = {};
+		const first = await call('defApi', defApiDone, { query: { token: 't' }, parameters: { token: 't', options: { download: false } }, staticData });
+		expect(first.result.workflowData).toBeDefined();
+		const again = await call('defApi', defApiDone, { query: { token: 't' }, parameters: { token: 't', options: { download: false } }, staticData });
+		expect(again.result.workflowData).toBeUndefined();
+		expect(again.sent.body).toEqual({ received: true, duplicate: true });
 	});
 });

@@ -104,7 +104,7 @@ describe('the node panel finds every node', () => {
 // ---------------------------------------------------------------------------------------------
 // Actions and subtitles
 
-const VERBS = ['Cancel', 'Create', 'Delete', 'Download', 'Generate', 'Get', 'Transform', 'Update', 'Upscale', 'Wait'];
+const VERBS = ['Ban', 'Cancel', 'Change', 'Create', 'Delete', 'Download', 'Generate', 'Get', 'Transform', 'Update', 'Upscale', 'Wait'];
 /** Short words an action may hold; anything else of one or two letters is a broken word ("lo ras"). */
 const SHORT_WORDS = new Set(['a', 'an', 'as', 'at', 'by', 'in', 'of', 'on', 'or', 'to', 'up', 'id', 'ID', '2×', '4×']);
 const VOWEL_SOUND_EXCEPTIONS = /^(user|uni|one|use)/i;
@@ -380,6 +380,10 @@ describe('display rules', () => {
 		}
 		expect(shown('nalitek')).toEqual(expect.arrayContaining(['events', 'verifySignature']));
 		expect(shown('nalitek')).not.toContain('token');
+		// Only MiniMax reports progress between the callbacks that matter.
+		expect(providers.filter((provider) => shown(provider as string).includes('progressUpdates'))).toEqual(['miniMax']);
+		// One note per provider on where its URL goes.
+		for (const provider of providers) expect(shown(provider as string).filter((name) => name.endsWith('Notice'))).toEqual([`${provider}Notice`]);
 		// Exactly the credential of the chosen provider.
 		expect(visibleCredentials(description, { provider: 'genApi' })).toEqual(['genApiApi']);
 		expect(visibleCredentials(description, { provider: 'defApi' })).toEqual(['defApiApi']);

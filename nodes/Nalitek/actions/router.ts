@@ -1,9 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import * as adminBanUser from './admin/banUser.operation';
 import * as adminGetStatistics from './admin/getStatistics.operation';
 import * as adminGetUsers from './admin/getUsers.operation';
 import * as adminUpdateQuota from './admin/updateQuota.operation';
+import * as accountChangePassword from './account/changePassword.operation';
 import * as accountGetProfile from './account/getProfile.operation';
 import * as accountGetStats from './account/getStats.operation';
 import * as accountUpdateProfile from './account/updateProfile.operation';
@@ -53,9 +55,9 @@ export const operations: Record<string, Record<string, Operation>> = {
 		waitForBatch: batchWaitForBatch,
 	},
 	lora: { getMany: loraGetMany },
-	account: { getStats: accountGetStats, getProfile: accountGetProfile, updateProfile: accountUpdateProfile },
+	account: { getStats: accountGetStats, getProfile: accountGetProfile, updateProfile: accountUpdateProfile, changePassword: accountChangePassword },
 	apiKey: { getMany: apiKeyGetMany, create: apiKeyCreate, delete: apiKeyDelete },
-	admin: { getUsers: adminGetUsers, getStatistics: adminGetStatistics, updateQuota: adminUpdateQuota },
+	admin: { getUsers: adminGetUsers, getStatistics: adminGetStatistics, updateQuota: adminUpdateQuota, banUser: adminBanUser },
 	service: { getStatus: serviceGetStatus },
 };
 

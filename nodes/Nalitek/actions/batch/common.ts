@@ -20,6 +20,39 @@ export interface BatchPlan {
 
 export const jobIdFor = (itemIndex: number) => `item-${itemIndex}`;
 
+/** An input item refused before anything was sent (with Continue On Fail on). */
+export interface RejectedItem {
+	itemIndex: number;
+	error: unknown;
+}
+
+/**
+ * Runs a check for one item (or for every item of a batch): its value, or — with Continue On
+ * Fail — undefined and the items noted as refused. Without Continue On Fail the error stops the node.
+ */
+export function rejectOrKeep<T>(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], check: () => T): T | undefined {
+	try {
+		return check();
+	} catch (error) {
+		return reject(ctx, itemIndexes, rejected, error);
+	}
+}
+
+export async function rejectOrKeepAsync<T>(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], check: () => Promise<T>): Promise<T | undefined> {
+	try {
+		return await check();
+	} catch (error) {
+		return reject(ctx, itemIndexes, rejected, error);
+	}
+}
+
+function reject(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], error: unknown): undefined {
+	const indexes = Array.isArray(itemIndexes) ? itemIndexes : [itemIndexes];
+	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 'Nalitek', indexes[0]);
+	for (const itemIndex of indexes) rejected.push({ itemIndex, error });
+	return undefined;
+}
+
 /** Pairs a job with the input item that asked for it: by client id, else by position. */
 function itemForJob(plan: BatchPlan, job: BatchJob, position: number): number {
 	if (job.id !== undefined && plan.jobIds) {
@@ -33,7 +66,7 @@ function itemForJob(plan: BatchPlan, job: BatchJob, position: number): number {
  * Creates the batches (2 per minute, as Nalitek allows), follows them until every job is final,
  * and gives one output item per job with its file, paired to the input item it came from.
  */
-export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[]): Promise<INodeExecutionData[]> {
+export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[], rejected: RejectedItem[] = []): Promise<INodeExecutionData[]> {
 	const session = new TaskSession(ctx, batchAdapter);
 	const settings = new Map<number, ItemSettings>();
 	for (const plan of plans) for (const itemIndex of plan.itemIndexes) settings.set(itemIndex, readSettings(ctx, batchAdapter, itemIndex));
@@ -46,7 +79,7 @@ export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[]): Pr
 	const results = await runTasks(session, jobs, { wait: true });
 
 	type Entry = { itemIndex: number; item?: INodeExecutionData; error?: unknown; json: IDataObject };
-	const entries: Entry[] = [];
+	const entries: Entry[] = rejected.map(({ itemIndex, error }) => ({ itemIndex, error, json: { provider: 'nalitek', status: 'failed' } }));
 	for (const [index, result] of results.entries()) {
 		const plan = plans[index];
 		entries.push(...(await batchEntries(ctx, session, plan, result, settings)));

@@ -1,13 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { toNodeError } from '../../../shared/errors';
-import { readPrompt } from '../../../shared/validation';
+import { checkHttpUrl, readPrompt } from '../../../shared/validation';
 import { MAX_BATCH, readGenerationOptions } from '../../adapter';
-import { generationOptions, promptField } from '../../descriptions';
+import { callbackUrlOption, generationOptions, promptField } from '../../descriptions';
 import { waitOptions } from '../../fields';
-import type { BatchPlan } from './common';
-import { jobIdFor, runBatches } from './common';
+import type { BatchPlan, RejectedItem } from './common';
+import { jobIdFor, rejectOrKeep, runBatches } from './common';
 
 /** How Nalitek runs a batch; sent once per batch, next to the jobs. */
 const batchFields: INodeProperties[] = [
@@ -34,7 +33,7 @@ const batchFields: INodeProperties[] = [
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['generate'] } }, [
 	{ ...promptField, description: 'The prompt of each item. Up to 10 items go into one batch; more items make several batches.' },
-	generationOptions({ extra: batchFields }),
+	generationOptions({ extra: [...batchFields, callbackUrlOption] }),
 	waitOptions,
 ]);
 
@@ -42,29 +41,35 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const jobs: Array<{ itemIndex: number; job: IDataObject }> = [];
+	const rejected: RejectedItem[] = [];
+	// Every item is checked before the first batch is sent; with Continue On Fail a bad item is an error item.
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
+		const outcome = rejectOrKeep(this, itemIndex, rejected, () => {
 			const params = readGenerationOptions(this, itemIndex);
 			const job: IDataObject = { id: jobIdFor(itemIndex), prompt: readPrompt(this, itemIndex) };
 			if (Object.keys(params).length) job.params = params;
-			jobs.push({ itemIndex, job });
-		} catch (error) {
-			// Checked for every item before the first batch is sent.
-			throw toNodeError(this.getNode(), error, 'Nalitek', itemIndex);
-		}
+			return job;
+		});
+		if (outcome) jobs.push({ itemIndex, job: outcome });
 	}
-	const settings = this.getNodeParameter('additionalFields', 0, {}) as IDataObject;
 	const plans: BatchPlan[] = [];
 	for (let start = 0; start < jobs.length; start += MAX_BATCH) {
 		const chunk = jobs.slice(start, start + MAX_BATCH);
-		const body: IDataObject = { batch: chunk.map(({ job }) => job) };
-		if (typeof settings.parallel === 'boolean') body.parallel = settings.parallel;
-		if (settings.priority) body.priority = settings.priority;
+		const first = chunk[0].itemIndex;
+		const body = rejectOrKeep(this, chunk.map(({ itemIndex }) => itemIndex), rejected, () => {
+			const settings = this.getNodeParameter('additionalFields', first, {}) as IDataObject;
+			const batch: IDataObject = { batch: chunk.map(({ job }) => job) };
+			if (typeof settings.parallel === 'boolean') batch.parallel = settings.parallel;
+			if (settings.priority) batch.priority = settings.priority;
+			if (settings.callbackUrl) batch.webhook_url = checkHttpUrl(this.getNode(), first, 'Callback URL', String(settings.callbackUrl).trim());
+			return batch;
+		});
+		if (!body) continue;
 		plans.push({
 			itemIndexes: chunk.map(({ itemIndex }) => itemIndex),
 			jobIds: chunk.map(({ job }) => String(job.id)),
 			call: { method: 'POST', path: '/api/batch/generate', body },
 		});
 	}
-	return await runBatches(this, plans);
+	return await runBatches(this, plans, rejected);
 }

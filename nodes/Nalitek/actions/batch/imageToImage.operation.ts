@@ -1,20 +1,19 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { toNodeError } from '../../../shared/errors';
 import type { MultipartPart } from '../../../shared/multipart';
-import { readPrompt } from '../../../shared/validation';
+import { checkHttpUrl, readPrompt } from '../../../shared/validation';
 import { MAX_BATCH, multipartCall, readGenerationOptions, readInputImage } from '../../adapter';
-import { generationOptions, inputBinaryField, promptField } from '../../descriptions';
+import { callbackUrlOption, generationOptions, inputBinaryField, promptField } from '../../descriptions';
 import { waitOptions } from '../../fields';
-import type { BatchPlan } from './common';
-import { runBatches } from './common';
+import type { BatchPlan, RejectedItem } from './common';
+import { rejectOrKeep, rejectOrKeepAsync, runBatches } from './common';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['imageToImage'] } }, [
 	inputBinaryField,
 	{ ...promptField, description: 'How each item\'s image should change. Up to 10 items go into one batch.' },
 	{
-		...generationOptions({ strength: true }),
+		...generationOptions({ strength: true, extra: [callbackUrlOption] }),
 		description: 'Only the fields you add are sent. They apply to every image of a batch and are read from the first item of each batch.',
 	},
 	waitOptions,
@@ -23,33 +22,33 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 /** Every input item gives one image and one prompt; items are sent 10 to a batch as multipart. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const prepared: Array<{ itemIndex: number; parts: MultipartPart[] }> = [];
+	const prepared: Array<{ itemIndex: number; image: MultipartPart; prompt: MultipartPart }> = [];
+	const rejected: RejectedItem[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const prompt = readPrompt(this, itemIndex);
-			const image = await readInputImage(this, itemIndex);
-			prepared.push({ itemIndex, parts: [{ field: 'images[]', file: image }, { field: 'prompts[]', value: prompt }] });
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 'Nalitek', itemIndex);
-		}
+		const image = await rejectOrKeepAsync(this, itemIndex, rejected, async () => await readInputImage(this, itemIndex));
+		const prompt = image && rejectOrKeep(this, itemIndex, rejected, () => readPrompt(this, itemIndex));
+		if (image && prompt) prepared.push({ itemIndex, image: { field: 'images[]', file: image }, prompt: { field: 'prompts[]', value: prompt } });
 	}
 	const plans: BatchPlan[] = [];
 	for (let start = 0; start < prepared.length; start += MAX_BATCH) {
 		const chunk = prepared.slice(start, start + MAX_BATCH);
 		const first = chunk[0].itemIndex;
-		let shared;
-		try {
-			shared = readGenerationOptions(this, first, { strength: true });
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 'Nalitek', first);
-		}
+		const extra = rejectOrKeep(this, chunk.map(({ itemIndex }) => itemIndex), rejected, () => {
+			const shared = readGenerationOptions(this, first, { strength: true });
+			// The batch form names its LoRA list lora_models inside shared_params (document example).
+			if (shared.lora_ids) {
+				shared.lora_models = shared.lora_ids;
+				delete shared.lora_ids;
+			}
+			const parts: MultipartPart[] = [{ field: 'shared_params', value: JSON.stringify(shared) }];
+			const { callbackUrl } = this.getNodeParameter('additionalFields', first, {}) as IDataObject;
+			if (callbackUrl) parts.push({ field: 'webhook_url', value: checkHttpUrl(this.getNode(), first, 'Callback URL', String(callbackUrl).trim()) });
+			return parts;
+		});
+		if (!extra) continue;
 		// Files first, then prompts, in the same order: the n-th prompt belongs to the n-th image.
-		const parts: MultipartPart[] = [
-			...chunk.map(({ parts: [image] }) => image),
-			...chunk.map(({ parts: [, prompt] }) => prompt),
-			{ field: 'shared_params', value: JSON.stringify(shared) },
-		];
+		const parts: MultipartPart[] = [...chunk.map(({ image }) => image), ...chunk.map(({ prompt }) => prompt), ...extra];
 		plans.push({ itemIndexes: chunk.map(({ itemIndex }) => itemIndex), call: multipartCall('/api/batch/img2img', parts) });
 	}
-	return await runBatches(this, plans);
+	return await runBatches(this, plans, rejected);
 }

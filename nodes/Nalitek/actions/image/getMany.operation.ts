@@ -78,17 +78,29 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 			const found: IDataObject[] = [];
+			const seen = new Set<string>();
+			// One page size for the whole walk: a server that caps per_page must not shift the pages.
+			const perPage = Math.min(PAGE_SIZE, limit);
 			for (let page = 1; found.length < limit; page++) {
-				const perPage = Math.min(PAGE_SIZE, limit - found.length);
 				const qs: IDataObject = { page, per_page: perPage };
 				if (filters.status) qs.status = filters.status;
 				if (typeof filters.isUpscaled === 'boolean') qs.is_upscaled = filters.isUpscaled;
 				if (filters.sort) qs.sort = filters.sort;
 				const body = ((await session.read({ method: 'GET', path: '/api/images', qs })) ?? {}) as IDataObject;
 				const images = (Array.isArray(body.images) ? body.images : []) as IDataObject[];
-				found.push(...images.slice(0, limit - found.length));
+				// A server that ignores "page" (or stops at a last page) answers with images already
+				// listed: that is the end, whatever total it claims.
+				const fresh = images.filter((image) => {
+					const id = String(image.id ?? image.image_id ?? JSON.stringify(image));
+					if (seen.has(id)) return false;
+					seen.add(id);
+					return true;
+				});
+				found.push(...fresh.slice(0, limit - found.length));
 				const totalPages = Number(body.total_pages ?? 0);
-				if (images.length < perPage || (totalPages && page >= totalPages)) break;
+				// A short page is the last one — short against the page size the server says it used.
+				const pageSize = Math.min(perPage, Number(body.per_page) || perPage);
+				if (!fresh.length || images.length < pageSize || (totalPages && page >= totalPages)) break;
 			}
 			return found;
 		});

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { executeTaskOperation } from '../../../shared/operations';
 import { upscaleAdapter } from '../../adapter';
-import { imageIdField } from '../../descriptions';
+import { callbackUrlOption, imageIdField } from '../../descriptions';
 import { waitOptions } from '../../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['upscale'] } }, [
@@ -26,6 +26,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 		description: 'Only the fields you add are sent; Nalitek uses its defaults for the rest',
 		default: {},
 		options: [
+			callbackUrlOption,
 			{
 				displayName: 'Denoise',
 				name: 'denoise',
