@@ -1,6 +1,4 @@
 // The DefAPI node's execute() against the provider emulator over real HTTP on 127.0.0.1.
-import http from 'http';
-import type { AddressInfo } from 'net';
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -11,6 +9,7 @@ import { parseDefApiTask } from '../../nodes/DefApi/adapter';
 import { runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, readPngPrompt } from '../helpers/emulator';
+import { startJsonSink } from '../helpers/sink';
 
 const API_KEY = 'dk-test-defapi-node-tests-77aa';
 let emulator: Emulator;
@@ -138,18 +137,10 @@ describe('DefAPI node', () => {
 	});
 
 	it('delivers the callback the provider sends to the Create Task callback URL', async () => {
-		const received: IDataObject[] = [];
-		const sink = http.createServer((req, res) => {
-			let text = '';
-			req.on('data', (part) => (text += part));
-			req.on('end', () => {
-				received.push(JSON.parse(text));
-				res.end('ok');
-			});
-		});
-		await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+		const sink = await startJsonSink();
+		const received = sink.received;
 		try {
-			const hook = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook?token=t`;
+			const hook = sink.url('/hook?token=t');
 			const [item] = await run({ operation: 'createTask', prompt: 'call me', callbackUrl: hook }).result;
 			await new Promise((resolve) => setTimeout(resolve, 700));
 			expect(received).toEqual([expect.objectContaining({ task_id: item.json.taskId, status: 'success', consumed: '0.500000' })]);

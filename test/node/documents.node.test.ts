@@ -16,6 +16,7 @@ import { toBinary } from '../../nodes/shared/binary';
 import { createContext, runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
+import { startJsonSink } from '../helpers/sink';
 
 const NALITEK_KEY = 'documents-nalitek-key';
 const ADMIN_KEY = 'documents-nalitek-admin';
@@ -109,25 +110,16 @@ describe('Nalitek endpoints and fields the document has', () => {
 	});
 
 	it('a Callback URL on batches and upscales reaches Nalitek, which calls it', async () => {
-		const received: IDataObject[] = [];
-		const sink = http.createServer((req, res) => {
-			let text = '';
-			req.on('data', (part) => (text += part));
-			req.on('end', () => {
-				received.push(JSON.parse(text));
-				res.end('{}');
-			});
-		});
-		await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+		const sink = await startJsonSink();
 		try {
-			const callbackUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+			const callbackUrl = sink.url();
 			await nalitek({ resource: 'batch', operation: 'generate', prompt: 'batched', additionalFields: { callbackUrl } });
 			expect(emulator.stats.lastBatch).toMatchObject({ webhookUrl: callbackUrl });
 			const [made] = await nalitek({ prompt: 'to upscale' });
 			const [upscaled] = await nalitek({ operation: 'upscale', imageId: made.json.taskId, scale: 2, additionalFields: { callbackUrl } }, { items: [made] });
 			expect(task(upscaled.json.taskId).body).toMatchObject({ webhook_url: callbackUrl });
 			await new Promise((resolve) => setTimeout(resolve, 300));
-			expect(received.map((r) => r.event).sort()).toEqual(['batch.complete', 'upscale.complete']);
+			expect(sink.received.map((r) => r.event).sort()).toEqual(['batch.complete', 'upscale.complete']);
 		} finally {
 			sink.close();
 		}
