@@ -199,7 +199,7 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', additionalFields: { width: '={{ $json.width || 1024 }}', steps: '={{ $json.steps || 28 }}', model: '={{ $json.model || "flux-dev" }}' } },
 			items: [
 				[{ prompt: '' }, /^"Prompt" is empty$/],
-				[{ prompt: 'p', width: 1000 }, /^Width must be from 512 to 2048 in steps of 64 \(got 1000\)$/],
+				[{ prompt: 'p', width: 100 }, /^Width must be a whole number of pixels from 512 to 4096 \(got 100\)$/],
 				[{ prompt: 'p', steps: 500 }, /^Steps must be a whole number from 10 to 100 \(got 500\)$/],
 				[{ prompt: 'p', model: 'flux-ultra' }, /^Model must be one of .* \(got flux-ultra\)$/],
 			],
