@@ -4,6 +4,7 @@ import { ProviderError } from './errors';
 import { REQUEST_TIMEOUT_MS, checkResponse, getBaseUrl, sendToProvider } from './http';
 import {
 	RequestGate,
+	clockOf,
 	mapWithLimit,
 	nextPollDelay,
 	pause,
@@ -11,6 +12,7 @@ import {
 	settle,
 	throwIfCancelled,
 } from './timing';
+import type { Clock } from './timing';
 import type {
 	MediaOutput,
 	PollTiming,
@@ -47,17 +49,25 @@ export class TaskSession {
 	readonly counters = { creates: 0, reads: 0, throttled: 0, retried: 0 };
 	/** How long one request may take (the node's "Request Timeout" option). */
 	requestTimeoutMs = REQUEST_TIMEOUT_MS;
+	/** The time every wait of this run is measured in: real in n8n, shortened in tests. */
+	readonly clock: Clock;
 
 	constructor(
 		readonly ctx: IExecuteFunctions,
 		readonly adapter: TaskAdapter,
 	) {
 		this.limits = { ...DEFAULT_LIMITS, ...adapter.limits };
-		this.createGate = new RequestGate(this.limits.createsPerMinute);
-		this.pollGate = new RequestGate(this.limits.pollsPerMinute);
+		this.clock = clockOf(ctx);
+		this.createGate = new RequestGate(this.limits.createsPerMinute, 60_000, this.clock);
+		this.pollGate = new RequestGate(this.limits.pollsPerMinute, 60_000, this.clock);
 		// Older n8n versions may not offer a cancel signal: then a run ends at its deadline.
 		const getSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal;
 		this.signal = typeof getSignal === 'function' ? getSignal.call(ctx) : undefined;
+	}
+
+	/** Waits `ms` on this run's clock; ends early with an error when the execution is cancelled. */
+	async pause(ms: number): Promise<void> {
+		await pause(ms, this.signal, this.clock);
 	}
 
 	/** Sends one request with this run's credential, cancel signal and request timeout. */
@@ -71,7 +81,7 @@ export class TaskSession {
 	 */
 	async readTask(taskId: string, deadline?: number): Promise<TaskState> {
 		const wait = this.pollGate.waitTime();
-		if (deadline !== undefined && wait > 0 && Date.now() + wait >= deadline) {
+		if (deadline !== undefined && wait > 0 && this.clock.now() + wait >= deadline) {
 			throw new ProviderError('Too many requests', 'http', { httpCode: 429, transient: true, retryAfterMs: wait, taskId });
 		}
 		await this.pollGate.acquire(this.signal);
@@ -95,7 +105,7 @@ export class TaskSession {
 	async createTask(call: ProviderCall, deadline?: number): Promise<{ taskId?: string; state?: TaskState }> {
 		for (let attempt = 1; ; attempt++) {
 			const wait = this.createGate.waitTime();
-			if (deadline !== undefined && wait > 0 && Date.now() + wait > deadline) throw this.tooLongToWait(wait);
+			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline) throw this.tooLongToWait(wait);
 			await this.createGate.acquire(this.signal);
 			this.counters.creates++;
 			const outcome = await settle(async () =>
@@ -115,7 +125,7 @@ export class TaskSession {
 			}
 			this.counters.retried++;
 			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
-			else await pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
+			else await this.pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS));
 		}
 	}
 
@@ -135,7 +145,7 @@ export class TaskSession {
 			// A file or a list is not worth a long wait: the item says what the provider asked instead.
 			if ((error.details.retryAfterMs ?? 0) > LONGEST_WAIT_FOR_RETRY_MS) throw error;
 			if (gate && error.details.httpCode === 429) this.throttled(gate, error, attempt);
-			else await pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS), this.signal);
+			else await this.pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS));
 		}
 	}
 
@@ -211,14 +221,15 @@ export async function runTasks(
 	jobs: readonly TaskJob[],
 	{ wait }: { wait: boolean },
 ): Promise<TaskResult[]> {
+	const { clock } = session;
 	const startedAt = new Map<number, number>();
 	const results = await mapWithLimit(jobs, session.limits.createConcurrency, async (job) => {
-		startedAt.set(job.itemIndex, Date.now());
+		startedAt.set(job.itemIndex, clock.now());
 		if ('taskId' in job) {
 			return { itemIndex: job.itemIndex, taskId: job.taskId, status: 'queued' } as TaskResult;
 		}
 		try {
-			const created = await session.createTask(job.call, Date.now() + job.timing.maxWaitMs);
+			const created = await session.createTask(job.call, clock.now() + job.timing.maxWaitMs);
 			const result: TaskResult = {
 				itemIndex: job.itemIndex,
 				taskId: created.taskId,
@@ -237,13 +248,14 @@ export async function runTasks(
 	jobs.forEach((job, index) => {
 		const result = results[index];
 		if (result.error || !result.taskId || (result.state && isFinal(result.state))) return;
-		const createdAt = 'taskId' in job ? Date.now() : startedAt.get(job.itemIndex) ?? Date.now();
+		const now = clock.now();
+		const createdAt = 'taskId' in job ? now : startedAt.get(job.itemIndex) ?? now;
 		tracked.push({
 			result,
 			timing: job.timing,
 			deadline: createdAt + job.timing.maxWaitMs,
 			// A task followed by id may be finished already: read it at once.
-			nextReadAt: 'taskId' in job ? Date.now() : Date.now() + job.timing.firstCheckMs,
+			nextReadAt: 'taskId' in job ? now : now + job.timing.firstCheckMs,
 			reads: 0,
 			transientErrors: 0,
 			throttledReads: 0,
@@ -258,7 +270,7 @@ async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<
 	let open = tracked;
 	while (open.length) {
 		throwIfCancelled(session.signal);
-		const now = Date.now();
+		const now = session.clock.now();
 		// The provider asked for a pause (429 Retry-After) that ends after a task's deadline: that
 		// task cannot be read again in time, so it ends now as "timeout", with its task ID.
 		const gateOpensAt = now + session.pollGate.waitTime(now);
@@ -268,7 +280,7 @@ async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<
 		const due = open.filter((task) => task.nextReadAt <= now);
 		if (!due.length) {
 			const soonest = Math.min(...open.map((task) => task.nextReadAt));
-			await pause(Math.max(session.pollGate.waitTime(), soonest - now), session.signal);
+			await session.pause(Math.max(session.pollGate.waitTime(), soonest - now));
 			continue;
 		}
 		await mapWithLimit(due, session.limits.pollConcurrency, async (task) => readOnce(session, task));
@@ -286,7 +298,7 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 		result.state = state;
 		result.status = state.status;
 		if (isFinal(state)) return;
-		scheduleNext(task, nextPollDelay(timing.intervalMs, task.reads));
+		scheduleNext(task, nextPollDelay(timing.intervalMs, task.reads), session.clock);
 	} catch (error) {
 		throwIfCancelled(session.signal);
 		if (!(error instanceof ProviderError) || !error.details.transient) {
@@ -298,7 +310,7 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 		if (error.details.httpCode === 429) {
 			// Throttling is the provider asking us to slow down, not a broken task: it does not use the budget.
 			task.throttledReads++;
-			scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.throttledReads, RETRY_BASE_MS, RETRY_CAP_MS));
+			scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.throttledReads, RETRY_BASE_MS, RETRY_CAP_MS), session.clock);
 			return;
 		}
 		task.transientErrors++;
@@ -307,13 +319,13 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 			result.error = error;
 			return;
 		}
-		scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS));
+		scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS), session.clock);
 	}
 }
 
 /** Plans the next read, never later than the deadline: the last read happens at the deadline. */
-function scheduleNext(task: Tracked, delayMs: number): void {
-	const now = Date.now();
+function scheduleNext(task: Tracked, delayMs: number, clock: Clock): void {
+	const now = clock.now();
 	if (now >= task.deadline) {
 		task.result.status = 'timeout';
 		return;

@@ -1,4 +1,5 @@
 import { sleep } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderError } from './errors';
 
@@ -16,14 +17,46 @@ export function throwIfCancelled(signal?: AbortSignal): void {
 	if (signal?.aborted) throw cancelledError();
 }
 
+/**
+ * The time the engine waits by: every delay, deadline and rate window is read from a clock, so
+ * tests can run the engine in shortened time. Requests themselves (and their timeouts) are real.
+ */
+export interface Clock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
+
+/**
+ * A clock on which `factor` seconds pass per real second: waits are `factor` times shorter.
+ * Its time starts at the real time of its creation.
+ */
+export function fastClock(factor: number): Clock {
+	const origin = Date.now();
+	return {
+		now: () => origin + (Date.now() - origin) * factor,
+		sleep: async (ms) => await sleep(ms / factor),
+	};
+}
+
+/** Where a test puts its clock on the execution context; n8n never sets it, so n8n runs on real time. */
+export const CLOCK = Symbol.for('n8n-nodes-genmedia.clock');
+
+/** The clock of a node run: the real one unless the context carries another. */
+export function clockOf(ctx: IExecuteFunctions): Clock {
+	const clock = (ctx as unknown as { [CLOCK]?: Clock })[CLOCK];
+	return clock ?? realClock;
+}
+
 /** Sleeps `ms`, returning early with an error when the execution is cancelled. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	const end = Date.now() + Math.max(0, ms);
+export async function pause(ms: number, signal?: AbortSignal, clock: Clock = realClock): Promise<void> {
+	const end = clock.now() + Math.max(0, ms);
 	for (;;) {
 		throwIfCancelled(signal);
-		const left = end - Date.now();
+		const left = end - clock.now();
 		if (left <= 0) return;
-		await sleep(Math.min(left, SLICE_MS));
+		await clock.sleep(Math.min(left, SLICE_MS));
 	}
 }
 
@@ -58,15 +91,16 @@ export class RequestGate {
 	constructor(
 		private readonly perMinute?: number,
 		private readonly windowMs = 60_000,
+		private readonly clock: Clock = realClock,
 	) {}
 
 	/** Called on a 429: nothing is sent before `ms` has passed. */
 	pauseFor(ms: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
 	}
 
 	/** Time in ms before a call may go out, 0 when it may go now. */
-	waitTime(now = Date.now()): number {
+	waitTime(now = this.clock.now()): number {
 		let wait = Math.max(0, this.pausedUntil - now);
 		if (this.perMinute) {
 			while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
@@ -80,9 +114,9 @@ export class RequestGate {
 		for (;;) {
 			const wait = this.waitTime();
 			if (wait <= 0) break;
-			await pause(wait, signal);
+			await pause(wait, signal, this.clock);
 		}
-		if (this.perMinute) this.sent.push(Date.now());
+		if (this.perMinute) this.sent.push(this.clock.now());
 	}
 }
 

@@ -20,7 +20,7 @@ module.exports = function defApi(emulator) {
 	const tasks = new Map();
 
 	function view(task) {
-		const elapsed = Date.now() - task.createdAt;
+		const elapsed = emulator.now() - task.createdAt;
 		const base = { task_id: task.id, created_at: new Date(task.createdAt).toISOString(), status_reason: { message: null } };
 		if (elapsed < task.ms) {
 			const phase = elapsed / task.ms;
@@ -61,7 +61,7 @@ module.exports = function defApi(emulator) {
 				if (images.length > 4) return send(res, 400, { code: 1, message: 'failed', detail: 'at most 4 images are allowed' });
 				const tags = emulator.readTags(prompt);
 				const id = `ta${crypto.randomUUID().slice(2)}`;
-				const task = { id, prompt, tags, createdAt: Date.now(), ms: Number(tags.ms ?? emulator.config.taskMs), notFound: Number(tags.notfound ?? 0), picture: pictureFor(prompt, json) };
+				const task = { id, prompt, tags, createdAt: emulator.now(), ms: Number(tags.ms ?? emulator.config.taskMs), notFound: Number(tags.notfound ?? 0), picture: pictureFor(prompt, json) };
 				tasks.set(id, task);
 				emulator.countTask('defApi', id, 'creates', {
 					prompt,

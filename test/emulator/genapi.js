@@ -36,7 +36,7 @@ module.exports = function genApi(emulator) {
 	}
 
 	function view(task) {
-		const elapsed = Date.now() - task.createdAt;
+		const elapsed = emulator.now() - task.createdAt;
 		const done = elapsed >= task.ms;
 		const base = { request_id: task.id, id: task.id };
 		if (!done) {
@@ -78,7 +78,7 @@ module.exports = function genApi(emulator) {
 					prompt,
 					tags,
 					body: body.json,
-					createdAt: Date.now(),
+					createdAt: emulator.now(),
 					ms: Number(tags.ms ?? emulator.config.taskMs),
 					notFound: Number(tags.notfound ?? 0),
 					serverErrors: Number(tags['5xx'] ?? 0),

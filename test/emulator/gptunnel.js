@@ -14,7 +14,7 @@ module.exports = function gptunnel(emulator) {
 	const tasks = new Map();
 
 	function view(task) {
-		const elapsed = Date.now() - task.createdAt;
+		const elapsed = emulator.now() - task.createdAt;
 		const base = { code: 0, id: task.id, model: task.model, prompt: task.shownPrompt, created_at: Math.floor(task.createdAt / 1000) };
 		if (elapsed < task.ms) {
 			const phase = elapsed / task.ms;
@@ -64,7 +64,7 @@ module.exports = function gptunnel(emulator) {
 					prompt,
 					shownPrompt: json.ar ? `${prompt} --ar ${json.ar}` : prompt,
 					tags,
-					createdAt: Date.now(),
+					createdAt: emulator.now(),
 					ms: Number(tags.ms ?? emulator.config.taskMs),
 				};
 				tasks.set(id, task);

@@ -31,7 +31,7 @@ module.exports = function miniMax(emulator) {
 	const fail = (code, message) => ({ status_code: code, status_msg: message ?? MESSAGES[code] ?? 'error' });
 
 	function view(task) {
-		const elapsed = Date.now() - task.createdAt;
+		const elapsed = emulator.now() - task.createdAt;
 		const base = { task_id: task.id };
 		if (elapsed < task.ms) {
 			const phase = elapsed / task.ms;
@@ -110,7 +110,7 @@ module.exports = function miniMax(emulator) {
 					id,
 					prompt,
 					tags,
-					createdAt: Date.now(),
+					createdAt: emulator.now(),
 					ms: Number(tags.ms ?? emulator.config.taskMs),
 					queryCode: Number(queryCode || 0),
 					queryErrors: Number(queryCount || (queryCode ? 1 : 0)),

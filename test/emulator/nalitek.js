@@ -101,7 +101,7 @@ module.exports = function nalitek(emulator) {
 	/** Per-endpoint sliding window; returns the seconds to wait when the limit is reached. */
 	function limited(kind) {
 		const windowMs = emulator.config.nalitekWindowMs ?? 60_000;
-		const now = Date.now();
+		const now = emulator.now();
 		const list = (recent[kind] ??= []);
 		while (list.length && list[0] <= now - windowMs) list.shift();
 		if (list.length >= LIMITS[kind]) return Math.max(1, Math.ceil((list[0] + windowMs - now) / 1000));
@@ -135,7 +135,7 @@ module.exports = function nalitek(emulator) {
 		const id = nextImage++;
 		const tags = emulator.readTags(fields.prompt);
 		const picture = pictureOf({ ...fields, upload });
-		const image = { id, createdAt: Date.now(), ms: Number(tags.ms ?? emulator.config.taskMs), tags, cancelled: false, seed: 8472659 + id, ...fields, ...picture };
+		const image = { id, createdAt: emulator.now(), ms: Number(tags.ms ?? emulator.config.taskMs), tags, cancelled: false, seed: 8472659 + id, ...fields, ...picture };
 		images.set(id, image);
 		emulator.countTask('nalitek', id, 'creates', { prompt: fields.prompt, kind: fields.kind, body: fields.body });
 		if (fields.webhookUrl) {
@@ -187,7 +187,7 @@ module.exports = function nalitek(emulator) {
 	}
 
 	function view(image) {
-		const elapsed = Date.now() - image.createdAt;
+		const elapsed = emulator.now() - image.createdAt;
 		if (image.cancelled) return { status: 'failed', url: null, message: 'Cancelled' };
 		if (elapsed < image.ms) return { status: elapsed < image.ms * 0.2 ? 'queued' : 'generating', url: null, message: 'Generating', progress: Math.round((100 * elapsed) / image.ms) };
 		if (image.tags.fail) return { status: 'failed', url: null, message: 'Generation failed: NSFW content detected', error_message: 'NSFW content detected' };

@@ -4,7 +4,7 @@
 // Used by the node tests, the real-n8n end-to-end run, the demo and the benchmark.
 //
 // Control endpoints (no auth):
-//   POST /__control/config   { taskMs, rateLimit: { limit, windowMs, retryAfterSec } | null, faults, ... }
+//   POST /__control/config   { taskMs, timeScale, rateLimit: { limit, windowMs, retryAfterSec } | null, faults, ... }
 //   GET  /__control/stats    request counts, per task and in total
 //   POST /__control/reset    forget tasks and counts
 //
@@ -107,10 +107,19 @@ function createEmulator(options = {}) {
 	const recent = [];
 	const timers = new Set();
 	let baseUrl = '';
+	const origin = Date.now();
 
 	const emulator = {
 		config,
 		stats,
+		/**
+		 * The emulator's time, by which tasks progress, rate windows run and callbacks come:
+		 * `config.timeScale` times faster than real time (1 unless a test shortens time for the
+		 * node and the emulator alike). Slow answers ("slow" faults) stay real.
+		 */
+		now() {
+			return origin + (Date.now() - origin) * (config.timeScale ?? 1);
+		},
 		get url() {
 			return baseUrl;
 		},
@@ -122,6 +131,7 @@ function createEmulator(options = {}) {
 			const task = (stats.tasks[key] ??= { provider, id, creates: 0, reads: 0, ...extra });
 			Object.assign(task, extra);
 			task[kind] = (task[kind] ?? 0) + 1;
+			task[`first_${kind}`] ??= Date.now();
 			task[`last_${kind}`] = Date.now();
 			return task;
 		},
@@ -129,7 +139,7 @@ function createEmulator(options = {}) {
 			const timer = setTimeout(() => {
 				timers.delete(timer);
 				fn();
-			}, ms);
+			}, ms / (config.timeScale ?? 1));
 			timers.add(timer);
 		},
 		/** POSTs JSON (an object, or text as it is) to a callback URL; failures are recorded, never thrown. */
@@ -187,7 +197,7 @@ function createEmulator(options = {}) {
 	function throttled(res) {
 		const limit = config.rateLimit;
 		if (!limit) return false;
-		const now = Date.now();
+		const now = emulator.now();
 		while (recent.length && recent[0] <= now - limit.windowMs) recent.shift();
 		if (recent.length >= limit.limit) {
 			stats.throttled++;

@@ -14,6 +14,9 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
+import { CLOCK, fastClock, realClock } from '../../nodes/shared/timing';
+import type { Clock } from '../../nodes/shared/timing';
+
 export interface RecordedRequest {
 	method: string;
 	url: string;
@@ -33,6 +36,11 @@ export interface ContextOptions {
 	retryOnFail?: boolean;
 	/** n8n's per-execution node context; share one object between runs to act as retries of one execution. */
 	nodeContext?: IDataObject;
+	/**
+	 * How many times faster than real time the node's waits run (poll intervals, retry pauses,
+	 * Retry-After, Max Wait). 1 runs on the real clock. Requests and request timeouts stay real.
+	 */
+	timeScale?: number;
 	/** Replaces how files are stored (e.g. to make storing fail). */
 	prepareBinaryData?: (data: Buffer | Readable, fileName?: string, mimeType?: string) => Promise<IBinaryData>;
 }
@@ -43,7 +51,12 @@ export interface TestContext {
 	/** Whether prepareBinaryData was handed a stream (not a whole buffer) for each file. */
 	binaryInputs: Array<'stream' | 'buffer'>;
 	logs: string[];
+	/** The clock the node waits by; its `now()` measures a run in the node's time. */
+	clock: Clock;
 }
+
+/** Node tests run ten times faster than real time unless a test asks otherwise. */
+export const DEFAULT_TIME_SCALE = 50;
 
 function resolveCredentialExpression(template: string, credentials: IDataObject): string {
 	return template.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
@@ -84,6 +97,8 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 		throw wrapped;
 	} finally {
 		clearTimeout(timer);
+		(options.abortSignal as AbortSignal | undefined)?.removeEventListener('abort', abort);
+		signal?.removeEventListener('abort', abort);
 	}
 	const responseHeaders: Record<string, string> = {};
 	response.headers.forEach((value, key) => (responseHeaders[key] = value));
@@ -134,7 +149,9 @@ export function createContext(options: ContextOptions): TestContext {
 		requests.push({ method: String(opts.method ?? 'GET'), url: String(opts.url), headers });
 	};
 
+	const clock = (options.timeScale ?? DEFAULT_TIME_SCALE) === 1 ? realClock : fastClock(options.timeScale ?? DEFAULT_TIME_SCALE);
 	const ctx = {
+		[CLOCK]: clock,
 		getInputData: () => items,
 		getNode: () => node,
 		getContext: () => nodeContext,
@@ -201,7 +218,7 @@ export function createContext(options: ContextOptions): TestContext {
 			},
 		},
 	};
-	return { ctx: ctx as unknown as IExecuteFunctions, requests, binaryInputs, logs };
+	return { ctx: ctx as unknown as IExecuteFunctions, requests, binaryInputs, logs, clock };
 }
 
 /** Runs a node's execute() once with the given parameters; returns the first output. */

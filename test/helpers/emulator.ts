@@ -1,4 +1,6 @@
 // Typed access to the JavaScript provider emulator for the jest tests.
+import { DEFAULT_TIME_SCALE } from './context';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const server = require('../emulator/server');
 
@@ -14,6 +16,8 @@ export interface Emulator {
 	url: string;
 	config: {
 		taskMs: number;
+		/** How many times faster than real time tasks progress, rate windows run and callbacks come. */
+		timeScale?: number;
 		faults?: null | Partial<Record<'create' | 'read' | 'file', string[]>>;
 		slowMs?: number;
 		nalitekWindowMs?: number; nalitekQuota?: number; nalitekPlan?: string; nalitekPages?: 'ignore' | number; nalitekPageSize?: number; nalitekInline?: boolean; nalitekSignature?: string; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
@@ -34,7 +38,12 @@ export interface Emulator {
 	stop(): Promise<void>;
 }
 
-export const createEmulator: (options?: Partial<Emulator['config']>) => Emulator = server.createEmulator;
+/**
+ * The emulator for jest: on the node tests' shortened time (DEFAULT_TIME_SCALE) unless a test
+ * asks otherwise, so a task of `taskMs` takes as long for the node as it would in real time.
+ */
+export const createEmulator = (options: Partial<Emulator['config']> = {}): Emulator =>
+	server.createEmulator({ timeScale: DEFAULT_TIME_SCALE, ...options });
 export const readPngPrompt: (buffer: Buffer) => string | undefined = server.readPngPrompt;
 export const makePng: (seed: string, text?: string, size?: number) => Buffer = server.makePng;
 export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined = server.pictureSize;

@@ -43,10 +43,8 @@ function taskOf(taskId: unknown) {
 describe('Gen-API node: generate', () => {
 	it('turns 5 input items into 5 image items, paired and in order, in about the time of one', async () => {
 		const prompts = ['fox', 'lighthouse', 'ramen', 'boat', 'robot'];
-		const started = Date.now();
 		const { test, result } = run({ prompt: (i: number) => prompts[i] }, { items: promptItems(prompts) });
 		const output = await result;
-		const elapsed = Date.now() - started;
 		expect(output).toHaveLength(5);
 		output.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
@@ -56,8 +54,9 @@ describe('Gen-API node: generate', () => {
 			expect(readPngPrompt(Buffer.from(binary.data, 'base64'))).toBe(prompts[index]);
 			expect((item.json.outputs as IDataObject[])[0]).toMatchObject({ mimeType: 'image/png', fileName: `genApi-${item.json.taskId}.png` });
 		});
-		// Tasks are created first and polled together: 5 tasks of 0.4 s, first read after 1 s.
-		expect(elapsed).toBeLessThan(2500);
+		// Tasks are created first and polled together: every create came before the first status read.
+		const tasks = output.map((item) => taskOf(item.json.taskId) as unknown as Record<string, number>);
+		expect(Math.max(...tasks.map((task) => task.first_creates))).toBeLessThanOrEqual(Math.min(...tasks.map((task) => task.first_reads)));
 		// URL downloads are streamed into the binary store, not buffered by the node.
 		expect(test.binaryInputs).toEqual(['stream', 'stream', 'stream', 'stream', 'stream']);
 		expect(JSON.stringify(output)).not.toContain(API_KEY);
@@ -242,10 +241,12 @@ describe('Gen-API node: failures', () => {
 	});
 
 	it('outputs the task with status "timeout" and its ID when it is not ready in time (the default)', async () => {
-		const started = Date.now();
-		const { result } = run({ prompt: 'slow [ms:60000]', options: { pollInterval: 1, maxWait: 2 } });
+		const { test, result } = run({ prompt: 'slow [ms:60000]', options: { pollInterval: 1, maxWait: 2 } });
+		const started = test.clock.now();
 		const [item] = await result;
-		expect(Date.now() - started).toBeLessThan(4000);
+		// It waited the 2 s of Max Wait, reading about once a second, and no longer.
+		expect(test.clock.now() - started).toBeGreaterThanOrEqual(2000);
+		expect(taskOf(item.json.taskId).reads).toBeLessThanOrEqual(4);
 		expect(item.json).toMatchObject({ status: 'timeout', taskId: expect.any(String), outputs: [] });
 		expect(item.binary).toBeUndefined();
 	});
@@ -259,22 +260,25 @@ describe('Gen-API node: failures', () => {
 
 	it('stops waiting at once when the execution is cancelled', async () => {
 		const controller = new AbortController();
-		const started = Date.now();
-		const { result } = run({ prompt: 'long [ms:60000]' }, { signal: controller.signal });
-		setTimeout(() => controller.abort(), 1200);
+		const { result } = run({ prompt: 'long [ms:3600000]' }, { signal: controller.signal });
+		let abortedAt = 0;
+		setTimeout(() => {
+			abortedAt = Date.now();
+			controller.abort();
+		}, 300);
 		const error = await result.catch((e) => e);
 		expect(error.message).toMatch(/cancelled/);
-		expect(Date.now() - started).toBeLessThan(2000);
+		expect(Date.now() - abortedAt).toBeLessThan(1000);
 	});
 });
 
 describe('Gen-API node: other operations', () => {
 	it('Create Task returns at once with the task ID and passes the callback URL', async () => {
-		const { result } = run({ operation: 'createTask', prompt: 'later [ms:5000]', callbackUrl: 'https://example.com/hook?token=abc' });
-		const started = Date.now();
+		const { result } = run({ operation: 'createTask', prompt: 'later [ms:600000]', callbackUrl: 'https://example.com/hook?token=abc' });
 		const [item] = await result;
-		expect(Date.now() - started).toBeLessThan(1000);
 		expect(item.json).toMatchObject({ provider: 'genApi', status: 'queued', taskId: expect.any(String) });
+		// It did not wait: the task was created and never read.
+		expect(taskOf(item.json.taskId)).toMatchObject({ creates: 1, reads: 0 });
 		expect(taskOf(item.json.taskId)).toMatchObject({ body: { callback_url: 'https://example.com/hook?token=abc' } });
 	});
 

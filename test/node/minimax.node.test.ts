@@ -171,7 +171,8 @@ describe('MiniMax node', () => {
 
 		it('Create Task with a receiver that answers the challenge gets status updates posted back, the last one final', async () => {
 			answerChallenge = true;
-			const [item] = await run({ operation: 'createTask', prompt: 'call me', callbackUrl: hook() }).result;
+			// 20 s on the emulator's clock: long enough that its progress calls are seconds apart.
+			const [item] = await run({ operation: 'createTask', prompt: 'call me [ms:20000]', callbackUrl: hook() }).result;
 			expect(item.json).toMatchObject({ status: 'queued', taskId: expect.any(String) });
 			await new Promise((resolve) => setTimeout(resolve, 700));
 			expect(received.every((body) => body.task_id === item.json.taskId)).toBe(true);

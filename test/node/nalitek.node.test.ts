@@ -74,7 +74,7 @@ describe('Nalitek image operations', () => {
 	});
 
 	it('chain: generate → upscale → image to image, each paired to its input, ids read from the previous item', async () => {
-		const generated = await run({ prompt: (i: number) => `chain ${i}` }, { items: [{ json: {} }, { json: {} }] }).result;
+		const generated = await run({ prompt: (i: number) => `chain ${i}`, additionalFields: { width: 512, height: 512 } }, { items: [{ json: {} }, { json: {} }] }).result;
 		const upscaled = await run({ operation: 'upscale', imageId: (i: number) => generated[i].json.taskId, scale: 4, additionalFields: { faceEnhance: true, denoise: 0.3 } }, { items: generated }).result;
 		expect(upscaled.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const [i, item] of upscaled.entries()) {
