@@ -1,13 +1,14 @@
 const { task, src, dest, parallel } = require('gulp');
 
-// n8n reads icons and codex files from next to the compiled .js files, so they are copied into dist/
-// with the same folder layout as the sources.
-function nodeAssets() {
-	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json'], { encoding: false }).pipe(dest('dist/nodes'));
+// n8n reads codex files from next to the compiled .js files, and icons by the path a node or
+// credential names (file:../../icons/…), so both are copied into dist/ with the sources' layout.
+// Icons live once, in icons/, for the nodes and the credentials alike.
+function codex() {
+	return src(['nodes/**/*.node.json']).pipe(dest('dist/nodes'));
 }
 
-function sharedIcons() {
+function icons() {
 	return src(['icons/**/*.{png,svg}'], { encoding: false }).pipe(dest('dist/icons'));
 }
 
-task('build:icons', parallel(nodeAssets, sharedIcons));
+task('build:icons', parallel(codex, icons));

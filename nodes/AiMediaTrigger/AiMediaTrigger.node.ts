@@ -12,26 +12,25 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { defApiAdapter } from '../DefApi/adapter';
-import { genApiAdapter } from '../GenApi/adapter';
-import { miniMaxAdapter } from '../MiniMax/adapter';
-import { generateAdapter as nalitekAdapter } from '../Nalitek/adapter';
+import { CALLBACK_PROVIDERS } from '../providers';
 import type { CallbackContract, CallbackRequest, ParsedCallback } from '../shared/callbacks';
 import { givenToken, parseCallbackBody, sameSecret } from '../shared/callbacks';
 import { TaskSession } from '../shared/engine';
 import { toNodeError } from '../shared/errors';
 import { compactRaw, fileBaseName, toFileItem } from '../shared/operations';
+import { isFinal } from '../shared/states';
 import { settle } from '../shared/timing';
-import type { TaskAdapter, TaskState } from '../shared/types';
+import type { CallbackProvider, ProviderClient, TaskState } from '../shared/types';
 
 /** Every provider that calls back; the receiver knows them only through their callback contracts. */
-const RECEIVERS: Array<TaskAdapter & { callback: CallbackContract }> = [defApiAdapter, genApiAdapter, miniMaxAdapter, nalitekAdapter].filter(
-	(adapter): adapter is TaskAdapter & { callback: CallbackContract } => adapter.callback !== undefined,
-);
-const byProvider = (provider: string) => RECEIVERS.find((adapter) => adapter.provider === provider);
-const otherProviders = (provider: string) => RECEIVERS.map((adapter) => adapter.provider).filter((other) => other !== provider);
+/** A provider that calls back, with its name and credential at hand. */
+type Receiver = ProviderClient & CallbackProvider;
+
+const RECEIVERS: Receiver[] = CALLBACK_PROVIDERS.map((entry) => ({ ...entry.tasks.client, ...entry }));
+const byProvider = (provider: string) => RECEIVERS.find((receiver) => receiver.provider === provider);
+const otherProviders = (provider: string) => RECEIVERS.map((receiver) => receiver.provider).filter((other) => other !== provider);
 const providersWhere = (test: (contract: CallbackContract) => boolean) =>
-	RECEIVERS.filter((adapter) => test(adapter.callback)).map((adapter) => adapter.provider);
+	RECEIVERS.filter((receiver) => test(receiver.callback)).map((receiver) => receiver.provider);
 
 /** A repeated callback for the same task and status within this time starts nothing. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
@@ -39,7 +38,7 @@ const DEFAULT_MAX_FILE_MB = 200;
 
 function properties(): INodeProperties[] {
 	const show = (providers: string[]) => ({ show: { provider: providers } });
-	const providers = RECEIVERS.map((adapter) => ({ name: adapter.displayName, value: adapter.provider, description: adapter.callback.description })).sort(
+	const providers = RECEIVERS.map((receiver) => ({ name: receiver.displayName, value: receiver.provider, description: receiver.callback.description })).sort(
 		(a, b) => a.name.localeCompare(b.name),
 	);
 	const firstProvider = providers[0].value;
@@ -54,12 +53,12 @@ function properties(): INodeProperties[] {
 			description: 'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
 		},
 		...RECEIVERS.map(
-			(adapter): INodeProperties => ({
-				displayName: adapter.callback.instructions,
-				name: `${adapter.provider}Notice`,
+			(receiver): INodeProperties => ({
+				displayName: receiver.callback.instructions,
+				name: `${receiver.provider}Notice`,
 				type: 'notice',
 				default: '',
-				displayOptions: show([adapter.provider]),
+				displayOptions: show([receiver.provider]),
 			}),
 		),
 		{
@@ -93,16 +92,16 @@ function properties(): INodeProperties[] {
 			displayOptions: show(providersWhere((contract) => contract.authentication === 'signature')),
 		},
 	];
-	for (const adapter of RECEIVERS.filter((candidate) => candidate.callback.events)) {
-		const events = adapter.callback.events!;
+	for (const receiver of RECEIVERS.filter((candidate) => candidate.callback.events)) {
+		const events = receiver.callback.events!;
 		list.push({
-			displayName: `${adapter.displayName} Events`,
+			displayName: `${receiver.displayName} Events`,
 			name: 'events',
 			type: 'multiOptions',
 			options: events.all.map((event) => ({ name: event, value: event })),
 			default: [...events.default],
-			description: `Which ${adapter.displayName} events start the workflow; others are acknowledged and ignored`,
-			displayOptions: show([adapter.provider]),
+			description: `Which ${receiver.displayName} events start the workflow; others are acknowledged and ignored`,
+			displayOptions: show([receiver.provider]),
 		});
 	}
 	list.push({
@@ -179,11 +178,11 @@ async function optionalCredentials(ctx: IWebhookFunctions, type: string): Promis
  * Checks who is calling. Returns whether the caller proved to be the provider, or undefined when
  * the request must be refused.
  */
-async function authenticate(ctx: IWebhookFunctions, adapter: TaskAdapter & { callback: CallbackContract }, request: CallbackRequest): Promise<boolean | undefined> {
-	const contract = adapter.callback;
+async function authenticate(ctx: IWebhookFunctions, receiver: Receiver, request: CallbackRequest): Promise<boolean | undefined> {
+	const contract = receiver.callback;
 	if (contract.authentication === 'signature') {
 		if (ctx.getNodeParameter('verifySignature', true) === false) return false;
-		const credentials = await optionalCredentials(ctx, adapter.credentialType);
+		const credentials = await optionalCredentials(ctx, receiver.credentialType);
 		const secret = String(credentials?.webhookSecret || credentials?.apiKey || '');
 		return contract.verifySignature?.(request, secret, Date.now()) === true ? true : undefined;
 	}
@@ -196,10 +195,10 @@ export class AiMediaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AI Media Trigger',
 		name: 'aiMediaTrigger',
-		icon: { light: 'file:aiMediaTrigger.svg', dark: 'file:aiMediaTrigger.dark.svg' },
+		icon: { light: 'file:../../icons/aimediatrigger.svg', dark: 'file:../../icons/aimediatrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: `={{ "When " + ${JSON.stringify(Object.fromEntries(RECEIVERS.map((adapter) => [adapter.provider, adapter.displayName])))}[$parameter["provider"]] + " calls back" }}`,
+		subtitle: `={{ "When " + ${JSON.stringify(Object.fromEntries(RECEIVERS.map((receiver) => [receiver.provider, receiver.displayName])))}[$parameter["provider"]] + " calls back" }}`,
 		description: 'Starts the workflow when Gen-API, DefAPI, MiniMax or Nalitek calls back with a finished task',
 		defaults: { name: 'AI Media Trigger' },
 		inputs: [],
@@ -208,10 +207,10 @@ export class AiMediaTrigger implements INodeType {
 		// takes a field that credentials "show" on for the authentication selector and moves it into
 		// the credential box, where the Provider field could not be chosen without a credential.
 		credentials: RECEIVERS.map(
-			(adapter): INodeCredentialDescription => ({
-				name: adapter.credentialType,
-				required: adapter.callback.credential === 'required',
-				displayOptions: { hide: { provider: otherProviders(adapter.provider) } },
+			(receiver): INodeCredentialDescription => ({
+				name: receiver.credentialType,
+				required: receiver.callback.credential === 'required',
+				displayOptions: { hide: { provider: otherProviders(receiver.provider) } },
 			}),
 		),
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'callback' }],
@@ -245,11 +244,11 @@ export class AiMediaTrigger implements INodeType {
 	 * a provider never waits for downloads, and a failure there becomes an item with an error.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const adapter = byProvider(this.getNodeParameter('provider', '') as string);
+		const receiver = byProvider(this.getNodeParameter('provider', '') as string);
 		const raw = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
 		const body = parseCallbackBody(raw.rawBody, raw.body ?? this.getBodyData());
-		if (!adapter || !body) return reply(this, 400, { message: 'Expected a JSON object' });
-		const contract = adapter.callback;
+		if (!receiver || !body) return reply(this, 400, { message: 'Expected a JSON object' });
+		const contract = receiver.callback;
 		const request: CallbackRequest = {
 			rawBody: raw.rawBody ?? Buffer.from(JSON.stringify(body)),
 			body: body as IDataObject,
@@ -258,7 +257,7 @@ export class AiMediaTrigger implements INodeType {
 		};
 
 		// Nothing of a secret is echoed, and a failed check starts nothing.
-		const verified = await authenticate(this, adapter, request);
+		const verified = await authenticate(this, receiver, request);
 		if (verified === undefined) return reply(this, 401, { message: 'Unauthorized' });
 		const handshake = contract.handshake?.(request.body);
 		if (handshake) return reply(this, 200, handshake);
@@ -287,10 +286,10 @@ export class AiMediaTrigger implements INodeType {
 
 		// The provider has its answer; what follows may take minutes, and a failure in it is an item.
 		reply(this, 200, { received: true });
-		const collected = await settle(async () => await collect(this, adapter, callback, verified, options));
+		const collected = await settle(async () => await collect(this, receiver, callback, verified, options));
 		const items = collected.ok
 			? collected.value
-			: [{ json: { provider: adapter.provider, taskId: callback.taskId, status: 'failed', error: toNodeError(this.getNode(), collected.error, adapter.displayName, 0).message } }];
+			: [{ json: { provider: receiver.provider, taskId: callback.taskId, status: 'failed', error: toNodeError(this.getNode(), collected.error, receiver.displayName, 0).message } }];
 		if (!items.length) return { noWebhookResponse: true };
 		return { noWebhookResponse: true, workflowData: [items] };
 	}
@@ -303,20 +302,20 @@ export class AiMediaTrigger implements INodeType {
  */
 async function collect(
 	ctx: IWebhookFunctions,
-	adapter: TaskAdapter & { callback: CallbackContract },
+	receiver: Receiver,
 	callback: ParsedCallback,
 	verified: boolean,
 	options: IDataObject,
 ): Promise<INodeExecutionData[]> {
-	const credentials = await optionalCredentials(ctx, adapter.credentialType);
+	const credentials = await optionalCredentials(ctx, receiver.credentialType);
 	// The engine's helpers work with any context that offers HTTP and binary helpers.
 	const executeCtx = ctx as unknown as IExecuteFunctions;
-	const session = new TaskSession(executeCtx, adapter);
+	const session = new TaskSession(executeCtx, receiver.tasks);
 	const { taskId } = callback;
-	const json: IDataObject = { provider: adapter.provider, taskId };
+	const json: IDataObject = { provider: receiver.provider, taskId };
 	if (callback.event) json.event = callback.event;
 
-	let state: TaskState | undefined = verified && adapter.callback.trustsBody ? callback.state : undefined;
+	let state: TaskState | undefined = verified && receiver.callback.trustsBody ? callback.state : undefined;
 	let confirmed = state !== undefined;
 	if (!state && credentials) {
 		const read = await settle(async () => await session.readTask(taskId));
@@ -324,10 +323,10 @@ async function collect(
 			state = read.value;
 			confirmed = true;
 			// A signal about a task that is not finished yet starts nothing (progress aside).
-			const finished = state.status === 'succeeded' || state.status === 'failed';
-			if (!finished && callback.final && !adapter.callback.events) return [];
+			const finished = isFinal(state);
+			if (!finished && callback.final && !receiver.callback.events) return [];
 		} else {
-			const error = toNodeError(ctx.getNode(), read.error, adapter.displayName, 0);
+			const error = toNodeError(ctx.getNode(), read.error, receiver.displayName, 0);
 			return [{ json: { ...json, status: 'failed', confirmed: false, outputs: [], error: `Could not read the task to confirm the callback: ${error.message}`, raw: compactRaw(callback.state?.raw ?? {}) } }];
 		}
 	}
@@ -340,7 +339,7 @@ async function collect(
 					status: callback.state?.status ?? 'running',
 					confirmed: false,
 					outputs: [],
-					hint: `Add the ${adapter.displayName} credential (or a secret token) so the callback can be confirmed and its file fetched.`,
+					hint: `Add the ${receiver.displayName} credential (or a secret token) so the callback can be confirmed and its file fetched.`,
 					raw: compactRaw(callback.state?.raw ?? {}),
 				},
 			},
@@ -355,7 +354,7 @@ async function collect(
 	const maxBytes = Math.max(1, Number(options.maxFileSizeMb ?? DEFAULT_MAX_FILE_MB)) * 1024 * 1024;
 	const items: INodeExecutionData[] = [];
 	for (const [index, output] of state.outputs.entries()) {
-		const baseName = fileBaseName(adapter.provider, taskId, output, index, state.outputs.length);
+		const baseName = fileBaseName(receiver.provider, taskId, output, index, state.outputs.length);
 		// A file id needs the credential to become a link.
 		const canFetch = download && (output.url !== '' || credentials !== undefined);
 		const file = await settle(async () =>
@@ -363,7 +362,7 @@ async function collect(
 		);
 		if (file.ok) items.push({ json: file.value.json, binary: file.value.binary });
 		else {
-			const error = toNodeError(ctx.getNode(), file.error, adapter.displayName, 0);
+			const error = toNodeError(ctx.getNode(), file.error, receiver.displayName, 0);
 			items.push({ json: { ...json, outputs: [{ url: output.url || null, fileId: output.fileId ?? null }], error: error.message } });
 		}
 	}

@@ -3,14 +3,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { actionSubtitle } from '../shared/descriptions';
 import { routeProviderNode } from '../shared/operations';
-import { defApiAdapter } from './adapter';
+import { defApiTasks } from './adapter';
 import { defApiProperties } from './description';
+import { createDefApiRequest } from './parameters';
 
 export class DefApi implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'DefAPI',
 		name: 'defApi',
-		icon: { light: 'file:defApi.svg', dark: 'file:defApi.dark.svg' },
+		icon: { light: 'file:../../icons/defapi.svg', dark: 'file:../../icons/defapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(defApiProperties),
@@ -24,6 +25,6 @@ export class DefApi implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, defApiAdapter);
+		return await routeProviderNode(this, defApiTasks, createDefApiRequest);
 	}
 }

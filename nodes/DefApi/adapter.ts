@@ -1,12 +1,10 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { readImageInputParameter, readImageInputs } from '../shared/images';
-import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
-import { readCallbackUrl, readModel, readPrompt } from '../shared/validation';
-import { DEFAPI_MODELS } from './models';
+import { isFinal, statusOf } from '../shared/states';
+import type { MediaOutput, ProviderClient, ProviderFailure, ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
 
 export const MAX_REFERENCE_IMAGES = 4;
 export const ASPECT_RATIOS = ['auto', '1:1', '16:9', '21:9', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16'];
@@ -21,9 +19,6 @@ const taskSchema = z
 		consumed: z.union([z.string(), z.number()]).nullish(),
 	})
 	.passthrough();
-
-const QUEUED = new Set(['pending', 'submitted', 'queued']);
-const FAILED = new Set(['failed', 'error', 'cancelled', 'canceled']);
 
 /** Query answers come wrapped in `{ code, message, data }` or bare: accept both. */
 function unwrap(body: unknown): unknown {
@@ -59,8 +54,8 @@ export function parseDefApiTask(body: unknown): TaskState {
 	}
 	const task = parsed.data;
 	const raw = task as IDataObject;
-	const status = (task.status ?? '').toLowerCase();
-	if (status === 'success' || status === 'succeeded' || status === 'completed') {
+	const status = statusOf(task.status);
+	if (status === 'succeeded') {
 		const entries = (task.result ?? []) as IDataObject[];
 		const outputs: MediaOutput[] = entries
 			.map((entry) => (typeof entry === 'string' ? entry : entry?.image ?? entry?.url))
@@ -75,42 +70,20 @@ export function parseDefApiTask(body: unknown): TaskState {
 			raw,
 		};
 	}
-	if (FAILED.has(status)) {
-		return { status: 'failed', error: task.status_reason?.message ?? 'Generation failed', raw };
-	}
-	return { status: QUEUED.has(status) ? 'queued' : 'running', raw };
+	if (status === 'failed') return { status, error: task.status_reason?.message ?? 'Generation failed', raw };
+	return { status, raw };
 }
 
-export const defApiAdapter: TaskAdapter = {
+export const defApiClient: ProviderClient = {
 	provider: 'defApi',
 	displayName: 'DefAPI',
 	credentialType: 'defApiApi',
-	timing: { firstCheckMs: 5_000, intervalMs: 3_000, maxWaitMs: 300_000 },
-	limits: { createConcurrency: 5, pollConcurrency: 8 },
+	readFailure: readDefApiFailure,
+};
 
-	async prepareCreate(ctx, itemIndex) {
-		const node = ctx.getNode();
-		const body: IDataObject = { model: readModel(ctx, itemIndex, DEFAPI_MODELS), prompt: readPrompt(ctx, itemIndex) };
-		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		if (fields.aspectRatio !== undefined && fields.aspectRatio !== '') {
-			if (!ASPECT_RATIOS.includes(String(fields.aspectRatio))) {
-				throw new NodeOperationError(node, `Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`, { itemIndex });
-			}
-			body.aspect_ratio = fields.aspectRatio;
-		}
-		if (fields.imageSize !== undefined && fields.imageSize !== '') {
-			if (!IMAGE_SIZES.includes(String(fields.imageSize))) {
-				throw new NodeOperationError(node, `Image size must be one of ${IMAGE_SIZES.join(', ')}`, { itemIndex });
-			}
-			body.image_size = fields.imageSize;
-		}
-		const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
-		const images = await readImageInputs(ctx, itemIndex, references, { label: 'Reference images', max: MAX_REFERENCE_IMAGES, maxBytes: 20 * 1024 * 1024 });
-		if (images.length) body.images = images;
-		const callbackUrl = readCallbackUrl(ctx, itemIndex);
-		if (callbackUrl) body.callback_url = callbackUrl;
-		return { method: 'POST', path: '/api/image/gen', body };
-	},
+export const defApiTasks: TaskProtocol = {
+	client: defApiClient,
+	timing: { firstCheckMs: 5_000, intervalMs: 3_000, maxWaitMs: 300_000 },
 
 	parseCreated(response) {
 		const data = unwrap(response.body) as IDataObject;
@@ -131,10 +104,12 @@ export const defApiAdapter: TaskAdapter = {
 		return parseDefApiTask(response.body);
 	},
 
-	readFailure: readDefApiFailure,
+	// Right after creation the query may say "task not found" for a moment.
+	isNotFoundYet: (response) => isTaskNotFound(response.body),
+};
 
-	// DefAPI posts the finished task, shaped like a query answer; it signs nothing.
-	callback: {
+/** DefAPI posts the finished task, shaped like a query answer; it signs nothing. */
+export const defApiCallback: CallbackContract = {
 		authentication: 'token',
 		trustsBody: true,
 		credential: 'optional',
@@ -145,10 +120,6 @@ export const defApiAdapter: TaskAdapter = {
 			const data = unwrap(body) as IDataObject;
 			if (typeof data.task_id !== 'string' || !data.task_id) throw new ProviderError('The callback names no task_id', 'provider');
 			const state = parseDefApiTask(data);
-			return { taskId: data.task_id, state, final: state.status === 'succeeded' || state.status === 'failed' };
+			return { taskId: data.task_id, state, final: isFinal(state) };
 		},
-	},
-
-	// Right after creation the query may say "task not found" for a moment.
-	isNotFoundYet: (response) => isTaskNotFound(response.body),
-};
+	};

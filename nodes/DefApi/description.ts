@@ -9,7 +9,7 @@ import {
 	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
-import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES, defApiAdapter } from './adapter';
+import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES, defApiTasks } from './adapter';
 import { DEFAPI_MODELS } from './models';
 
 const RESOURCES = ['image'];
@@ -83,6 +83,6 @@ export const defApiProperties: INodeProperties[] = [
 	},
 	callbackUrlField(RESOURCES),
 	taskIdField(RESOURCES),
-	waitOptionsField(RESOURCES, defApiAdapter.timing),
+	waitOptionsField(RESOURCES, defApiTasks.timing),
 	getTaskOptionsField(RESOURCES),
 ];

@@ -9,14 +9,15 @@ import type {
 
 import { actionSubtitle } from '../shared/descriptions';
 import { executeSimpleCall, routeProviderNode } from '../shared/operations';
-import { API, genApiAdapter } from './adapter';
+import { API, genApiClient, genApiTasks } from './adapter';
 import { genApiProperties } from './description';
+import { createGenApiRequest } from './parameters';
 
 export class GenApi implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Gen-API',
 		name: 'genApi',
-		icon: { light: 'file:genApi.svg', dark: 'file:genApi.dark.svg' },
+		icon: { light: 'file:../../icons/genapi.svg', dark: 'file:../../icons/genapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(genApiProperties),
@@ -30,9 +31,9 @@ export class GenApi implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, genApiAdapter, {
+		return await routeProviderNode(this, genApiTasks, createGenApiRequest, {
 			'account.getBalance': async () =>
-				await executeSimpleCall(this, genApiAdapter, { method: 'GET', path: `${API}/user` }, (body) => {
+				await executeSimpleCall(this, genApiClient, { method: 'GET', path: `${API}/user` }, (body) => {
 					const account = (body.data && typeof body.data === 'object' ? body.data : body) as IDataObject;
 					return { balance: account.balance ?? null };
 				}),

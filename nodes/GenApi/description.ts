@@ -7,7 +7,7 @@ import {
 	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
-import { genApiAdapter } from './adapter';
+import { genApiTasks } from './adapter';
 
 const TASK_RESOURCES = ['image', 'network'];
 
@@ -199,6 +199,6 @@ export const genApiProperties: INodeProperties[] = [
 
 	callbackUrlField(TASK_RESOURCES),
 	taskIdField(TASK_RESOURCES),
-	waitOptionsField(TASK_RESOURCES, genApiAdapter.timing),
+	waitOptionsField(TASK_RESOURCES, genApiTasks.timing),
 	getTaskOptionsField(TASK_RESOURCES),
 ];

@@ -9,14 +9,15 @@ import type {
 
 import { actionSubtitle } from '../shared/descriptions';
 import { executeSimpleCall, routeProviderNode } from '../shared/operations';
-import { gptunnelAdapter } from './adapter';
+import { gptunnelClient, gptunnelTasks } from './adapter';
 import { gptunnelProperties } from './description';
+import { createGptunnelRequest } from './parameters';
 
 export class Gptunnel implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'GPTunnel',
 		name: 'gptunnel',
-		icon: { light: 'file:gptunnel.svg', dark: 'file:gptunnel.dark.svg' },
+		icon: { light: 'file:../../icons/gptunnel.svg', dark: 'file:../../icons/gptunnel.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(gptunnelProperties),
@@ -30,9 +31,9 @@ export class Gptunnel implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, gptunnelAdapter, {
+		return await routeProviderNode(this, gptunnelTasks, createGptunnelRequest, {
 			'account.getBalance': async () =>
-				await executeSimpleCall(this, gptunnelAdapter, { method: 'GET', path: '/v1/balance' }, (body: IDataObject) => ({
+				await executeSimpleCall(this, gptunnelClient, { method: 'GET', path: '/v1/balance' }, (body: IDataObject) => ({
 					balance: body.balance ?? null,
 				})),
 		});

@@ -1,12 +1,9 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
-import { readImageInputParameter, readImageInputs } from '../shared/images';
-import type { MediaOutput, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
-import { readModel, readPrompt } from '../shared/validation';
-import { GPTUNNEL_MODELS } from './models';
+import { errorText, isFinal, statusOf } from '../shared/states';
+import type { MediaOutput, ProviderClient, ProviderFailure, ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'];
 
@@ -22,16 +19,7 @@ const taskSchema = z
 	})
 	.passthrough();
 
-const QUEUED = new Set(['idle', 'queued', 'pending', 'waiting']);
-const FAILED = new Set(['failed', 'error', 'cancelled', 'canceled']);
-
-function text(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim()) return value.trim();
-	if (value && typeof value === 'object' && typeof (value as IDataObject).message === 'string') {
-		return ((value as IDataObject).message as string).trim() || undefined;
-	}
-	return undefined;
-}
+const text = (value: unknown) => errorText(value);
 
 /**
  * The media API answers HTTP 200 with `code != 0` when it refuses a request (e.g. `code: 3`
@@ -70,41 +58,28 @@ export function parseGptunnelTask(body: unknown): TaskState {
 	}
 	const task = parsed.data;
 	const raw = task as IDataObject;
-	const status = (task.status ?? '').toLowerCase();
-	if (status === 'done' || status === 'success' || status === 'completed') {
+	const word = (task.status ?? '').toLowerCase();
+	const status = statusOf(word);
+	if (status === 'succeeded') {
 		const outputs = readOutputs(task);
 		if (!outputs.length) return { status: 'failed', error: 'The task finished but returned no file', raw };
 		return { status: 'succeeded', outputs, raw };
 	}
-	if (FAILED.has(status)) {
-		return { status: 'failed', error: text(task.error) ?? text(task.message) ?? `The task ended with status "${status}"`, raw };
-	}
-	return { status: QUEUED.has(status) ? 'queued' : 'running', raw };
+	if (status === 'failed') return { status, error: errorText(task.error, task.message) ?? `The task ended with status "${word}"`, raw };
+	return { status, raw };
 }
 
-export const gptunnelAdapter: TaskAdapter = {
+export const gptunnelClient: ProviderClient = {
 	provider: 'gptunnel',
 	displayName: 'GPTunnel',
 	credentialType: 'gptunnelApi',
+	readFailure: readGptunnelFailure,
+};
+
+export const gptunnelTasks: TaskProtocol = {
+	client: gptunnelClient,
 	// Images take 10–60 s; video and music several minutes, hence the long default wait.
 	timing: { firstCheckMs: 5_000, intervalMs: 5_000, maxWaitMs: 600_000 },
-	limits: { createConcurrency: 5, pollConcurrency: 8 },
-
-	async prepareCreate(ctx, itemIndex) {
-		const model = readModel(ctx, itemIndex, GPTUNNEL_MODELS);
-		const body: IDataObject = { model, prompt: readPrompt(ctx, itemIndex) };
-		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		if (fields.ar !== undefined && fields.ar !== '') {
-			if (!ASPECT_RATIOS.includes(String(fields.ar))) {
-				throw new NodeOperationError(ctx.getNode(), `Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`, { itemIndex });
-			}
-			body.ar = fields.ar;
-		}
-		const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
-		const images = await readImageInputs(ctx, itemIndex, references, { label: 'Reference images', maxBytes: 20 * 1024 * 1024 });
-		if (images.length) body.images = images;
-		return { method: 'POST', path: '/v1/media/create', body };
-	},
 
 	parseCreated(response) {
 		const body = (response.body ?? {}) as IDataObject;
@@ -114,7 +89,7 @@ export const gptunnelAdapter: TaskAdapter = {
 			});
 		}
 		const state = parseGptunnelTask(body);
-		return { taskId: body.id, state: state.status === 'succeeded' || state.status === 'failed' ? state : undefined };
+		return { taskId: body.id, state: isFinal(state) ? state : undefined };
 	},
 
 	getTaskCall(taskId) {
@@ -124,6 +99,4 @@ export const gptunnelAdapter: TaskAdapter = {
 	parseTask(response) {
 		return parseGptunnelTask(response.body);
 	},
-
-	readFailure: readGptunnelFailure,
 };

@@ -8,7 +8,7 @@ import {
 	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
-import { ASPECT_RATIOS, gptunnelAdapter } from './adapter';
+import { ASPECT_RATIOS, gptunnelTasks } from './adapter';
 import { GPTUNNEL_MODELS } from './models';
 
 const RESOURCES = ['media'];
@@ -87,6 +87,6 @@ export const gptunnelProperties: INodeProperties[] = [
 		],
 	},
 	taskIdField(RESOURCES),
-	waitOptionsField(RESOURCES, gptunnelAdapter.timing),
+	waitOptionsField(RESOURCES, gptunnelTasks.timing),
 	getTaskOptionsField(RESOURCES),
 ];

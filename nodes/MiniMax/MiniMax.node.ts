@@ -3,15 +3,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { actionSubtitle } from '../shared/descriptions';
 import { executeDownloadOperation, routeProviderNode } from '../shared/operations';
-import { miniMaxAdapter } from './adapter';
+import { miniMaxTasks } from './adapter';
 import { miniMaxProperties } from './description';
+import { createMiniMaxRequest } from './parameters';
 
 export class MiniMax implements INodeType {
 	description: INodeTypeDescription = {
 		// n8n 2.x has a MiniMax node of its own: the name says which one this is.
 		displayName: 'MiniMax Hailuo',
 		name: 'miniMax',
-		icon: { light: 'file:miniMax.svg', dark: 'file:miniMax.dark.svg' },
+		icon: { light: 'file:../../icons/minimax.svg', dark: 'file:../../icons/minimax.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(miniMaxProperties),
@@ -25,8 +26,8 @@ export class MiniMax implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, miniMaxAdapter, {
-			'video.download': async () => await executeDownloadOperation(this, miniMaxAdapter),
+		return await routeProviderNode(this, miniMaxTasks, createMiniMaxRequest, {
+			'video.download': async () => await executeDownloadOperation(this, miniMaxTasks),
 		});
 	}
 }

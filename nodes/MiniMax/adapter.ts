@@ -1,19 +1,17 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { readImageInputParameter, readImageInputs } from '../shared/images';
-import type { ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
-import { readCallbackUrl, readModel } from '../shared/validation';
-import { MINIMAX_MODELS } from './models';
+import { isFinal, statusOf } from '../shared/states';
+import type { ProviderClient, ProviderFailure, ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
 
 export const MAX_PROMPT_LENGTH = 2000;
 export const DURATIONS = [6, 10];
 export const RESOLUTIONS = ['512P', '768P', '1080P'];
-const FRAME_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+export const FRAME_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 /** Frames must be smaller than 20 MB. */
-const MAX_FRAME_BYTES = 20 * 1024 * 1024 - 1;
+export const MAX_FRAME_BYTES = 20 * 1024 * 1024 - 1;
 
 interface CodeInfo {
 	meaning: string;
@@ -83,70 +81,33 @@ export function parseMiniMaxTask(body: unknown): TaskState {
 	}
 	const task = parsed.data;
 	const raw = task as IDataObject;
-	const status = (task.status ?? '').toLowerCase();
-	if (status === 'success') {
+	const status = statusOf(task.status);
+	if (status === 'succeeded') {
 		if (task.file_id === undefined || task.file_id === null || task.file_id === '') {
 			return { status: 'failed', error: 'The task finished but named no file', raw };
 		}
 		return { status: 'succeeded', outputs: [{ url: '', fileId: String(task.file_id), mimeType: 'video/mp4' }], raw };
 	}
-	if (status === 'fail' || status === 'failed') {
+	if (status === 'failed') {
 		const message = task.base_resp?.status_msg;
-		return { status: 'failed', error: message && message !== 'success' ? message : 'Video generation failed', raw };
+		return { status, error: message && message !== 'success' ? message : 'Video generation failed', raw };
 	}
-	return { status: status === 'processing' ? 'running' : 'queued', raw };
+	// Preparing and Queueing are queued, Processing is running.
+	return { status, raw };
 }
 
-async function readFrame(ctx: IExecuteFunctions, itemIndex: number, which: 'firstFrame' | 'lastFrame'): Promise<string | undefined> {
-	const entries = readImageInputParameter(ctx, itemIndex, `frames.${which}`);
-	if (!entries.length) return undefined;
-	const label = which === 'firstFrame' ? 'First frame' : 'Last frame';
-	const [image] = await readImageInputs(ctx, itemIndex, entries, { label, max: 1, mimeTypes: FRAME_TYPES, maxBytes: MAX_FRAME_BYTES });
-	return image;
-}
-
-export const miniMaxAdapter: TaskAdapter = {
+export const miniMaxClient: ProviderClient = {
 	provider: 'miniMax',
 	displayName: 'MiniMax',
 	credentialType: 'miniMaxApi',
+	readFailure: readMiniMaxFailure,
+};
+
+export const miniMaxTasks: TaskProtocol = {
+	client: miniMaxClient,
 	// Videos take 1–5 minutes, longer at peak times.
 	timing: { firstCheckMs: 10_000, intervalMs: 10_000, maxWaitMs: 900_000 },
 	limits: { createConcurrency: 3, pollConcurrency: 5 },
-
-	async prepareCreate(ctx, itemIndex) {
-		const node = ctx.getNode();
-		const model = readModel(ctx, itemIndex, MINIMAX_MODELS);
-		const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
-		if (prompt.length > MAX_PROMPT_LENGTH) {
-			throw new NodeOperationError(node, `The prompt has ${prompt.length} characters; MiniMax takes at most ${MAX_PROMPT_LENGTH}`, { itemIndex });
-		}
-		const firstFrame = await readFrame(ctx, itemIndex, 'firstFrame');
-		const lastFrame = await readFrame(ctx, itemIndex, 'lastFrame');
-		if (!prompt && !firstFrame) {
-			throw new NodeOperationError(node, '"Prompt" is empty: enter a prompt, or give a first frame to animate', { itemIndex });
-		}
-		const body: IDataObject = { model };
-		if (prompt) body.prompt = prompt;
-		if (firstFrame) body.first_frame_image = firstFrame;
-		if (lastFrame) body.last_frame_image = lastFrame;
-		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		if (fields.duration !== undefined && fields.duration !== '') {
-			if (!DURATIONS.includes(Number(fields.duration))) {
-				throw new NodeOperationError(node, `Duration must be ${DURATIONS.join(' or ')} seconds`, { itemIndex });
-			}
-			body.duration = Number(fields.duration);
-		}
-		if (fields.resolution !== undefined && fields.resolution !== '') {
-			if (!RESOLUTIONS.includes(String(fields.resolution))) {
-				throw new NodeOperationError(node, `Resolution must be one of ${RESOLUTIONS.join(', ')}`, { itemIndex });
-			}
-			body.resolution = fields.resolution;
-		}
-		if (typeof fields.promptOptimizer === 'boolean') body.prompt_optimizer = fields.promptOptimizer;
-		const callbackUrl = readCallbackUrl(ctx, itemIndex);
-		if (callbackUrl) body.callback_url = callbackUrl;
-		return { method: 'POST', path: '/v1/video_generation', body };
-	},
 
 	parseCreated(response) {
 		const body = (response.body ?? {}) as IDataObject;
@@ -164,11 +125,24 @@ export const miniMaxAdapter: TaskAdapter = {
 		return parseMiniMaxTask(response.body);
 	},
 
-	readFailure: readMiniMaxFailure,
+	resolveFile: {
+		call: (fileId) => ({ method: 'GET', path: '/v1/files/retrieve', qs: { file_id: fileId } }),
+		parse(response, fileId) {
+			const file = ((response.body ?? {}) as IDataObject).file as IDataObject | undefined;
+			const url = file?.download_url;
+			if (typeof url !== 'string' || !url) {
+				throw new ProviderError(`MiniMax returned no download link for file ${fileId}`, 'provider', { httpCode: response.statusCode });
+			}
+			return { url, fileId, mimeType: 'video/mp4' };
+		},
+	},
+};
 
-	// MiniMax checks the URL with a challenge before it accepts the task, then posts status
-	// updates shaped like the query answer (Preparing, Queueing, Processing, then Success or Fail).
-	callback: {
+/**
+ * MiniMax checks the URL with a challenge before it accepts the task, then posts status
+ * updates shaped like the query answer (Preparing, Queueing, Processing, then Success or Fail).
+ */
+export const miniMaxCallback: CallbackContract = {
 		authentication: 'optionalToken',
 		trustsBody: true,
 		progress: true,
@@ -186,19 +160,6 @@ export const miniMaxAdapter: TaskAdapter = {
 			}
 			const failure = readMiniMaxFailure({ statusCode: 200, headers: {}, body });
 			const state: TaskState = failure ? { status: 'failed', error: failure.message, raw: body } : parseMiniMaxTask(body);
-			return { taskId: String(taskId), state, final: state.status === 'succeeded' || state.status === 'failed' };
+			return { taskId: String(taskId), state, final: isFinal(state) };
 		},
-	},
-
-	resolveFile: {
-		call: (fileId) => ({ method: 'GET', path: '/v1/files/retrieve', qs: { file_id: fileId } }),
-		parse(response, fileId) {
-			const file = ((response.body ?? {}) as IDataObject).file as IDataObject | undefined;
-			const url = file?.download_url;
-			if (typeof url !== 'string' || !url) {
-				throw new ProviderError(`MiniMax returned no download link for file ${fileId}`, 'provider', { httpCode: response.statusCode });
-			}
-			return { url, fileId, mimeType: 'video/mp4' };
-		},
-	},
-};
+	};

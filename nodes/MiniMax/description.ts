@@ -9,7 +9,7 @@ import {
 	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
-import { MAX_PROMPT_LENGTH, RESOLUTIONS, miniMaxAdapter } from './adapter';
+import { MAX_PROMPT_LENGTH, RESOLUTIONS, miniMaxTasks } from './adapter';
 import { MINIMAX_MODELS } from './models';
 
 const RESOURCES = ['video'];
@@ -125,6 +125,6 @@ export const miniMaxProperties: INodeProperties[] = [
 		description: 'The file ID of a finished video task. The default reads it from the incoming item.',
 		displayOptions: { show: { resource: RESOURCES, operation: ['download'] } },
 	},
-	waitOptionsField(RESOURCES, miniMaxAdapter.timing),
+	waitOptionsField(RESOURCES, miniMaxTasks.timing),
 	{ ...getTaskOptionsField(RESOURCES), displayOptions: { show: { resource: RESOURCES, operation: ['getTask', 'download'] } } },
 ];

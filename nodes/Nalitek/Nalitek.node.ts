@@ -10,7 +10,7 @@ export class Nalitek implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Nalitek',
 		name: 'nalitek',
-		icon: { light: 'file:nalitek.svg', dark: 'file:nalitek.dark.svg' },
+		icon: { light: 'file:../../icons/nalitek.svg', dark: 'file:../../icons/nalitek.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(nalitekProperties),

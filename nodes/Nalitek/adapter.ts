@@ -1,15 +1,12 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
 import { freshTimestamp, verifyBodySignature } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { readBinaryImage } from '../shared/images';
-import { buildMultipart } from '../shared/multipart';
-import type { MultipartPart } from '../shared/multipart';
-import type { PollTiming, ProviderCall, ProviderFailure, ProviderResponse, TaskAdapter, TaskState } from '../shared/types';
-import { checkHttpUrl, readIdParameter, readPrompt } from '../shared/validation';
+import { isFinal, statusOf } from '../shared/states';
+import type { ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
+import { nalitekClient } from './transport';
 
 export const MODELS = ['flux-dev', 'flux-schnell'];
 export const FORMATS = ['png', 'jpeg', 'webp'];
@@ -21,15 +18,8 @@ export const WEBHOOK_EVENTS = [
 	'upscale.complete',
 	'upscale.failed',
 ];
-const INPUT_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+export const INPUT_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
-
-const TIMING: PollTiming = { firstCheckMs: 5_000, intervalMs: 3_000, maxWaitMs: 300_000 };
-
-const HINTS: Record<number, string> = {
-	403: 'The daily quota of your plan is used up; it resets at 00:00 UTC. (An admin operation with a non-admin key also gives 403.)',
-	429: 'Nalitek allows 10 generations and 10 image-to-image requests, 5 upscales and 2 batches per minute. The node paces itself; this limit was hit by other clients of the same key.',
-};
 
 const taskSchema = z
 	.object({
@@ -41,33 +31,20 @@ const taskSchema = z
 	})
 	.passthrough();
 
-/** Errors come as `{ error, details, code, request_id }`. */
-export function readNalitekFailure(response: ProviderResponse): ProviderFailure | undefined {
-	if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
-	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
-	const error = typeof body.error === 'string' ? body.error : undefined;
-	const details = typeof body.details === 'string' ? body.details : undefined;
-	const message = error && details ? `${error}: ${details}` : error ?? details;
-	if (!message) return undefined;
-	return { message, code: typeof body.code === 'string' ? body.code : undefined };
-}
-
 export function parseNalitekTask(body: unknown): TaskState {
 	const parsed = taskSchema.safeParse(body);
 	if (!parsed.success) throw new ProviderError('Nalitek answered with something that is not an image status', 'provider', { transient: true });
 	const task = parsed.data;
 	const raw = task as IDataObject;
-	const status = (task.status ?? '').toLowerCase();
+	const status = statusOf(task.status);
 	const progress = task.progress ?? undefined;
-	if (status === 'completed' || status === 'success' || status === 'done') {
+	if (status === 'succeeded') {
 		if (!task.url) return { status: 'failed', error: 'The image is complete but has no link', raw };
 		// Links may be relative ("/uploads/images/…"): the engine resolves them against the base URL.
 		return { status: 'succeeded', outputs: [{ url: task.url }], raw };
 	}
-	if (status === 'failed' || status === 'error' || status === 'cancelled') {
-		return { status: 'failed', error: task.error_message ?? task.message ?? 'Generation failed', raw };
-	}
-	return { status: status === 'queued' || status === 'pending' ? 'queued' : 'running', raw, progress };
+	if (status === 'failed') return { status, error: task.error_message ?? task.message ?? 'Generation failed', raw };
+	return { status, raw, progress };
 }
 
 /** `image_id`, or `id` in some answers; a number or a string. */
@@ -75,90 +52,6 @@ export function readImageId(body: IDataObject): string | undefined {
 	const id = body.image_id ?? body.id;
 	return typeof id === 'number' || (typeof id === 'string' && id !== '') ? String(id) : undefined;
 }
-
-// --- parameter checks (the documented ranges) ---
-
-/**
- * Sizes: the document's table says 512–2048 in steps of 64, its own example sends 1920×1080 and
- * its plan table allows up to 4096×4096 (Enterprise). Only what no reading accepts is refused
- * here; Nalitek judges the rest against the plan of the key, and its answer is shown.
- */
-export const MIN_SIDE = 512;
-export const MAX_SIDE = 4096;
-
-function checkDimension(node: INode, itemIndex: number, label: string, value: unknown): number | undefined {
-	if (value === undefined || value === '' || value === null) return undefined;
-	const number = Number(value);
-	if (!Number.isInteger(number) || number < MIN_SIDE || number > MAX_SIDE) {
-		throw new NodeOperationError(node, `${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${String(value)})`, {
-			itemIndex,
-			description: 'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Multiples of 64 and 1920×1080 are what Nalitek recommends.',
-		});
-	}
-	return number;
-}
-
-function checkNumber(node: INode, itemIndex: number, label: string, value: unknown, min: number, max: number, integer = false) {
-	if (value === undefined || value === '' || value === null) return undefined;
-	const number = Number(value);
-	if (!Number.isFinite(number) || number < min || number > max || (integer && !Number.isInteger(number))) {
-		throw new NodeOperationError(node, `${label} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(value)})`, { itemIndex });
-	}
-	return number;
-}
-
-function checkChoice(node: INode, itemIndex: number, label: string, value: unknown, choices: string[]) {
-	if (value === undefined || value === '' || value === null) return undefined;
-	if (!choices.includes(String(value))) {
-		throw new NodeOperationError(node, `${label} must be one of ${choices.join(', ')} (got ${String(value)})`, { itemIndex });
-	}
-	return String(value);
-}
-
-/** Reads the generation options every image operation shares; only what is set is returned. */
-export function readGenerationOptions(ctx: IExecuteFunctions, itemIndex: number, { strength = false } = {}): IDataObject {
-	const node = ctx.getNode();
-	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const body: IDataObject = {};
-	const set = (key: string, value: unknown) => {
-		if (value !== undefined) body[key] = value;
-	};
-	if (typeof fields.negativePrompt === 'string' && fields.negativePrompt.trim()) body.negative_prompt = fields.negativePrompt.trim();
-	set('width', checkDimension(node, itemIndex, 'Width', fields.width));
-	set('height', checkDimension(node, itemIndex, 'Height', fields.height));
-	set('steps', checkNumber(node, itemIndex, 'Steps', fields.steps, 10, 100, true));
-	set('guidance_scale', checkNumber(node, itemIndex, 'Guidance Scale', fields.guidanceScale, 1, 20));
-	if (fields.seed !== undefined && fields.seed !== '') {
-		const seed = Number(fields.seed);
-		if (!Number.isInteger(seed) || seed < -1) {
-			throw new NodeOperationError(node, `Seed must be -1 (random) or a whole number of 0 or more (got ${String(fields.seed)})`, { itemIndex });
-		}
-		body.seed = seed;
-	}
-	set('format', checkChoice(node, itemIndex, 'Format', fields.format, FORMATS));
-	set('model', checkChoice(node, itemIndex, 'Model', fields.model, MODELS));
-	if (strength) set('strength', checkNumber(node, itemIndex, 'Strength', fields.strength, 0, 1));
-	const loras = Array.isArray(fields.loraIds) ? (fields.loraIds as string[]).filter(Boolean) : typeof fields.loraIds === 'string' ? fields.loraIds.split(',').map((id) => id.trim()).filter(Boolean) : [];
-	if (loras.length) body.lora_ids = loras;
-	if (typeof fields.smartUpscale === 'boolean') body.smart_upscale = fields.smartUpscale;
-	set('target_width', checkDimension(node, itemIndex, 'Target Width', fields.targetWidth));
-	set('target_height', checkDimension(node, itemIndex, 'Target Height', fields.targetHeight));
-	if ((body.target_width !== undefined || body.target_height !== undefined) && body.smart_upscale === false) {
-		throw new NodeOperationError(node, 'Target Width and Target Height need Smart Upscale on', { itemIndex });
-	}
-	return body;
-}
-
-function readWebhook(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject) {
-	if (ctx.getNodeParameter('operation', itemIndex) !== 'createTask') return;
-	const url = String(ctx.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
-	if (!url) return;
-	body.webhook_url = checkHttpUrl(ctx.getNode(), itemIndex, 'Callback URL', url);
-	const events = ctx.getNodeParameter('webhookEvents', itemIndex, []) as string[];
-	if (events.length) body.webhook_events = events;
-}
-
-// --- the task adapters: one per create endpoint, all read with /api/get/{id} ---
 
 /** Webhooks: `{ event, timestamp, data: { image_id, url, … }, signature }`. */
 export function parseNalitekCallback(body: IDataObject): ParsedCallback {
@@ -188,7 +81,7 @@ export function parseNalitekCallback(body: IDataObject): ParsedCallback {
  * when none is set), and the text any a signer can have signed — see verifyBodySignature. A
  * `timestamp` more than 5 minutes away is a replay.
  */
-const nalitekCallback: CallbackContract = {
+export const nalitekCallback: CallbackContract = {
 	authentication: 'signature',
 	trustsBody: true,
 	credential: 'required',
@@ -202,23 +95,6 @@ const nalitekCallback: CallbackContract = {
 	parse: parseNalitekCallback,
 };
 
-function imageAdapter(prepareCreate: TaskAdapter['prepareCreate'], createsPerMinute: number): TaskAdapter {
-	return {
-		provider: 'nalitek',
-		displayName: 'Nalitek',
-		credentialType: 'nalitekApi',
-		timing: TIMING,
-		limits: { createConcurrency: 5, pollConcurrency: 8, createsPerMinute },
-		hints: HINTS,
-		prepareCreate,
-		parseCreated: parseImageCreated,
-		getTaskCall: (taskId) => ({ method: 'GET', path: `/api/get/${encodeURIComponent(taskId)}` }),
-		parseTask: (response) => parseNalitekTask(response.body),
-		readFailure: readNalitekFailure,
-		callback: nalitekCallback,
-	};
-}
-
 /**
  * A create answer names the image to wait for (`image_id`, or `id`), or — as the document's
  * image-to-image and upscale examples read it — already holds the finished image (`url`), with
@@ -229,7 +105,7 @@ export function parseImageCreated(response: ProviderResponse): { taskId?: string
 	const taskId = readImageId(body);
 	const url = typeof body.url === 'string' && body.url !== '' ? body.url : undefined;
 	const status = String(body.status ?? '').toLowerCase();
-	if (url && (!status || ['completed', 'success', 'done'].includes(status))) {
+	if (url && (!status || statusOf(status) === 'succeeded')) {
 		return { taskId, state: { status: 'succeeded', outputs: [{ url }], raw: body } };
 	}
 	if (!taskId) {
@@ -238,64 +114,25 @@ export function parseImageCreated(response: ProviderResponse): { taskId?: string
 		});
 	}
 	const state = body.status ? parseNalitekTask(body) : undefined;
-	return { taskId, state: state?.status === 'succeeded' || state?.status === 'failed' ? state : undefined };
+	return { taskId, state: isFinal(state) ? state : undefined };
 }
 
-export const generateAdapter = imageAdapter((ctx, itemIndex) => {
-	const body: IDataObject = { prompt: readPrompt(ctx, itemIndex), ...readGenerationOptions(ctx, itemIndex) };
-	readWebhook(ctx, itemIndex, body);
-	return { method: 'POST', path: '/api/generate', body };
-}, 10);
-
-/** The image of an item for image-to-image: from a binary field, png/jpg/webp, at most 10 MB. */
-export async function readInputImage(ctx: IExecuteFunctions, itemIndex: number) {
-	const field = String(ctx.getNodeParameter('inputBinaryField', itemIndex, 'data') ?? '').trim() || 'data';
-	return await readBinaryImage(ctx, itemIndex, field, { label: 'Input image', mimeTypes: INPUT_TYPES, maxBytes: MAX_INPUT_BYTES });
+/** Images, image-to-image and upscales: each its own create endpoint and limit, all read with /api/get/{id}. */
+function imageTasks(createsPerMinute: number): TaskProtocol {
+	return {
+		client: nalitekClient,
+		timing: { firstCheckMs: 5_000, intervalMs: 3_000, maxWaitMs: 300_000 },
+		limits: { createsPerMinute },
+		parseCreated: parseImageCreated,
+		getTaskCall: (taskId) => ({ method: 'GET', path: `/api/get/${encodeURIComponent(taskId)}` }),
+		parseTask: (response) => parseNalitekTask(response.body),
+	};
 }
 
-export function multipartCall(path: string, parts: MultipartPart[]): ProviderCall {
-	const { body, contentType } = buildMultipart(parts);
-	return { method: 'POST', path, body, headers: { 'Content-Type': contentType } };
-}
-
-export const imageToImageAdapter = imageAdapter(async (ctx, itemIndex) => {
-	const prompt = readPrompt(ctx, itemIndex);
-	const options = readGenerationOptions(ctx, itemIndex, { strength: true });
-	const image = await readInputImage(ctx, itemIndex);
-	const parts: MultipartPart[] = [{ field: 'image', file: image }, { field: 'prompt', value: prompt }];
-	for (const [key, value] of Object.entries(options)) {
-		// The img2img form names its LoRA list lora_models[].
-		if (key === 'lora_ids') for (const id of value as string[]) parts.push({ field: 'lora_models[]', value: id });
-		else parts.push({ field: key, value: String(value) });
-	}
-	return multipartCall('/api/img2img', parts);
-}, 10);
-
-export function readImageIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
-	return readIdParameter(ctx, itemIndex, 'imageId', {
-		missing: 'No image ID: set "Image ID" or feed items from an earlier Nalitek node',
-		invalid: (id) => `"${id}" is not an image ID`,
-	});
-}
-
-export const upscaleAdapter = imageAdapter(
-	(ctx, itemIndex) => {
-		const node = ctx.getNode();
-		const imageId = readImageIdParameter(ctx, itemIndex);
-		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		const body: IDataObject = { scale: Number(ctx.getNodeParameter('scale', itemIndex, 2)) };
-		if (body.scale !== 2 && body.scale !== 4) throw new NodeOperationError(node, 'Scale must be 2 or 4', { itemIndex });
-		if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;
-		const denoise = checkNumber(node, itemIndex, 'Denoise', fields.denoise, 0, 1);
-		if (denoise !== undefined) body.denoise = denoise;
-		if (typeof fields.callbackUrl === 'string' && fields.callbackUrl.trim()) {
-			body.webhook_url = checkHttpUrl(node, itemIndex, 'Callback URL', fields.callbackUrl.trim());
-			body.webhook_events = ['upscale.complete', 'upscale.failed'];
-		}
-		return { method: 'POST', path: `/api/upscale/${encodeURIComponent(imageId)}`, body };
-	},
-	5,
-);
+/** Nalitek allows 10 generations and 10 image-to-image requests, but 5 upscales a minute. */
+export const generateTasks = imageTasks(10);
+export const imageToImageTasks = imageTasks(10);
+export const upscaleTasks = imageTasks(5);
 
 // --- batches ---
 
@@ -314,16 +151,10 @@ export interface BatchJob {
 const FINAL_JOB = new Set(['completed', 'failed', 'cancelled', 'canceled', 'error']);
 
 /** A batch is a task of its own: read with GET /api/batch/{id} until every job is final. */
-export const batchAdapter: TaskAdapter = {
-	provider: 'nalitek',
-	displayName: 'Nalitek',
-	credentialType: 'nalitekApi',
+export const batchTasks: TaskProtocol = {
+	client: nalitekClient,
 	timing: { firstCheckMs: 5_000, intervalMs: 5_000, maxWaitMs: 900_000 },
 	limits: { createConcurrency: 1, pollConcurrency: 4, createsPerMinute: 2 },
-	hints: HINTS,
-	prepareCreate: () => {
-		throw new ProviderError('Batches are created by the batch operations', 'task');
-	},
 	parseCreated(response) {
 		const body = (response.body ?? {}) as IDataObject;
 		const batchId = body.batch_id ?? body.id;
@@ -344,5 +175,4 @@ export const batchAdapter: TaskAdapter = {
 		}
 		return { status: status === 'queued' ? 'queued' : 'running', raw: body, progress: typeof body.completed === 'number' && typeof body.total === 'number' && body.total ? Math.round((100 * body.completed) / body.total) : undefined };
 	},
-	readFailure: readNalitekFailure,
 };

@@ -12,13 +12,15 @@ import {
 	settle,
 	throwIfCancelled,
 } from './timing';
+import { isFinal } from './states';
 import type { Clock } from './timing';
 import type {
 	MediaOutput,
 	PollTiming,
 	ProviderCall,
+	ProviderClient,
 	ProviderLimits,
-	TaskAdapter,
+	TaskProtocol,
 	TaskJob,
 	TaskResult,
 	TaskState,
@@ -39,13 +41,16 @@ const RETRY_CAP_MS = 30_000;
 /** A Retry-After longer than this is not waited out by downloads and plain reads. */
 const LONGEST_WAIT_FOR_RETRY_MS = 2 * 60_000;
 
-/** Shared state of one node run against one provider. */
-export class TaskSession {
+/**
+ * Shared state of one node run against one provider: its credential, cancel signal, clock and
+ * rate limits (providers count requests per key, so every item of the run shares them).
+ */
+export class ProviderSession {
 	readonly limits: ProviderLimits;
 	readonly createGate: RequestGate;
 	readonly pollGate: RequestGate;
 	readonly signal?: AbortSignal;
-	/** Requests sent, by kind: lets tests and users see what a run cost. */
+	/** Requests sent, by kind: written to n8n's log (debug) at the end of a run, and read by tests. */
 	readonly counters = { creates: 0, reads: 0, throttled: 0, retried: 0 };
 	/** How long one request may take (the node's "Request Timeout" option). */
 	requestTimeoutMs = REQUEST_TIMEOUT_MS;
@@ -54,9 +59,10 @@ export class TaskSession {
 
 	constructor(
 		readonly ctx: IExecuteFunctions,
-		readonly adapter: TaskAdapter,
+		readonly client: ProviderClient,
+		limits?: Partial<ProviderLimits>,
 	) {
-		this.limits = { ...DEFAULT_LIMITS, ...adapter.limits };
+		this.limits = { ...DEFAULT_LIMITS, ...limits };
 		this.clock = clockOf(ctx);
 		this.createGate = new RequestGate(this.limits.createsPerMinute, 60_000, this.clock);
 		this.pollGate = new RequestGate(this.limits.pollsPerMinute, 60_000, this.clock);
@@ -72,60 +78,19 @@ export class TaskSession {
 
 	/** Sends one request with this run's credential, cancel signal and request timeout. */
 	async send(call: ProviderCall) {
-		return await sendToProvider(this.ctx, this.adapter, call, this.signal, this.requestTimeoutMs);
+		return await sendToProvider(this.ctx, this.client, call, this.signal, this.requestTimeoutMs);
 	}
 
-	/**
-	 * One status read, classified. Throws ProviderError. With a `deadline`, a pause the provider
-	 * asked for that ends after it is not waited out: the read fails as throttled instead.
-	 */
-	async readTask(taskId: string, deadline?: number): Promise<TaskState> {
-		const wait = this.pollGate.waitTime();
-		if (deadline !== undefined && wait > 0 && this.clock.now() + wait >= deadline) {
-			throw new ProviderError('Too many requests', 'http', { httpCode: 429, transient: true, retryAfterMs: wait, taskId });
-		}
-		await this.pollGate.acquire(this.signal);
-		this.counters.reads++;
-		const response = await this.send(this.adapter.getTaskCall(taskId));
-		const outcome = await settle(async () =>
-			this.adapter.parseTask(checkResponse(this.adapter, response, 'poll'), taskId),
-		);
-		if (outcome.ok) return outcome.value;
-		if (outcome.error instanceof ProviderError) {
-			if (outcome.error.details.httpCode === 429) this.throttled(this.pollGate, outcome.error);
-			outcome.error.details.taskId ??= taskId;
-		}
-		throw outcome.error;
+	/** A line in n8n's log at debug level: what the run did, never a request or a key. */
+	debug(message: string): void {
+		this.ctx.logger?.debug(`${this.client.displayName}: ${message}`);
 	}
 
-	/**
-	 * Sends one create request; retries only when the provider cannot have accepted it. A wait the
-	 * provider asks for (Retry-After) that would end after `deadline` is not waited out.
-	 */
-	async createTask(call: ProviderCall, deadline?: number): Promise<{ taskId?: string; state?: TaskState }> {
-		for (let attempt = 1; ; attempt++) {
-			const wait = this.createGate.waitTime();
-			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline) throw this.tooLongToWait(wait);
-			await this.createGate.acquire(this.signal);
-			this.counters.creates++;
-			const outcome = await settle(async () =>
-				this.adapter.parseCreated(
-					checkResponse(this.adapter, await this.send(call), 'create'),
-				),
-			);
-			if (outcome.ok) return outcome.value;
-			const { error } = outcome;
-			const retryable = error instanceof ProviderError && error.details.notAccepted === true && attempt < CREATE_ATTEMPTS;
-			if (!retryable) {
-				if (error instanceof ProviderError && error.details.transient === true && error.details.notAccepted !== true) {
-					// The answer was lost, not refused: the provider may have started (and charged) the task.
-					error.details.hint = `${this.adapter.displayName} may have started this task even though its answer was lost. It was not sent again, so it is not paid twice: look for it in your ${this.adapter.displayName} account before running this item again.`;
-				}
-				throw error;
-			}
-			this.counters.retried++;
-			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
-			else await this.pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS));
+	/** Writes what the run cost to n8n's log (debug level). */
+	logSummary(): void {
+		const { creates, reads, throttled, retried } = this.counters;
+		if (creates + reads + throttled + retried) {
+			this.debug(`${creates} create requests, ${reads} status reads, ${throttled} throttled (429), ${retried} tried again`);
 		}
 	}
 
@@ -142,6 +107,7 @@ export class TaskSession {
 			const { error } = outcome;
 			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < attempts;
 			if (!retryable) throw error;
+			this.debug(`${error.message}; trying again (${attempt + 1} of ${attempts})`);
 			// A file or a list is not worth a long wait: the item says what the provider asked instead.
 			if ((error.details.retryAfterMs ?? 0) > LONGEST_WAIT_FOR_RETRY_MS) throw error;
 			if (gate && error.details.httpCode === 429) this.throttled(gate, error, attempt);
@@ -156,36 +122,16 @@ export class TaskSession {
 	async read(call: ProviderCall): Promise<unknown> {
 		const response = await this.retrying(
 			FILE_ATTEMPTS,
-			async () => checkResponse(this.adapter, await this.send(call), 'call'),
+			async () => checkResponse(this.client, await this.send(call), 'call'),
 			this.pollGate,
 		);
 		return response.body;
 	}
 
-	/**
-	 * Turns a file id into a download link with the provider's authenticated call; transient
-	 * failures are tried again a few times. Outputs that have a link already pass unchanged.
-	 */
-	async resolveOutput(output: MediaOutput): Promise<MediaOutput> {
-		const { resolveFile } = this.adapter;
-		// Some providers answer with links relative to their own host.
-		if (output.url.startsWith('/') && !output.url.startsWith('//')) {
-			return { ...output, url: `${await getBaseUrl(this.ctx, this.adapter.credentialType)}${output.url}` };
-		}
-		if (output.url || !output.fileId || !resolveFile) return output;
-		const fileId = output.fileId;
-		const resolved = await this.retrying(
-			FILE_ATTEMPTS,
-			async () => resolveFile.parse(checkResponse(this.adapter, await this.send(resolveFile.call(fileId)), 'call'), fileId),
-			this.pollGate,
-		);
-		return { ...output, ...resolved, fileId };
-	}
-
 	/** The provider asked for a pause that ends after the task's Max Wait: the item ends now, with that said. */
 	tooLongToWait(waitMs: number): ProviderError {
 		const minutes = Math.ceil(waitMs / 60_000);
-		return new ProviderError(`${this.adapter.displayName} asks to wait ${minutes >= 2 ? `${minutes} minutes` : `${Math.ceil(waitMs / 1000)} seconds`} before the next request, longer than "Max Wait"`, 'http', {
+		return new ProviderError(`${this.client.displayName} asks to wait ${minutes >= 2 ? `${minutes} minutes` : `${Math.ceil(waitMs / 1000)} seconds`} before the next request, longer than "Max Wait"`, 'http', {
 			httpCode: 429,
 			retryAfterMs: waitMs,
 			notAccepted: true,
@@ -193,10 +139,97 @@ export class TaskSession {
 		});
 	}
 
-	private throttled(gate: RequestGate, error: ProviderError, attempt = 1): void {
+	protected throttled(gate: RequestGate, error: ProviderError, attempt = 1): void {
 		this.counters.throttled++;
-		gate.pauseFor(error.details.retryAfterMs ?? retryDelay(attempt + 1, RETRY_BASE_MS, RETRY_CAP_MS));
+		const waitMs = error.details.retryAfterMs ?? retryDelay(attempt + 1, RETRY_BASE_MS, RETRY_CAP_MS);
+		this.debug(`answered 429 (too many requests); nothing goes out for ${Math.ceil(waitMs / 1000)} s`);
+		gate.pauseFor(waitMs);
 	}
+}
+
+/** A node run that creates and follows tasks of one kind (one TaskProtocol). */
+export class TaskSession extends ProviderSession {
+	constructor(
+		ctx: IExecuteFunctions,
+		readonly tasks: TaskProtocol,
+	) {
+		super(ctx, tasks.client, tasks.limits);
+	}
+
+	/**
+	 * One status read, classified. Throws ProviderError. With a `deadline`, a pause the provider
+	 * asked for that ends after it is not waited out: the read fails as throttled instead.
+	 */
+	async readTask(taskId: string, deadline?: number): Promise<TaskState> {
+		const wait = this.pollGate.waitTime();
+		if (deadline !== undefined && wait > 0 && this.clock.now() + wait >= deadline) {
+			throw new ProviderError('Too many requests', 'http', { httpCode: 429, transient: true, retryAfterMs: wait, taskId });
+		}
+		await this.pollGate.acquire(this.signal);
+		this.counters.reads++;
+		const response = await this.send(this.tasks.getTaskCall(taskId));
+		const outcome = await settle(async () =>
+			this.tasks.parseTask(checkResponse(this.client, response, 'poll', this.tasks.isNotFoundYet), taskId),
+		);
+		if (outcome.ok) return outcome.value;
+		if (outcome.error instanceof ProviderError) {
+			if (outcome.error.details.httpCode === 429) this.throttled(this.pollGate, outcome.error);
+			outcome.error.details.taskId ??= taskId;
+		}
+		throw outcome.error;
+	}
+
+	/**
+	 * Sends one create request; retries only when the provider cannot have accepted it. A wait the
+	 * provider asks for (Retry-After) that would end after `deadline` is not waited out.
+	 */
+	async createTask(call: ProviderCall, deadline?: number): Promise<{ taskId?: string; state?: TaskState }> {
+		const { displayName } = this.client;
+		for (let attempt = 1; ; attempt++) {
+			const wait = this.createGate.waitTime();
+			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline) throw this.tooLongToWait(wait);
+			await this.createGate.acquire(this.signal);
+			this.counters.creates++;
+			const outcome = await settle(async () =>
+				this.tasks.parseCreated(checkResponse(this.client, await this.send(call), 'create')),
+			);
+			if (outcome.ok) return outcome.value;
+			const { error } = outcome;
+			const retryable = error instanceof ProviderError && error.details.notAccepted === true && attempt < CREATE_ATTEMPTS;
+			if (!retryable) {
+				if (error instanceof ProviderError && error.details.transient === true && error.details.notAccepted !== true) {
+					// The answer was lost, not refused: the provider may have started (and charged) the task.
+					error.details.hint = `${displayName} may have started this task even though its answer was lost. It was not sent again, so it is not paid twice: look for it in your ${displayName} account before running this item again.`;
+				}
+				throw error;
+			}
+			this.counters.retried++;
+			this.debug(`refused a create before starting it (${error.message}); sending it again, try ${attempt + 1}`);
+			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
+			else await this.pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS));
+		}
+	}
+
+	/**
+	 * Turns a file id into a download link with the provider's authenticated call; transient
+	 * failures are tried again a few times. Outputs that have a link already pass unchanged.
+	 */
+	async resolveOutput(output: MediaOutput): Promise<MediaOutput> {
+		const { resolveFile } = this.tasks;
+		// Some providers answer with links relative to their own host.
+		if (output.url.startsWith('/') && !output.url.startsWith('//')) {
+			return { ...output, url: `${await getBaseUrl(this.ctx, this.client.credentialType)}${output.url}` };
+		}
+		if (output.url || !output.fileId || !resolveFile) return output;
+		const fileId = output.fileId;
+		const resolved = await this.retrying(
+			FILE_ATTEMPTS,
+			async () => resolveFile.parse(checkResponse(this.client, await this.send(resolveFile.call(fileId)), 'call'), fileId),
+			this.pollGate,
+		);
+		return { ...output, ...resolved, fileId };
+	}
+
 }
 
 interface Tracked {
@@ -209,7 +242,6 @@ interface Tracked {
 	throttledReads: number;
 }
 
-const isFinal = (state: TaskState) => state.status === 'succeeded' || state.status === 'failed';
 
 /**
  * Creates the tasks of all jobs that need one (bounded concurrency, per-provider rate limit),
@@ -315,10 +347,12 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 		}
 		task.transientErrors++;
 		if (task.transientErrors > session.limits.transientErrorBudget) {
+			session.debug(`task ${taskId}: ${error.message}; given up after ${task.transientErrors} failed reads in a row`);
 			result.status = 'failed';
 			result.error = error;
 			return;
 		}
+		session.debug(`task ${taskId}: ${error.message}; reading it again later`);
 		scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS), session.clock);
 	}
 }

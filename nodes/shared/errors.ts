@@ -46,13 +46,16 @@ export function hintFor(httpCode: number | undefined, extra?: Record<number, str
 	return extra?.[httpCode] ?? HINTS[httpCode] ?? (httpCode >= 500 ? HINTS[500] : undefined);
 }
 
+/** The errors n8n shows for an item. */
+export type NodeError = NodeApiError | NodeOperationError;
+
 /** Turns anything thrown while working on an item into the error n8n shows for that item. */
 export function toNodeError(
 	node: INode,
 	error: unknown,
 	displayName: string,
 	itemIndex: number,
-): NodeApiError | NodeOperationError {
+): NodeError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ProviderError, hintFor } from './errors';
-import type { ProviderCall, ProviderFailure, ProviderResponse, TaskAdapter } from './types';
+import type { ProviderCall, ProviderFailure, ProviderResponse, ProviderClient } from './types';
 
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -61,17 +61,17 @@ export function messageFromBody(body: unknown): string | undefined {
 }
 
 /**
- * Sends one request with the credential of the adapter. Never throws for an HTTP status:
+ * Sends one request with the provider's credential. Never throws for an HTTP status:
  * the caller decides what a status means. Network failures become ProviderError.
  */
 export async function sendToProvider(
 	ctx: IExecuteFunctions,
-	adapter: TaskAdapter,
+	client: ProviderClient,
 	call: ProviderCall,
 	signal?: AbortSignal,
 	timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ProviderResponse> {
-	const baseUrl = await getBaseUrl(ctx, adapter.credentialType);
+	const baseUrl = await getBaseUrl(ctx, client.credentialType);
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${baseUrl}${call.path}`,
@@ -87,9 +87,9 @@ export async function sendToProvider(
 	if (signal) options.abortSignal = signal;
 	let response: { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
 	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, adapter.credentialType, options);
+		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, client.credentialType, options);
 	} catch (error) {
-		throw networkError(error, adapter.displayName, timeoutMs);
+		throw networkError(error, client.displayName, timeoutMs);
 	}
 	return {
 		statusCode: Number(response?.statusCode ?? 0),
@@ -137,20 +137,22 @@ export function networkError(error: unknown, displayName: string, timeoutMs = RE
 
 /**
  * Classifies an answer: returns it when it is a success, throws ProviderError otherwise.
- * `phase` matters for 404: while polling, right after create, it means "not there yet".
+ * `phase` matters for 404: while polling, right after create, it means "not there yet" (and so
+ * does an answer `isNotFoundYet` recognises).
  */
 export function checkResponse(
-	adapter: TaskAdapter,
+	client: ProviderClient,
 	response: ProviderResponse,
 	phase: 'create' | 'poll' | 'call',
+	isNotFoundYet?: (response: ProviderResponse) => boolean,
 ): ProviderResponse {
 	const { statusCode } = response;
-	const failure: ProviderFailure | undefined = adapter.readFailure?.(response);
+	const failure: ProviderFailure | undefined = client.readFailure?.(response);
 	const isHttpError = statusCode < 200 || statusCode >= 300;
 	if (!isHttpError && !failure) {
 		// JSON was asked for: a body that could not be parsed is a broken answer, not a result.
 		if (typeof response.body === 'string' && response.body.trim()) {
-			throwError(`${adapter.displayName} sent an answer that is not valid JSON`, 'http', {
+			throwError(`${client.displayName} sent an answer that is not valid JSON`, 'http', {
 				httpCode: statusCode,
 				transient: true,
 				hint: 'The provider or a proxy in between sent a broken answer. Try again later.',
@@ -163,7 +165,7 @@ export function checkResponse(
 	if (isHttpError) {
 		const message =
 			failure?.message ?? messageFromBody(response.body) ?? `The provider answered HTTP ${statusCode}`;
-		const notFoundYet = phase === 'poll' && (statusCode === 404 || adapter.isNotFoundYet?.(response) === true);
+		const notFoundYet = phase === 'poll' && (statusCode === 404 || isNotFoundYet?.(response) === true);
 		const transient =
 			statusCode === 429 || statusCode === 408 || statusCode >= 500 || notFoundYet || failure?.transient === true;
 		return throwError(message, 'http', {
@@ -173,10 +175,10 @@ export function checkResponse(
 			transient,
 			// A 429 is a refusal: the provider did not start anything.
 			notAccepted: statusCode === 429 || failure?.notAccepted === true,
-			hint: failure?.hint ?? hintFor(statusCode, adapter.hints),
+			hint: failure?.hint ?? hintFor(statusCode, client.hints),
 		});
 	}
-	const notFoundYet = phase === 'poll' && adapter.isNotFoundYet?.(response) === true;
+	const notFoundYet = phase === 'poll' && isNotFoundYet?.(response) === true;
 	return throwError(failure!.message, 'provider', {
 		httpCode: statusCode,
 		providerCode: failure!.code,

@@ -4,13 +4,25 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { describeOutput, toBinary } from './binary';
 import { TASK_OPERATIONS } from './descriptions';
 import type { TaskOperation } from './descriptions';
-import { TaskSession, runTasks } from './engine';
+import { ProviderSession, TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
 import { REQUEST_TIMEOUT_MS, checkResponse } from './http';
+import { emitOutcomes, forEachItem } from './items';
+import type { ItemOutcome } from './items';
 import { RetryMemory } from './retries';
 import { readIdParameter } from './validation';
 import { mapWithLimit, settle, throwIfCancelled } from './timing';
-import type { MediaOutput, PollTiming, ProviderCall, TaskAdapter, TaskJob, TaskResult, TaskStatus } from './types';
+import type {
+	CreateRequest,
+	MediaOutput,
+	PollTiming,
+	ProviderCall,
+	ProviderClient,
+	TaskJob,
+	TaskProtocol,
+	TaskResult,
+	TaskStatus,
+} from './types';
 
 const DOWNLOAD_CONCURRENCY = 4;
 /** Inline files and other long strings are shortened in `raw`, so an item stays small. */
@@ -25,7 +37,7 @@ export interface ItemSettings {
 	requestTimeoutMs: number;
 }
 
-export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemIndex: number): ItemSettings {
+export function readSettings(ctx: IExecuteFunctions, tasks: TaskProtocol, itemIndex: number): ItemSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const seconds = (name: string, fallbackMs: number) => {
 		const value = options[name];
@@ -42,13 +54,13 @@ export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemI
 	if (!binaryPropertyName) {
 		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" must not be empty', { itemIndex });
 	}
-	const intervalMs = seconds('pollInterval', adapter.timing.intervalMs);
+	const intervalMs = seconds('pollInterval', tasks.timing.intervalMs);
 	return {
 		timing: {
 			// The first read never comes later than the interval the user asked for.
-			firstCheckMs: Math.min(adapter.timing.firstCheckMs, intervalMs),
+			firstCheckMs: Math.min(tasks.timing.firstCheckMs, intervalMs),
 			intervalMs,
-			maxWaitMs: seconds('maxWait', adapter.timing.maxWaitMs),
+			maxWaitMs: seconds('maxWait', tasks.timing.maxWaitMs),
 		},
 		download: options.download !== false,
 		binaryPropertyName,
@@ -58,9 +70,9 @@ export function readSettings(ctx: IExecuteFunctions, adapter: TaskAdapter, itemI
 }
 
 /** Settings of an operation without options, and of items whose options could not be read. */
-function fixedSettings(adapter: TaskAdapter): ItemSettings {
+function fixedSettings(tasks: TaskProtocol): ItemSettings {
 	return {
-		timing: adapter.timing,
+		timing: tasks.timing,
 		download: false,
 		binaryPropertyName: 'data',
 		failOnTimeout: false,
@@ -90,8 +102,8 @@ export function compactRaw(value: unknown): IDataObject {
 	return compact && typeof compact === 'object' && !Array.isArray(compact) ? (compact as IDataObject) : { value: compact as string };
 }
 
-function baseJson(adapter: TaskAdapter, result: TaskResult, status: TaskStatus): IDataObject {
-	const json: IDataObject = { provider: adapter.provider, taskId: result.taskId ?? null, status, outputs: [] };
+function baseJson(client: ProviderClient, result: TaskResult, status: TaskStatus): IDataObject {
+	const json: IDataObject = { provider: client.provider, taskId: result.taskId ?? null, status, outputs: [] };
 	if (result.state?.progress !== undefined) json.progress = result.state.progress;
 	return json;
 }
@@ -152,10 +164,11 @@ async function toOutputItems(
 	results: TaskResult[],
 	settings: Map<number, ItemSettings>,
 ): Promise<INodeExecutionData[]> {
-	const { adapter } = session;
-	const perResult = await mapWithLimit(results, DOWNLOAD_CONCURRENCY, async (result) => {
-		const pairedItem = { item: result.itemIndex };
-		const itemSettings = settings.get(result.itemIndex)!;
+	const { client } = session;
+	const outcomes = await mapWithLimit(results, DOWNLOAD_CONCURRENCY, async (result): Promise<ItemOutcome> => {
+		const { itemIndex } = result;
+		const pairedItem = { item: itemIndex };
+		const itemSettings = settings.get(itemIndex)!;
 		const raw = compactRaw(result.state?.raw ?? {});
 		let error = result.error;
 		if (!error && result.status === 'failed') {
@@ -168,17 +181,17 @@ async function toOutputItems(
 				{ taskId: result.taskId, hint: 'Raise "Max Wait", or use "Wait for Task" later with this task ID.' },
 			);
 		}
-		if (error) return { error, pairedItem, json: { ...baseJson(adapter, result, 'failed'), raw } };
+		if (error) return { itemIndex, error, json: { ...baseJson(client, result, 'failed'), raw } };
 
 		const outputs = result.status === 'succeeded' ? result.state?.outputs ?? [] : [];
 		if (!outputs.length) {
-			return { items: [{ json: { ...baseJson(adapter, result, result.status), raw }, pairedItem }] };
+			return { itemIndex, items: [{ json: { ...baseJson(client, result, result.status), raw }, pairedItem }] };
 		}
 		const items: INodeExecutionData[] = [];
 		for (const [index, announced] of outputs.entries()) {
 			throwIfCancelled(session.signal);
-			const baseName = fileBaseName(adapter.provider, result.taskId, announced, index, outputs.length);
-			const json = { ...baseJson(adapter, result, 'succeeded'), raw };
+			const baseName = fileBaseName(client.provider, result.taskId, announced, index, outputs.length);
+			const json = { ...baseJson(client, result, 'succeeded'), raw };
 			const file = await settle(async () =>
 				toFileItem(ctx, session, await session.resolveOutput(announced), baseName, itemSettings, json, pairedItem),
 			);
@@ -188,35 +201,22 @@ async function toOutputItems(
 				// The task itself succeeded: keep what is known of its file, so it can be fetched again.
 				const known: IDataObject = { url: announced.url || null };
 				if (announced.fileId !== undefined) known.fileId = announced.fileId;
-				return { error: fileError, pairedItem, json: { ...json, status: 'failed', outputs: [known] } };
+				return { itemIndex, error: fileError, json: { ...json, status: 'failed', outputs: [known] } };
 			}
 			items.push(file.value);
 		}
-		return { items };
+		return { itemIndex, items };
 	});
 
-	const output: INodeExecutionData[] = [];
-	for (const entry of perResult) {
-		if ('items' in entry && entry.items) {
-			output.push(...entry.items);
-			continue;
+	return emitOutcomes(ctx, client, outcomes, (nodeError, itemIndex) => {
+		const others = results.filter((r) => r.taskId && r.itemIndex !== itemIndex).map((r) => r.taskId);
+		if (others.length) {
+			// Nothing is lost: the other tasks of this run may have finished and can be fetched by ID.
+			nodeError.description = [nodeError.description, `Tasks of the other items: ${others.join(', ')}.`]
+				.filter(Boolean)
+				.join(' ');
 		}
-		const { error, pairedItem, json } = entry as { error: Error; pairedItem: { item: number }; json: IDataObject };
-		const nodeError = toNodeError(ctx.getNode(), error, adapter.displayName, pairedItem.item);
-		if (!ctx.continueOnFail()) {
-			const others = results.filter((r) => r.taskId && r.itemIndex !== pairedItem.item).map((r) => r.taskId);
-			if (others.length) {
-				// Nothing is lost: the other tasks of this run may have finished and can be fetched by ID.
-				nodeError.description = [nodeError.description, `Tasks of the other items: ${others.join(', ')}.`]
-					.filter(Boolean)
-					.join(' ');
-			}
-			throw nodeError;
-		}
-		const hint = nodeError.description ? { hint: nodeError.description } : {};
-		output.push({ json: { ...json, error: nodeError.message, ...hint }, pairedItem });
-	}
-	return output;
+	});
 }
 
 /**
@@ -225,11 +225,13 @@ async function toOutputItems(
  */
 export async function executeTaskOperation(
 	ctx: IExecuteFunctions,
-	adapter: TaskAdapter,
+	tasks: TaskProtocol,
 	operation: TaskOperation,
+	createRequest?: CreateRequest,
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
-	const session = new TaskSession(ctx, adapter);
+	const session = new TaskSession(ctx, tasks);
+	const { client } = tasks;
 	const settings = new Map<number, ItemSettings>();
 	const jobs: TaskJob[] = [];
 	const rejected: TaskResult[] = [];
@@ -238,10 +240,11 @@ export async function executeTaskOperation(
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const itemSettings = operation === 'createTask' ? fixedSettings(adapter) : readSettings(ctx, adapter, itemIndex);
+			const itemSettings = operation === 'createTask' ? fixedSettings(tasks) : readSettings(ctx, tasks, itemIndex);
 			settings.set(itemIndex, itemSettings);
 			if (operation === 'generate' || operation === 'createTask') {
-				const call = await adapter.prepareCreate(ctx, itemIndex);
+				if (!createRequest) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" creates nothing here`);
+				const call = await createRequest(ctx, itemIndex);
 				calls.set(itemIndex, call);
 				// On n8n's Retry On Fail, a task an earlier try created for this item is followed, not paid again.
 				const known = memory?.taskFor(itemIndex, call);
@@ -250,8 +253,8 @@ export async function executeTaskOperation(
 				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
 			}
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, adapter.displayName, itemIndex);
-			settings.set(itemIndex, fixedSettings(adapter));
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, client.displayName, itemIndex);
+			settings.set(itemIndex, fixedSettings(tasks));
 			rejected.push({ itemIndex, status: 'failed', error: error as Error });
 		}
 	}
@@ -283,74 +286,55 @@ export async function executeTaskOperation(
 		const failed = results.some((result) => result.error || result.status === 'failed' || (result.status === 'timeout' && settings.get(result.itemIndex)?.failOnTimeout));
 		if (!failed) memory.forget();
 	}
-	return await toOutputItems(ctx, session, results, settings);
+	const output = await toOutputItems(ctx, session, results, settings);
+	session.logSummary();
+	return output;
 }
 
 /**
- * A plain read-only call per input item (account balance, model lists …), with the same error
- * handling as the task operations: provider message and hint, continue-on-fail, pairing.
+ * A plain call per input item (account balance, model lists …), with the same error handling as
+ * the task operations: provider message and hint, Continue On Fail, pairing. `toJson` turns the
+ * answer into the item's JSON (or several items' JSON); `raw` keeps the answer, shortened.
  */
 export async function executeSimpleCall(
 	ctx: IExecuteFunctions,
-	adapter: TaskAdapter,
+	client: ProviderClient,
 	call: ProviderCall | ((itemIndex: number) => ProviderCall | Promise<ProviderCall>),
 	toJson: (body: IDataObject, itemIndex: number) => IDataObject | IDataObject[],
 	{ withRaw = true }: { withRaw?: boolean } = {},
 ): Promise<INodeExecutionData[]> {
-	const session = new TaskSession(ctx, adapter);
-	const output: INodeExecutionData[] = [];
-	const items = ctx.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const outcome = await settle(async () => {
-			const request = typeof call === 'function' ? await call(itemIndex) : call;
-			return checkResponse(adapter, await session.send(request), 'call');
-		});
-		if (outcome.ok) {
-			const body = outcome.value.body;
-			const json = (body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body ?? null }) as IDataObject;
-			const results = toJson(json, itemIndex);
-			for (const result of Array.isArray(results) ? results : [results]) {
-				const item: IDataObject = { provider: adapter.provider, ...result };
-				if (withRaw && !Array.isArray(results)) item.raw = compactRaw(json);
-				output.push({ json: item, pairedItem: { item: itemIndex } });
-			}
-			continue;
-		}
-		const nodeError = toNodeError(ctx.getNode(), outcome.error, adapter.displayName, itemIndex);
-		if (!ctx.continueOnFail()) throw nodeError;
-		output.push({ json: { provider: adapter.provider, error: nodeError.message }, pairedItem: { item: itemIndex } });
-	}
-	return output;
+	const session = new ProviderSession(ctx, client);
+	return await forEachItem(ctx, client, async (itemIndex) => {
+		const request = typeof call === 'function' ? await call(itemIndex) : call;
+		const body = checkResponse(client, await session.send(request), 'call').body;
+		const json = (body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body ?? null }) as IDataObject;
+		const results = toJson(json, itemIndex);
+		if (Array.isArray(results)) return results.map((result) => ({ provider: client.provider, ...result }));
+		return withRaw ? { provider: client.provider, ...results, raw: compactRaw(json) } : { provider: client.provider, ...results };
+	});
 }
 
 /**
  * "Download": the file behind a provider's file id (from an earlier item) as binary data,
  * one item per input item.
  */
-export async function executeDownloadOperation(ctx: IExecuteFunctions, adapter: TaskAdapter): Promise<INodeExecutionData[]> {
-	const session = new TaskSession(ctx, adapter);
-	const items = ctx.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const pairedItem = { item: itemIndex };
-		const outcome = await settle(async () => {
+export async function executeDownloadOperation(ctx: IExecuteFunctions, tasks: TaskProtocol): Promise<INodeExecutionData[]> {
+	const session = new TaskSession(ctx, tasks);
+	const { provider } = tasks.client;
+	return await forEachItem(
+		ctx,
+		tasks.client,
+		async (itemIndex) => {
 			const fileId = readIdParameter(ctx, itemIndex, 'fileId', {
 				missing: 'No file ID: set "File ID" or feed items that have a "fileId" field',
 			});
-			const settings = readSettings(ctx, adapter, itemIndex);
-			const json: IDataObject = { provider: adapter.provider, fileId, status: 'succeeded' };
-			return await toFileItem(ctx, session, await session.resolveOutput({ url: '', fileId }), `${adapter.provider}-${fileId}`, { ...settings, download: true }, json, pairedItem);
-		});
-		if (outcome.ok) {
-			output.push(outcome.value);
-			continue;
-		}
-		throwIfCancelled(session.signal);
-		const nodeError = toNodeError(ctx.getNode(), outcome.error, adapter.displayName, itemIndex);
-		if (!ctx.continueOnFail()) throw nodeError;
-		output.push({ json: { provider: adapter.provider, status: 'failed', error: nodeError.message }, pairedItem });
-	}
-	return output;
+			const settings = readSettings(ctx, tasks, itemIndex);
+			const json: IDataObject = { provider, fileId, status: 'succeeded' };
+			const output = await session.resolveOutput({ url: '', fileId });
+			return [await toFileItem(ctx, session, output, `${provider}-${fileId}`, { ...settings, download: true }, json, { item: itemIndex })];
+		},
+		{ status: 'failed' },
+	);
 }
 
 /**
@@ -359,7 +343,8 @@ export async function executeDownloadOperation(ctx: IExecuteFunctions, adapter: 
  */
 export async function routeProviderNode(
 	ctx: IExecuteFunctions,
-	adapter: TaskAdapter,
+	tasks: TaskProtocol,
+	createRequest: CreateRequest,
 	own: Record<string, () => Promise<INodeExecutionData[]>> = {},
 ): Promise<INodeExecutionData[][]> {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
@@ -369,5 +354,5 @@ export async function routeProviderNode(
 	if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`);
 	}
-	return [await executeTaskOperation(ctx, adapter, operation as TaskOperation)];
+	return [await executeTaskOperation(ctx, tasks, operation as TaskOperation, createRequest)];
 }

@@ -76,22 +76,34 @@ export interface ProviderLimits {
 }
 
 /**
- * Everything the engine needs to know about one provider. The engine owns waiting, retries,
- * rate limits, cancel, files and errors; an adapter only builds requests and reads answers.
+ * Who a provider is, for any request to it: the credential that signs requests, the names shown
+ * to the user, and how the provider says "error". Plain calls (balances, lists) need only this.
  */
-export interface TaskAdapter {
+export interface ProviderClient {
 	/** Written into every output item, e.g. `genApi`. */
 	provider: string;
 	/** Used in messages shown to the user, e.g. `Gen-API`. */
 	displayName: string;
 	credentialType: string;
-	timing: PollTiming;
-	limits?: Partial<ProviderLimits>;
 	/**
-	 * Reads and checks the parameters of one item and returns the create request.
-	 * Throws NodeOperationError for bad input; sends nothing.
+	 * Finds a provider error in an answer, including in HTTP 2xx answers for providers that
+	 * report errors in the body. Returns undefined when the answer is not an error.
 	 */
-	prepareCreate(ctx: IExecuteFunctions, itemIndex: number): Promise<ProviderCall> | ProviderCall;
+	readFailure?(response: ProviderResponse): ProviderFailure | undefined;
+	/** A short, user-facing hint per HTTP status, added to the built-in ones. */
+	hints?: Record<number, string>;
+}
+
+/**
+ * How one kind of task runs at a provider: the answer to a create, the status read, the file.
+ * The engine owns waiting, retries, rate limits, cancel, files and errors; a protocol only
+ * builds requests and reads answers. What goes into a create comes from the node (CreateRequest).
+ */
+export interface TaskProtocol {
+	client: ProviderClient;
+	timing: PollTiming;
+	/** Only what differs from the engine's defaults. */
+	limits?: Partial<ProviderLimits>;
 	/**
 	 * Reads the task id from the create answer, and a state when the answer already has one. An
 	 * answer that holds the finished result may come without an id.
@@ -99,17 +111,8 @@ export interface TaskAdapter {
 	parseCreated(response: ProviderResponse): { taskId?: string; state?: TaskState };
 	getTaskCall(taskId: string): ProviderCall;
 	parseTask(response: ProviderResponse, taskId: string): TaskState;
-	/**
-	 * Finds a provider error in an answer, including in HTTP 2xx answers for providers that
-	 * report errors in the body. Returns undefined when the answer is not an error.
-	 */
-	readFailure?(response: ProviderResponse): ProviderFailure | undefined;
-	/** Statuses read as "not found yet" right after create; retried like a 404. */
+	/** Answers read as "not found yet" right after create; retried like a 404. */
 	isNotFoundYet?(response: ProviderResponse): boolean;
-	/** A short, user-facing hint per HTTP status, added to the built-in ones. */
-	hints?: Record<number, string>;
-	/** How the provider calls back, for providers that do (the AI Media Trigger reads it). */
-	callback?: CallbackContract;
 	/**
 	 * For providers whose finished tasks name a file id instead of a link (MiniMax): the
 	 * authenticated call that turns the id into a download link, and how to read its answer.
@@ -118,6 +121,18 @@ export interface TaskAdapter {
 		call(fileId: string): ProviderCall;
 		parse(response: ProviderResponse, fileId: string): MediaOutput;
 	};
+}
+
+/**
+ * Reads and checks one item's parameters and returns the create request. Throws
+ * NodeOperationError for bad input; sends nothing. Written by each node for its operations.
+ */
+export type CreateRequest = (ctx: IExecuteFunctions, itemIndex: number) => Promise<ProviderCall> | ProviderCall;
+
+/** A provider that calls back: the AI Media Trigger receives its callbacks and reads its tasks. */
+export interface CallbackProvider {
+	tasks: TaskProtocol;
+	callback: CallbackContract;
 }
 
 /** One unit of work for the engine: create a new task for an item, or follow an existing one. */

@@ -180,6 +180,10 @@ export function createContext(options: ContextOptions): TestContext {
 			error: (m: string) => logs.push(m),
 		},
 		helpers: {
+			// n8n's own helpers for pairing output items, as NodeExecuteFunctions implements them.
+			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			constructExecutionMetaData: (list: INodeExecutionData[], { itemData }: { itemData: { item: number } }) =>
+				list.map((item) => ({ ...item, pairedItem: itemData })),
 			async httpRequest(opts: IHttpRequestOptions) {
 				record(opts);
 				return await realRequest(opts, options.signal);

@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { INode, INodeType, JsonObject } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
-import { genApiAdapter, parseGenApiTask } from '../../nodes/GenApi/adapter';
+import { genApiClient, genApiTasks, parseGenApiTask } from '../../nodes/GenApi/adapter';
 import { classifySource, sniffMimeType, toBinary } from '../../nodes/shared/binary';
 import { ProviderError, toNodeError } from '../../nodes/shared/errors';
 import { checkResponse, networkError, parseRetryAfter } from '../../nodes/shared/http';
@@ -44,14 +44,14 @@ describe('Gen-API answers', () => {
 	});
 
 	it('needs a request_id in the create answer', () => {
-		expect(() => genApiAdapter.parseCreated({ statusCode: 200, headers: {}, body: { status: 'starting' } })).toThrow(/no request_id/);
-		expect(genApiAdapter.parseCreated({ statusCode: 200, headers: {}, body: { request_id: 7, status: 'starting' } })).toEqual({ taskId: '7', state: undefined });
+		expect(() => genApiTasks.parseCreated({ statusCode: 200, headers: {}, body: { status: 'starting' } })).toThrow(/no request_id/);
+		expect(genApiTasks.parseCreated({ statusCode: 200, headers: {}, body: { request_id: 7, status: 'starting' } })).toEqual({ taskId: '7', state: undefined });
 	});
 
 	it('shows validation errors of a 422 field by field', () => {
 		const error = (() => {
 			try {
-				checkResponse(genApiAdapter, { statusCode: 422, headers: {}, body: { message: 'invalid', errors_validation: { width: ['too small'] } } }, 'create');
+				checkResponse(genApiClient, { statusCode: 422, headers: {}, body: { message: 'invalid', errors_validation: { width: ['too small'] } } }, 'create');
 			} catch (e) {
 				return e as ProviderError;
 			}
@@ -65,7 +65,7 @@ describe('Gen-API answers', () => {
 describe('error classification', () => {
 	const classify = (statusCode: number, phase: 'create' | 'poll', headers = {}) => {
 		try {
-			checkResponse(genApiAdapter, { statusCode, headers, body: { message: 'm' } }, phase);
+			checkResponse(genApiClient, { statusCode, headers, body: { message: 'm' } }, phase);
 		} catch (e) {
 			return (e as ProviderError).details;
 		}
@@ -89,7 +89,7 @@ describe('error classification', () => {
 	});
 
 	it('a success status with a body that is not JSON is a transient broken answer', () => {
-		expect(() => checkResponse(genApiAdapter, { statusCode: 200, headers: {}, body: '{"status": "succ' }, 'poll')).toThrow(
+		expect(() => checkResponse(genApiClient, { statusCode: 200, headers: {}, body: '{"status": "succ' }, 'poll')).toThrow(
 			'Gen-API sent an answer that is not valid JSON',
 		);
 	});
@@ -123,7 +123,7 @@ describe('error classification', () => {
 			toNodeError(node, new ProviderError('m', 'http', { httpCode, hint: undefined }), 'Gen-API', 0);
 		let paymentError: unknown;
 		try {
-			checkResponse(genApiAdapter, { statusCode: 402, headers: {}, body: {} }, 'create');
+			checkResponse(genApiClient, { statusCode: 402, headers: {}, body: {} }, 'create');
 		} catch (e) {
 			paymentError = e;
 		}

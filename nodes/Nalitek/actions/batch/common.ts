@@ -4,10 +4,13 @@ import { TaskSession, runTasks } from '../../../shared/engine';
 import { ProviderError, toNodeError } from '../../../shared/errors';
 import { readSettings, toFileItem } from '../../../shared/operations';
 import type { ItemSettings } from '../../../shared/operations';
+import { emitOutcomes } from '../../../shared/items';
+import type { ItemOutcome } from '../../../shared/items';
 import { mapWithLimit, settle } from '../../../shared/timing';
 import type { ProviderCall, TaskJob, TaskResult } from '../../../shared/types';
 import type { BatchJob } from '../../adapter';
-import { batchAdapter, readImageId } from '../../adapter';
+import { batchTasks, readImageId } from '../../adapter';
+import { nalitekClient } from '../../transport';
 
 /** One batch: the input items it was made from, and how to create it (or its id, to follow it). */
 export interface BatchPlan {
@@ -48,7 +51,7 @@ export async function rejectOrKeepAsync<T>(ctx: IExecuteFunctions, itemIndexes: 
 
 function reject(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], error: unknown): undefined {
 	const indexes = Array.isArray(itemIndexes) ? itemIndexes : [itemIndexes];
-	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 'Nalitek', indexes[0]);
+	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, nalitekClient.displayName, indexes[0]);
 	for (const itemIndex of indexes) rejected.push({ itemIndex, error });
 	return undefined;
 }
@@ -67,9 +70,9 @@ function itemForJob(plan: BatchPlan, job: BatchJob, position: number): number {
  * and gives one output item per job with its file, paired to the input item it came from.
  */
 export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[], rejected: RejectedItem[] = []): Promise<INodeExecutionData[]> {
-	const session = new TaskSession(ctx, batchAdapter);
+	const session = new TaskSession(ctx, batchTasks);
 	const settings = new Map<number, ItemSettings>();
-	for (const plan of plans) for (const itemIndex of plan.itemIndexes) settings.set(itemIndex, readSettings(ctx, batchAdapter, itemIndex));
+	for (const plan of plans) for (const itemIndex of plan.itemIndexes) settings.set(itemIndex, readSettings(ctx, batchTasks, itemIndex));
 	if (plans.length) session.requestTimeoutMs = settings.get(plans[0].itemIndexes[0])!.requestTimeoutMs;
 	const jobs: TaskJob[] = plans.map((plan) => {
 		const itemIndex = plan.itemIndexes[0];
@@ -78,34 +81,23 @@ export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[], rej
 	});
 	const results = await runTasks(session, jobs, { wait: true });
 
-	type Entry = { itemIndex: number; item?: INodeExecutionData; error?: unknown; json: IDataObject };
-	const entries: Entry[] = rejected.map(({ itemIndex, error }) => ({ itemIndex, error, json: { provider: 'nalitek', status: 'failed' } }));
+	const outcomes: ItemOutcome[] = rejected.map(({ itemIndex, error }) => ({ itemIndex, error, json: { provider: 'nalitek', status: 'failed' } }));
 	for (const [index, result] of results.entries()) {
-		const plan = plans[index];
-		entries.push(...(await batchEntries(ctx, session, plan, result, settings)));
+		outcomes.push(...(await batchOutcomes(ctx, session, plans[index], result, settings)));
 	}
-	entries.sort((a, b) => a.itemIndex - b.itemIndex);
-
-	const output: INodeExecutionData[] = [];
-	for (const entry of entries) {
-		if (entry.item) {
-			output.push(entry.item);
-			continue;
-		}
-		const nodeError = toNodeError(ctx.getNode(), entry.error, 'Nalitek', entry.itemIndex);
-		if (!ctx.continueOnFail()) throw nodeError;
-		output.push({ json: { ...entry.json, error: nodeError.message }, pairedItem: { item: entry.itemIndex } });
-	}
-	return output;
+	// Stable: the jobs of one item keep their order.
+	outcomes.sort((a, b) => a.itemIndex - b.itemIndex);
+	session.logSummary();
+	return emitOutcomes(ctx, nalitekClient, outcomes);
 }
 
-async function batchEntries(
+async function batchOutcomes(
 	ctx: IExecuteFunctions,
 	session: TaskSession,
 	plan: BatchPlan,
 	result: TaskResult,
 	settings: Map<number, ItemSettings>,
-) {
+): Promise<ItemOutcome[]> {
 	const batchId = result.taskId ?? null;
 	const base = { provider: 'nalitek', batchId };
 	if (result.error || result.status === 'failed') {
@@ -128,7 +120,7 @@ async function batchEntries(
 				});
 				return { itemIndex, error, json };
 			}
-			return { itemIndex, item: { json, pairedItem: { item: itemIndex } }, json };
+			return { itemIndex, items: [{ json, pairedItem: { item: itemIndex } }] };
 		});
 	}
 	const jobs = (((result.state?.raw ?? {}) as IDataObject).jobs ?? []) as BatchJob[];
@@ -145,6 +137,6 @@ async function batchEntries(
 		const file = await settle(async () =>
 			toFileItem(ctx, session, await session.resolveOutput({ url: job.url as string }), `nalitek-${imageId ?? batchId}`, itemSettings, json, { item: itemIndex }),
 		);
-		return file.ok ? { itemIndex, item: file.value, json } : { itemIndex, error: file.error, json: { ...json, status: 'failed' } };
+		return file.ok ? { itemIndex, items: [file.value] } : { itemIndex, error: file.error, json: { ...json, status: 'failed' } };
 	});
 }

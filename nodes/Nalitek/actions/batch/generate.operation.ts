@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { checkHttpUrl, readPrompt } from '../../../shared/validation';
-import { MAX_BATCH, readGenerationOptions } from '../../adapter';
-import { callbackUrlOption, generationOptions, promptField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { MAX_BATCH } from '../../adapter';
+import { callbackUrlOption, generationOptions, promptField, waitOptions } from '../../fields';
+import { readGenerationOptions } from '../../parameters';
 import type { BatchPlan, RejectedItem } from './common';
 import { jobIdFor, rejectOrKeep, runBatches } from './common';
 

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { batchIdField } from '../../descriptions';
+import { batchIdField } from '../../fields';
 import { nalitekCall } from '../../transport';
 import { readBatchId } from './readBatchId';
 

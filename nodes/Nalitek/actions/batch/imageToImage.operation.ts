@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { MultipartPart } from '../../../shared/multipart';
 import { checkHttpUrl, readPrompt } from '../../../shared/validation';
-import { MAX_BATCH, multipartCall, readGenerationOptions, readInputImage } from '../../adapter';
-import { callbackUrlOption, generationOptions, inputBinaryField, promptField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { MAX_BATCH } from '../../adapter';
+import { callbackUrlOption, generationOptions, inputBinaryField, promptField, waitOptions } from '../../fields';
+import { multipartCall, readGenerationOptions, readInputImage } from '../../parameters';
 import type { BatchPlan, RejectedItem } from './common';
 import { rejectOrKeep, rejectOrKeepAsync, runBatches } from './common';
 

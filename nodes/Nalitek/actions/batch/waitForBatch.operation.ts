@@ -2,8 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { readIdParameter } from '../../../shared/validation';
-import { batchIdField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { batchIdField, waitOptions } from '../../fields';
 import type { BatchPlan } from './common';
 import { runBatches } from './common';
 

@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeTaskOperation } from '../../../shared/operations';
-import { generateAdapter } from '../../adapter';
-import { generationOptions, promptField } from '../../descriptions';
-import { callbackUrl, webhookEvents } from '../../fields';
+import { generateTasks } from '../../adapter';
+import { callbackUrl, generationOptions, promptField, webhookEvents } from '../../fields';
+import { createGenerateRequest } from '../../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['createTask'] } }, [
 	promptField,
@@ -14,5 +14,5 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, generateAdapter, 'createTask');
+	return await executeTaskOperation(this, generateTasks, 'createTask', createGenerateRequest);
 }

@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeTaskOperation } from '../../../shared/operations';
-import { generateAdapter } from '../../adapter';
-import { generationOptions, promptField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { generateTasks } from '../../adapter';
+import { generationOptions, promptField, waitOptions } from '../../fields';
+import { createGenerateRequest } from '../../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, [
 	promptField,
@@ -13,5 +13,5 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, generateAdapter, 'generate');
+	return await executeTaskOperation(this, generateTasks, 'generate', createGenerateRequest);
 }

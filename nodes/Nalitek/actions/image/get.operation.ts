@@ -1,8 +1,8 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readImageIdParameter } from '../../adapter';
-import { imageIdField } from '../../descriptions';
+import { imageIdField } from '../../fields';
+import { readImageIdParameter } from '../../parameters';
 import { nalitekCall } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['get'] } }, [imageIdField]);

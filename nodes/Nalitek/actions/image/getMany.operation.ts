@@ -1,10 +1,9 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { TaskSession } from '../../../shared/engine';
-import { toNodeError } from '../../../shared/errors';
-import { settle } from '../../../shared/timing';
-import { generateAdapter } from '../../adapter';
+import { ProviderSession } from '../../../shared/engine';
+import { forEachItem } from '../../../shared/items';
+import { nalitekClient } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['getMany'] } }, [
 	{
@@ -66,11 +65,8 @@ const PAGE_SIZE = 100;
 
 /** Reads page after page of GET /api/images until the limit or the last page; one item per image. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const session = new TaskSession(this, generateAdapter);
-	const output: INodeExecutionData[] = [];
-	const items = this.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const outcome = await settle(async () => {
+	const session = new ProviderSession(this, nalitekClient);
+	return await forEachItem(this, nalitekClient, async (itemIndex) => {
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 			if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
@@ -102,17 +98,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const pageSize = Math.min(perPage, Number(body.per_page) || perPage);
 				if (!fresh.length || images.length < pageSize || (totalPages && page >= totalPages)) break;
 			}
-			return found;
-		});
-		if (outcome.ok) {
-			for (const image of outcome.value) {
-				output.push({ json: { provider: 'nalitek', imageId: image.id ?? image.image_id ?? null, ...image }, pairedItem: { item: itemIndex } });
-			}
-			continue;
-		}
-		const nodeError = toNodeError(this.getNode(), outcome.error, 'Nalitek', itemIndex);
-		if (!this.continueOnFail()) throw nodeError;
-		output.push({ json: { provider: 'nalitek', error: nodeError.message }, pairedItem: { item: itemIndex } });
-	}
-	return output;
+			return found.map((image) => ({ provider: 'nalitek', imageId: image.id ?? image.image_id ?? null, ...image }));
+	});
 }

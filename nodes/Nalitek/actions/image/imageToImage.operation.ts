@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeTaskOperation } from '../../../shared/operations';
-import { imageToImageAdapter } from '../../adapter';
-import { generationOptions, inputBinaryField, promptField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { imageToImageTasks } from '../../adapter';
+import { generationOptions, inputBinaryField, promptField, waitOptions } from '../../fields';
+import { createImageToImageRequest } from '../../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['imageToImage'] } }, [
 	inputBinaryField,
@@ -14,5 +14,5 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, imageToImageAdapter, 'generate');
+	return await executeTaskOperation(this, imageToImageTasks, 'generate', createImageToImageRequest);
 }

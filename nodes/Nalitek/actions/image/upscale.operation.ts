@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeTaskOperation } from '../../../shared/operations';
-import { upscaleAdapter } from '../../adapter';
-import { callbackUrlOption, imageIdField } from '../../descriptions';
-import { waitOptions } from '../../fields';
+import { upscaleTasks } from '../../adapter';
+import { callbackUrlOption, imageIdField, waitOptions } from '../../fields';
+import { createUpscaleRequest } from '../../parameters';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['upscale'] } }, [
 	imageIdField,
@@ -48,5 +48,5 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, upscaleAdapter, 'generate');
+	return await executeTaskOperation(this, upscaleTasks, 'generate', createUpscaleRequest);
 }

@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeTaskOperation } from '../../../shared/operations';
-import { generateAdapter } from '../../adapter';
+import { generateTasks } from '../../adapter';
 import { taskId, waitOptions } from '../../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['waitForTask'] } }, [
@@ -11,5 +11,5 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, generateAdapter, 'waitForTask');
+	return await executeTaskOperation(this, generateTasks, 'waitForTask');
 }
