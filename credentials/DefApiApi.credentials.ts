@@ -31,7 +31,8 @@ export class DefApiApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.defapi.org',
-			description: 'Change only to go through a gateway or a test server. The API paths (/api/...) are added to it.',
+			description:
+				'Change only to go through a gateway or a test server. The API paths (/api/...) are added to it.',
 		},
 	];
 
@@ -57,7 +58,11 @@ export class DefApiApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'message', value: 'Invalid API key', message: 'The API key is not valid' },
+				properties: {
+					key: 'message',
+					value: 'Invalid API key',
+					message: 'The API key is not valid',
+				},
 			},
 			{
 				type: 'responseSuccessBody',

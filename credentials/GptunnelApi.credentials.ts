@@ -30,7 +30,8 @@ export class GptunnelApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://gptunnel.ru',
-			description: 'Change only to go through a gateway or a test server. The API paths (/v1/...) are added to it.',
+			description:
+				'Change only to go through a gateway or a test server. The API paths (/v1/...) are added to it.',
 		},
 	];
 

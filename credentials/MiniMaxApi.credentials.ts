@@ -58,11 +58,21 @@ export class MiniMaxApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'base_resp.status_code', value: 1004, message: 'The key is not authorized (1004). Check the key and that the base URL matches its region.' },
+				properties: {
+					key: 'base_resp.status_code',
+					value: 1004,
+					message:
+						'The key is not authorized (1004). Check the key and that the base URL matches its region.',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'base_resp.status_code', value: 2049, message: 'Invalid API key (2049). Check the key and that the base URL matches its region.' },
+				properties: {
+					key: 'base_resp.status_code',
+					value: 2049,
+					message:
+						'Invalid API key (2049). Check the key and that the base URL matches its region.',
+				},
 			},
 		],
 	};

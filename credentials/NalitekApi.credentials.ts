@@ -30,7 +30,8 @@ export class NalitekApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://image.nalitek.com',
-			description: 'Change only to go through a gateway or a test server. The API paths (/api/...) are added to it.',
+			description:
+				'Change only to go through a gateway or a test server. The API paths (/api/...) are added to it.',
 		},
 		{
 			displayName: 'Webhook Secret',
@@ -38,7 +39,8 @@ export class NalitekApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Optional. The secret Nalitek signs webhooks with; the AI Media Trigger node uses it to check the "sha256=" signature.',
+			description:
+				'Optional. The secret Nalitek signs webhooks with; the AI Media Trigger node uses it to check the "sha256=" signature.',
 		},
 	];
 

@@ -41,13 +41,17 @@ async function main() {
 	await e2e.ensureN8n();
 	const emulator = createEmulator();
 	await emulator.start();
-	step(`installing the packed package into a fresh n8n user folder; provider emulator on ${emulator.url}`);
+	step(
+		`installing the packed package into a fresh n8n user folder; provider emulator on ${emulator.url}`,
+	);
 	const userFolder = e2e.createUserFolder(e2e.packPackage());
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 
 	fs.rmSync(OUTPUT, { recursive: true, force: true });
 	// The callback pairs need a running n8n server to receive the callbacks: `npm run test:e2e` runs them.
-	const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json') && !name.startsWith('callbacks-'));
+	const examples = fs
+		.readdirSync(path.join(ROOT, 'examples'))
+		.filter((name) => name.endsWith('.json') && !name.startsWith('callbacks-'));
 	let files = 0;
 	for (const name of examples) {
 		const workflow = e2e.loadExample(name);
@@ -67,18 +71,27 @@ async function main() {
 					const data = e2e.readBinary(userFolder, binary);
 					fs.writeFileSync(file, data);
 					files++;
-					const from = [item.json.taskId ? `task ${item.json.taskId}` : '', item.pairedItem?.item !== undefined ? `from input item ${item.pairedItem.item}` : '']
+					const from = [
+						item.json.taskId ? `task ${item.json.taskId}` : '',
+						item.pairedItem?.item !== undefined ? `from input item ${item.pairedItem.item}` : '',
+					]
 						.filter(Boolean)
 						.join(', ');
-					process.stdout.write(`  ${nodeName}: ${path.relative(ROOT, file)}  ${describeFile(data, binary.mimeType)}  ${data.length} bytes${from ? `  (${from})` : ''}\n`);
+					process.stdout.write(
+						`  ${nodeName}: ${path.relative(ROOT, file)}  ${describeFile(data, binary.mimeType)}  ${data.length} bytes${from ? `  (${from})` : ''}\n`,
+					);
 				}
 			}
 		}
-		process.stdout.write(`  finished in ${(wallMs / 1000).toFixed(1)} s, execution status: ${execution.status ?? 'unknown'}\n`);
+		process.stdout.write(
+			`  finished in ${(wallMs / 1000).toFixed(1)} s, execution status: ${execution.status ?? 'unknown'}\n`,
+		);
 	}
 	await emulator.stop();
 	e2e.removeTemporary();
-	process.stdout.write(`\nDone in ${e2e.duration(Date.now() - started)}: ${files} files in ${path.relative(process.cwd(), OUTPUT) || OUTPUT}/\n`);
+	process.stdout.write(
+		`\nDone in ${e2e.duration(Date.now() - started)}: ${files} files in ${path.relative(process.cwd(), OUTPUT) || OUTPUT}/\n`,
+	);
 }
 
 main().catch((error) => {

@@ -13,7 +13,10 @@ const { installIfNeeded } = require('./install-if-needed');
 
 const ROOT = path.resolve(__dirname, '..');
 const DEV_FOLDER = path.join(ROOT, '.dev-n8n');
-const PORTS = { N8N_PORT: Number(process.env.N8N_PORT ?? 5678), EMULATOR_PORT: Number(process.env.EMULATOR_PORT ?? 8787) };
+const PORTS = {
+	N8N_PORT: Number(process.env.N8N_PORT ?? 5678),
+	EMULATOR_PORT: Number(process.env.EMULATOR_PORT ?? 8787),
+};
 const OWNER = { email: 'dev@example.com', password: 'Genmedia-dev-1' };
 
 function step(message) {
@@ -37,10 +40,12 @@ class UserError extends Error {}
 
 async function main() {
 	for (const [variable, port] of Object.entries(PORTS)) {
-		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`${variable}=${process.env[variable]} is not a port number.`);
+		if (!Number.isInteger(port) || port < 1 || port > 65535)
+			throw new UserError(`${variable}=${process.env[variable]} is not a port number.`);
 		if (!(await portFree(port))) {
 			const free = await (async () => {
-				for (let candidate = port + 1; candidate < port + 50; candidate++) if (await portFree(candidate)) return candidate;
+				for (let candidate = port + 1; candidate < port + 50; candidate++)
+					if (await portFree(candidate)) return candidate;
 				return port + 1;
 			})();
 			throw new UserError(
@@ -61,17 +66,25 @@ async function main() {
 	const emulator = createEmulator();
 	await emulator.start(PORTS.EMULATOR_PORT);
 	const fresh = !fs.existsSync(DEV_FOLDER);
-	step(`installing the packed package into ${path.relative(ROOT, DEV_FOLDER)}/${fresh ? ' with a credential per provider and every example' : ''}`);
+	step(
+		`installing the packed package into ${path.relative(ROOT, DEV_FOLDER)}/${fresh ? ' with a credential per provider and every example' : ''}`,
+	);
 	e2e.installPackage(DEV_FOLDER, e2e.packPackage());
 	if (fresh) {
 		await e2e.importCredentials(DEV_FOLDER, e2e.emulatorCredentials(emulator));
-		for (const name of fs.readdirSync(path.join(ROOT, 'examples')).filter((file) => file.endsWith('.json'))) {
+		for (const name of fs
+			.readdirSync(path.join(ROOT, 'examples'))
+			.filter((file) => file.endsWith('.json'))) {
 			await e2e.importWorkflow(DEV_FOLDER, e2e.loadExample(name));
 		}
 	}
 	step('starting n8n (about 10 seconds)');
 	const url = `http://127.0.0.1:${PORTS.N8N_PORT}`;
-	const server = await e2e.startN8n(DEV_FOLDER, { N8N_PORT: String(PORTS.N8N_PORT), WEBHOOK_URL: `${url}/` }, OWNER);
+	const server = await e2e.startN8n(
+		DEV_FOLDER,
+		{ N8N_PORT: String(PORTS.N8N_PORT), WEBHOOK_URL: `${url}/` },
+		OWNER,
+	);
 	process.stdout.write(
 		[
 			'',
@@ -93,6 +106,8 @@ async function main() {
 
 main().catch((error) => {
 	// A user's mistake gets a sentence; anything else the whole story.
-	process.stderr.write(error instanceof UserError ? `\n${error.message}\n` : `\n${error.stack ?? error}\n`);
+	process.stderr.write(
+		error instanceof UserError ? `\n${error.message}\n` : `\n${error.stack ?? error}\n`,
+	);
 	process.exit(1);
 });

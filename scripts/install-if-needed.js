@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 function installIfNeeded() {
 	if (fs.existsSync(path.join(ROOT, 'node_modules', '.package-lock.json'))) return;
-	process.stdout.write('\n> installing the project\'s dependencies (npm ci, about a minute)\n');
+	process.stdout.write("\n> installing the project's dependencies (npm ci, about a minute)\n");
 	execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
 }
 

@@ -50,8 +50,17 @@ function scanConfig() {
 }
 
 async function lint(label, cwd, patterns) {
-	const eslint = new ESLint({ cwd, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: scanConfig() });
-	const files = glob.sync(patterns, { cwd, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const eslint = new ESLint({
+		cwd,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: scanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	if (!files.length) throw new Error(`${label}: no files to lint`);
 	const results = await eslint.lintFiles(files);
 	const errors = results.reduce((sum, r) => sum + r.errorCount, 0);
@@ -67,13 +76,21 @@ const sourcesOnly = process.argv.includes('--sources-only');
 let errors = await lint('sources', root, ['package.json', '{nodes,credentials}/**/*.{js,ts,json}']);
 
 if (!sourcesOnly) {
-	if (!fs.existsSync(path.join(root, 'dist'))) throw new Error('dist/ is missing: run "npm run build" first');
+	if (!fs.existsSync(path.join(root, 'dist')))
+		throw new Error('dist/ is missing: run "npm run build" first');
 	const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-pack-'));
 	try {
-		const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', temp], { cwd: root, encoding: 'utf8' });
+		const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', temp], {
+			cwd: root,
+			encoding: 'utf8',
+		});
 		const tarball = path.join(temp, out.trim().split('\n').pop());
 		execFileSync('tar', ['-xzf', tarball, '-C', temp]);
-		errors += await lint('packed package', path.join(temp, 'package'), ['**/*.js', '**/*.ts', '**/*.json']);
+		errors += await lint('packed package', path.join(temp, 'package'), [
+			'**/*.js',
+			'**/*.ts',
+			'**/*.json',
+		]);
 	} finally {
 		fs.rmSync(temp, { recursive: true, force: true });
 	}

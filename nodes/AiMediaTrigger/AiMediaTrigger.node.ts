@@ -26,9 +26,14 @@ import type { CallbackProvider, ProviderClient, TaskState } from '../shared/type
 /** A provider that calls back, with its name and credential at hand. */
 type Receiver = ProviderClient & CallbackProvider;
 
-const RECEIVERS: Receiver[] = CALLBACK_PROVIDERS.map((entry) => ({ ...entry.tasks.client, ...entry }));
-const byProvider = (provider: string) => RECEIVERS.find((receiver) => receiver.provider === provider);
-const otherProviders = (provider: string) => RECEIVERS.map((receiver) => receiver.provider).filter((other) => other !== provider);
+const RECEIVERS: Receiver[] = CALLBACK_PROVIDERS.map((entry) => ({
+	...entry.tasks.client,
+	...entry,
+}));
+const byProvider = (provider: string) =>
+	RECEIVERS.find((receiver) => receiver.provider === provider);
+const otherProviders = (provider: string) =>
+	RECEIVERS.map((receiver) => receiver.provider).filter((other) => other !== provider);
 const providersWhere = (test: (contract: CallbackContract) => boolean) =>
 	RECEIVERS.filter((receiver) => test(receiver.callback)).map((receiver) => receiver.provider);
 
@@ -38,9 +43,11 @@ const DEFAULT_MAX_FILE_MB = 200;
 
 function properties(): INodeProperties[] {
 	const show = (providers: string[]) => ({ show: { provider: providers } });
-	const providers = RECEIVERS.map((receiver) => ({ name: receiver.displayName, value: receiver.provider, description: receiver.callback.description })).sort(
-		(a, b) => a.name.localeCompare(b.name),
-	);
+	const providers = RECEIVERS.map((receiver) => ({
+		name: receiver.displayName,
+		value: receiver.provider,
+		description: receiver.callback.description,
+	})).sort((a, b) => a.name.localeCompare(b.name));
 	const firstProvider = providers[0].value;
 	const list: INodeProperties[] = [
 		{
@@ -50,7 +57,8 @@ function properties(): INodeProperties[] {
 			noDataExpression: true,
 			options: providers,
 			default: firstProvider,
-			description: 'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
+			description:
+				'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
 		},
 		...RECEIVERS.map(
 			(receiver): INodeProperties => ({
@@ -80,7 +88,9 @@ function properties(): INodeProperties[] {
 			default: '',
 			description:
 				'Optional. When set, add it to the URL you paste into Create Task (&lt;Production URL&gt;?token=&lt;this secret&gt;); callbacks without it are refused with 401. Without a token, each callback is confirmed with the provider before anything is fetched.',
-			displayOptions: show(providersWhere((contract) => contract.authentication === 'optionalToken')),
+			displayOptions: show(
+				providersWhere((contract) => contract.authentication === 'optionalToken'),
+			),
 		},
 		{
 			displayName: 'Verify Signature',
@@ -126,14 +136,15 @@ function properties(): INodeProperties[] {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to fetch the finished file into the item as binary data. Files are fetched only from a verified callback or from the provider\'s own answer, and need the provider credential where the callback carries no link.',
+					"Whether to fetch the finished file into the item as binary data. Files are fetched only from a verified callback or from the provider's own answer, and need the provider credential where the callback carries no link.",
 			},
 			{
 				displayName: 'Ignore Duplicates',
 				name: 'ignoreDuplicates',
 				type: 'boolean',
 				default: true,
-				description: 'Whether a repeated callback for the same task and status within 10 minutes starts the workflow only once',
+				description:
+					'Whether a repeated callback for the same task and status within 10 minutes starts the workflow only once',
 			},
 			{
 				displayName: 'Max File Size (MB)',
@@ -163,13 +174,20 @@ function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebh
 function headers(ctx: IWebhookFunctions): Record<string, string | undefined> {
 	const result: Record<string, string | undefined> = {};
 	for (const [name, value] of Object.entries(ctx.getHeaderData())) {
-		result[name.toLowerCase()] = Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined;
+		result[name.toLowerCase()] = Array.isArray(value)
+			? value[0]
+			: typeof value === 'string'
+				? value
+				: undefined;
 	}
 	return result;
 }
 
 /** The provider credential, when one is set on the node. */
-async function optionalCredentials(ctx: IWebhookFunctions, type: string): Promise<IDataObject | undefined> {
+async function optionalCredentials(
+	ctx: IWebhookFunctions,
+	type: string,
+): Promise<IDataObject | undefined> {
 	const outcome = await settle(async () => await ctx.getCredentials(type));
 	return outcome.ok ? (outcome.value as IDataObject) : undefined;
 }
@@ -178,7 +196,11 @@ async function optionalCredentials(ctx: IWebhookFunctions, type: string): Promis
  * Checks who is calling. Returns whether the caller proved to be the provider, or undefined when
  * the request must be refused.
  */
-async function authenticate(ctx: IWebhookFunctions, receiver: Receiver, request: CallbackRequest): Promise<boolean | undefined> {
+async function authenticate(
+	ctx: IWebhookFunctions,
+	receiver: Receiver,
+	request: CallbackRequest,
+): Promise<boolean | undefined> {
 	const contract = receiver.callback;
 	if (contract.authentication === 'signature') {
 		if (ctx.getNodeParameter('verifySignature', true) === false) return false;
@@ -195,11 +217,15 @@ export class AiMediaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AI Media Trigger',
 		name: 'aiMediaTrigger',
-		icon: { light: 'file:../../icons/aimediatrigger.svg', dark: 'file:../../icons/aimediatrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/aimediatrigger.svg',
+			dark: 'file:../../icons/aimediatrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: `={{ "When " + ${JSON.stringify(Object.fromEntries(RECEIVERS.map((receiver) => [receiver.provider, receiver.displayName])))}[$parameter["provider"]] + " calls back" }}`,
-		description: 'Starts the workflow when Gen-API, DefAPI, MiniMax or Nalitek calls back with a finished task',
+		description:
+			'Starts the workflow when Gen-API, DefAPI, MiniMax or Nalitek calls back with a finished task',
 		defaults: { name: 'AI Media Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -213,7 +239,15 @@ export class AiMediaTrigger implements INodeType {
 				displayOptions: { hide: { provider: otherProviders(receiver.provider) } },
 			}),
 		),
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'callback' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'callback',
+			},
+		],
 		properties: properties(),
 	};
 
@@ -267,10 +301,13 @@ export class AiMediaTrigger implements INodeType {
 		const callback: ParsedCallback = parsed.value;
 		if (contract.events && callback.event) {
 			const events = this.getNodeParameter('events', contract.events.default) as string[];
-			if (!events.includes(callback.event)) return reply(this, 200, { received: true, ignored: callback.event });
+			if (!events.includes(callback.event))
+				return reply(this, 200, { received: true, ignored: callback.event });
 		}
-		const includeProgress = contract.progress === true && this.getNodeParameter('progressUpdates', false) === true;
-		if (!callback.final && !contract.events && !includeProgress) return reply(this, 200, { received: true, ignored: 'progress' });
+		const includeProgress =
+			contract.progress === true && this.getNodeParameter('progressUpdates', false) === true;
+		if (!callback.final && !contract.events && !includeProgress)
+			return reply(this, 200, { received: true, ignored: 'progress' });
 
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		if (options.ignoreDuplicates !== false) {
@@ -278,7 +315,8 @@ export class AiMediaTrigger implements INodeType {
 			const seen = (data.seen ?? {}) as Record<string, number>;
 			const key = `${callback.taskId}:${callback.event ?? callback.state?.status ?? 'callback'}`;
 			const now = Date.now();
-			for (const [entry, at] of Object.entries(seen)) if (now - at > DUPLICATE_WINDOW_MS) delete seen[entry];
+			for (const [entry, at] of Object.entries(seen))
+				if (now - at > DUPLICATE_WINDOW_MS) delete seen[entry];
 			if (seen[key] !== undefined) return reply(this, 200, { received: true, duplicate: true });
 			seen[key] = now;
 			data.seen = seen;
@@ -286,10 +324,21 @@ export class AiMediaTrigger implements INodeType {
 
 		// The provider has its answer; what follows may take minutes, and a failure in it is an item.
 		reply(this, 200, { received: true });
-		const collected = await settle(async () => await collect(this, receiver, callback, verified, options));
+		const collected = await settle(
+			async () => await collect(this, receiver, callback, verified, options),
+		);
 		const items = collected.ok
 			? collected.value
-			: [{ json: { provider: receiver.provider, taskId: callback.taskId, status: 'failed', error: toNodeError(this.getNode(), collected.error, receiver.displayName, 0).message } }];
+			: [
+					{
+						json: {
+							provider: receiver.provider,
+							taskId: callback.taskId,
+							status: 'failed',
+							error: toNodeError(this.getNode(), collected.error, receiver.displayName, 0).message,
+						},
+					},
+				];
 		if (!items.length) return { noWebhookResponse: true };
 		return { noWebhookResponse: true, workflowData: [items] };
 	}
@@ -315,7 +364,8 @@ async function collect(
 	const json: IDataObject = { provider: receiver.provider, taskId };
 	if (callback.event) json.event = callback.event;
 
-	let state: TaskState | undefined = verified && receiver.callback.trustsBody ? callback.state : undefined;
+	let state: TaskState | undefined =
+		verified && receiver.callback.trustsBody ? callback.state : undefined;
 	let confirmed = state !== undefined;
 	if (!state && credentials) {
 		const read = await settle(async () => await session.readTask(taskId));
@@ -327,7 +377,18 @@ async function collect(
 			if (!finished && callback.final && !receiver.callback.events) return [];
 		} else {
 			const error = toNodeError(ctx.getNode(), read.error, receiver.displayName, 0);
-			return [{ json: { ...json, status: 'failed', confirmed: false, outputs: [], error: `Could not read the task to confirm the callback: ${error.message}`, raw: compactRaw(callback.state?.raw ?? {}) } }];
+			return [
+				{
+					json: {
+						...json,
+						status: 'failed',
+						confirmed: false,
+						outputs: [],
+						error: `Could not read the task to confirm the callback: ${error.message}`,
+						raw: compactRaw(callback.state?.raw ?? {}),
+					},
+				},
+			];
 		}
 	}
 	if (!state) {
@@ -358,12 +419,26 @@ async function collect(
 		// A file id needs the credential to become a link.
 		const canFetch = download && (output.url !== '' || credentials !== undefined);
 		const file = await settle(async () =>
-			toFileItem(executeCtx, session, credentials ? await session.resolveOutput(output) : output, baseName, { download: canFetch, binaryPropertyName, maxBytes }, json, { item: 0 }),
+			toFileItem(
+				executeCtx,
+				session,
+				credentials ? await session.resolveOutput(output) : output,
+				baseName,
+				{ download: canFetch, binaryPropertyName, maxBytes },
+				json,
+				{ item: 0 },
+			),
 		);
 		if (file.ok) items.push({ json: file.value.json, binary: file.value.binary });
 		else {
 			const error = toNodeError(ctx.getNode(), file.error, receiver.displayName, 0);
-			items.push({ json: { ...json, outputs: [{ url: output.url || null, fileId: output.fileId ?? null }], error: error.message } });
+			items.push({
+				json: {
+					...json,
+					outputs: [{ url: output.url || null, fileId: output.fileId ?? null }],
+					error: error.message,
+				},
+			});
 		}
 	}
 	return items;

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
 import { routeProviderNode } from '../shared/operations';
@@ -15,7 +20,8 @@ export class DefApi implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(defApiProperties),
-		description: 'Generate and edit images with Nano Banana (GemPix2) and other Gemini image models through DefAPI',
+		description:
+			'Generate and edit images with Nano Banana (GemPix2) and other Gemini image models through DefAPI',
 		defaults: { name: 'DefAPI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -4,10 +4,29 @@ import { z } from 'zod';
 import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
 import { isFinal, statusOf } from '../shared/states';
-import type { MediaOutput, ProviderClient, ProviderFailure, ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
+import type {
+	MediaOutput,
+	ProviderClient,
+	ProviderFailure,
+	ProviderResponse,
+	TaskProtocol,
+	TaskState,
+} from '../shared/types';
 
 export const MAX_REFERENCE_IMAGES = 4;
-export const ASPECT_RATIOS = ['auto', '1:1', '16:9', '21:9', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16'];
+export const ASPECT_RATIOS = [
+	'auto',
+	'1:1',
+	'16:9',
+	'21:9',
+	'2:3',
+	'3:2',
+	'3:4',
+	'4:3',
+	'4:5',
+	'5:4',
+	'9:16',
+];
 export const IMAGE_SIZES = ['1k', '2k', '4k'];
 
 const taskSchema = z
@@ -35,7 +54,9 @@ function isTaskNotFound(body: unknown): boolean {
 }
 
 export function readDefApiFailure(response: ProviderResponse): ProviderFailure | undefined {
-	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
+	const body = (
+		response.body && typeof response.body === 'object' ? response.body : {}
+	) as IDataObject;
 	const isHttpError = response.statusCode < 200 || response.statusCode >= 300;
 	const code = body.code;
 	const refused = code !== undefined && code !== null && Number(code) !== 0;
@@ -43,14 +64,24 @@ export function readDefApiFailure(response: ProviderResponse): ProviderFailure |
 	const detail = typeof body.detail === 'string' ? body.detail : undefined;
 	const message = typeof body.message === 'string' ? body.message : undefined;
 	// `{"code":1,"message":"failed","detail":"prompt is required"}`: the detail says what is wrong.
-	const text = detail && message ? (message === 'failed' ? detail : `${message}: ${detail}`) : (detail ?? message);
-	return { message: text ?? `DefAPI refused the request (code ${String(code)})`, code: refused ? (code as number) : undefined };
+	const text =
+		detail && message
+			? message === 'failed'
+				? detail
+				: `${message}: ${detail}`
+			: (detail ?? message);
+	return {
+		message: text ?? `DefAPI refused the request (code ${String(code)})`,
+		code: refused ? (code as number) : undefined,
+	};
 }
 
 export function parseDefApiTask(body: unknown): TaskState {
 	const parsed = taskSchema.safeParse(unwrap(body));
 	if (!parsed.success) {
-		throw new ProviderError('DefAPI answered with something that is not a task', 'provider', { transient: true });
+		throw new ProviderError('DefAPI answered with something that is not a task', 'provider', {
+			transient: true,
+		});
 	}
 	const task = parsed.data;
 	const raw = task as IDataObject;
@@ -58,19 +89,24 @@ export function parseDefApiTask(body: unknown): TaskState {
 	if (status === 'succeeded') {
 		const entries = (task.result ?? []) as IDataObject[];
 		const outputs: MediaOutput[] = entries
-			.map((entry) => (typeof entry === 'string' ? entry : entry?.image ?? entry?.url))
+			.map((entry) => (typeof entry === 'string' ? entry : (entry?.image ?? entry?.url)))
 			.filter((url): url is string => typeof url === 'string' && url.trim() !== '')
 			.map((url) => ({ url: url.trim() }));
 		if (outputs.length) return { status: 'succeeded', outputs, raw };
 		// The model answered in words instead of drawing (a refusal or a question): that is a failure.
-		const words = entries.map((entry) => entry?.text).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+		const words = entries
+			.map((entry) => entry?.text)
+			.filter((t): t is string => typeof t === 'string' && t.trim() !== '');
 		return {
 			status: 'failed',
-			error: words.length ? `The model returned text instead of an image: ${words.join(' ')}` : 'The task finished but returned no image',
+			error: words.length
+				? `The model returned text instead of an image: ${words.join(' ')}`
+				: 'The task finished but returned no image',
 			raw,
 		};
 	}
-	if (status === 'failed') return { status, error: task.status_reason?.message ?? 'Generation failed', raw };
+	if (status === 'failed')
+		return { status, error: task.status_reason?.message ?? 'Generation failed', raw };
 	return { status, raw };
 }
 
@@ -110,16 +146,17 @@ export const defApiTasks: TaskProtocol = {
 
 /** DefAPI posts the finished task, shaped like a query answer; it signs nothing. */
 export const defApiCallback: CallbackContract = {
-		authentication: 'token',
-		trustsBody: true,
-		credential: 'optional',
-		description: 'Nano Banana and other Gemini image models',
-		instructions:
-			'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a DefAPI Create Task node. DefAPI must reach n8n: run n8n with WEBHOOK_URL set to its public address.',
-		parse(body) {
-			const data = unwrap(body) as IDataObject;
-			if (typeof data.task_id !== 'string' || !data.task_id) throw new ProviderError('The callback names no task_id', 'provider');
-			const state = parseDefApiTask(data);
-			return { taskId: data.task_id, state, final: isFinal(state) };
-		},
-	};
+	authentication: 'token',
+	trustsBody: true,
+	credential: 'optional',
+	description: 'Nano Banana and other Gemini image models',
+	instructions:
+		'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a DefAPI Create Task node. DefAPI must reach n8n: run n8n with WEBHOOK_URL set to its public address.',
+	parse(body) {
+		const data = unwrap(body) as IDataObject;
+		if (typeof data.task_id !== 'string' || !data.task_id)
+			throw new ProviderError('The callback names no task_id', 'provider');
+		const state = parseDefApiTask(data);
+		return { taskId: data.task_id, state, final: isFinal(state) };
+	},
+};

@@ -21,7 +21,13 @@ export const defApiProperties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Image', value: 'image', description: 'Images with Nano Banana and other Gemini image models' }],
+		options: [
+			{
+				name: 'Image',
+				value: 'image',
+				description: 'Images with Nano Banana and other Gemini image models',
+			},
+		],
 		default: 'image',
 	},
 	{
@@ -30,7 +36,11 @@ export const defApiProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: RESOURCES } },
-		options: taskOperationOptions({ generate: 'Generate an image', createTask: 'Create an image task', media: 'an image' }),
+		options: taskOperationOptions({
+			generate: 'Generate an image',
+			createTask: 'Create an image task',
+			media: 'an image',
+		}),
 		default: 'generate',
 	},
 	{
@@ -67,7 +77,10 @@ export const defApiProperties: INodeProperties[] = [
 				displayName: 'Aspect Ratio',
 				name: 'aspectRatio',
 				type: 'options',
-				options: ASPECT_RATIOS.map((ratio) => ({ name: ratio === 'auto' ? 'Auto' : ratio, value: ratio })),
+				options: ASPECT_RATIOS.map((ratio) => ({
+					name: ratio === 'auto' ? 'Auto' : ratio,
+					value: ratio,
+				})),
 				default: 'auto',
 				description: 'Width to height of the image, for the models that take it',
 			},

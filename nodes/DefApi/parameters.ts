@@ -9,25 +9,38 @@ import { DEFAPI_MODELS } from './models';
 
 /** The create request of an item: model, prompt, options, up to four reference images. */
 export const createDefApiRequest: CreateRequest = async (ctx, itemIndex) => {
-		const node = ctx.getNode();
-		const body: IDataObject = { model: readModel(ctx, itemIndex, DEFAPI_MODELS), prompt: readPrompt(ctx, itemIndex) };
-		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		if (fields.aspectRatio !== undefined && fields.aspectRatio !== '') {
-			if (!ASPECT_RATIOS.includes(String(fields.aspectRatio))) {
-				throw new NodeOperationError(node, `Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`, { itemIndex });
-			}
-			body.aspect_ratio = fields.aspectRatio;
-		}
-		if (fields.imageSize !== undefined && fields.imageSize !== '') {
-			if (!IMAGE_SIZES.includes(String(fields.imageSize))) {
-				throw new NodeOperationError(node, `Image size must be one of ${IMAGE_SIZES.join(', ')}`, { itemIndex });
-			}
-			body.image_size = fields.imageSize;
-		}
-		const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
-		const images = await readImageInputs(ctx, itemIndex, references, { label: 'Reference images', max: MAX_REFERENCE_IMAGES, maxBytes: 20 * 1024 * 1024 });
-		if (images.length) body.images = images;
-		const callbackUrl = readCallbackUrl(ctx, itemIndex);
-		if (callbackUrl) body.callback_url = callbackUrl;
-		return { method: 'POST', path: '/api/image/gen', body };
+	const node = ctx.getNode();
+	const body: IDataObject = {
+		model: readModel(ctx, itemIndex, DEFAPI_MODELS),
+		prompt: readPrompt(ctx, itemIndex),
 	};
+	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	if (fields.aspectRatio !== undefined && fields.aspectRatio !== '') {
+		if (!ASPECT_RATIOS.includes(String(fields.aspectRatio))) {
+			throw new NodeOperationError(
+				node,
+				`Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`,
+				{ itemIndex },
+			);
+		}
+		body.aspect_ratio = fields.aspectRatio;
+	}
+	if (fields.imageSize !== undefined && fields.imageSize !== '') {
+		if (!IMAGE_SIZES.includes(String(fields.imageSize))) {
+			throw new NodeOperationError(node, `Image size must be one of ${IMAGE_SIZES.join(', ')}`, {
+				itemIndex,
+			});
+		}
+		body.image_size = fields.imageSize;
+	}
+	const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
+	const images = await readImageInputs(ctx, itemIndex, references, {
+		label: 'Reference images',
+		max: MAX_REFERENCE_IMAGES,
+		maxBytes: 20 * 1024 * 1024,
+	});
+	if (images.length) body.images = images;
+	const callbackUrl = readCallbackUrl(ctx, itemIndex);
+	if (callbackUrl) body.callback_url = callbackUrl;
+	return { method: 'POST', path: '/api/image/gen', body };
+};

@@ -21,7 +21,8 @@ export class GenApi implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(genApiProperties),
-		description: 'Generate images (z-image) and other media with Gen-API, wait for the result and get the files',
+		description:
+			'Generate images (z-image) and other media with Gen-API, wait for the result and get the files',
 		defaults: { name: 'Gen-API' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -33,10 +34,17 @@ export class GenApi implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeProviderNode(this, genApiTasks, createGenApiRequest, {
 			'account.getBalance': async () =>
-				await executeSimpleCall(this, genApiClient, { method: 'GET', path: `${API}/user` }, (body) => {
-					const account = (body.data && typeof body.data === 'object' ? body.data : body) as IDataObject;
-					return { balance: account.balance ?? null };
-				}),
+				await executeSimpleCall(
+					this,
+					genApiClient,
+					{ method: 'GET', path: `${API}/user` },
+					(body) => {
+						const account = (
+							body.data && typeof body.data === 'object' ? body.data : body
+						) as IDataObject;
+						return { balance: account.balance ?? null };
+					},
+				),
 		});
 	}
 }

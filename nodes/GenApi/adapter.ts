@@ -4,7 +4,13 @@ import { z } from 'zod';
 import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
 import { errorText, isFinal, statusOf } from '../shared/states';
-import type { MediaOutput, ProviderClient, ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
+import type {
+	MediaOutput,
+	ProviderClient,
+	ProviderResponse,
+	TaskProtocol,
+	TaskState,
+} from '../shared/types';
 
 export const API = '/api/v1';
 
@@ -27,7 +33,8 @@ const taskSchema = z
 
 /** `result` first, then `full_response` (the order of the documentation); strings or `{ url }`. */
 export function readOutputs(body: z.infer<typeof taskSchema>): MediaOutput[] {
-	const toList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value ? [value] : []);
+	const toList = (value: unknown): unknown[] =>
+		Array.isArray(value) ? value : value ? [value] : [];
 	const pick = (entry: unknown): string | undefined => {
 		if (typeof entry === 'string') return entry.trim() || undefined;
 		if (entry && typeof entry === 'object') {
@@ -37,7 +44,9 @@ export function readOutputs(body: z.infer<typeof taskSchema>): MediaOutput[] {
 		return undefined;
 	};
 	for (const source of [body.result, body.full_response]) {
-		const urls = toList(source).map(pick).filter((url): url is string => url !== undefined);
+		const urls = toList(source)
+			.map(pick)
+			.filter((url): url is string => url !== undefined);
 		if (urls.length) return urls.map((url) => ({ url }));
 	}
 	return [];
@@ -46,7 +55,9 @@ export function readOutputs(body: z.infer<typeof taskSchema>): MediaOutput[] {
 export function parseGenApiTask(body: unknown): TaskState {
 	const parsed = taskSchema.safeParse(body);
 	if (!parsed.success) {
-		throw new ProviderError('Gen-API answered with something that is not a task', 'provider', { transient: true });
+		throw new ProviderError('Gen-API answered with something that is not a task', 'provider', {
+			transient: true,
+		});
 	}
 	const task = parsed.data;
 	const raw = task as IDataObject;
@@ -54,10 +65,12 @@ export function parseGenApiTask(body: unknown): TaskState {
 	const progress = task.progress;
 	if (status === 'succeeded') {
 		const outputs = readOutputs(task);
-		if (!outputs.length) return { status: 'failed', error: 'The task finished but returned no file', raw };
+		if (!outputs.length)
+			return { status: 'failed', error: 'The task finished but returned no file', raw };
 		return { status: 'succeeded', outputs, raw, progress };
 	}
-	if (status === 'failed') return { status, error: errorText(task.error, raw.message) ?? 'Generation failed', raw };
+	if (status === 'failed')
+		return { status, error: errorText(task.error, raw.message) ?? 'Generation failed', raw };
 	return { status, raw, progress };
 }
 
@@ -87,9 +100,13 @@ export const genApiTasks: TaskProtocol = {
 	parseCreated(response: ProviderResponse) {
 		const parsed = createdSchema.safeParse(response.body);
 		if (!parsed.success) {
-			throw new ProviderError('Gen-API accepted the request but returned no request_id', 'provider', {
-				httpCode: response.statusCode,
-			});
+			throw new ProviderError(
+				'Gen-API accepted the request but returned no request_id',
+				'provider',
+				{
+					httpCode: response.statusCode,
+				},
+			);
 		}
 		const taskId = String(parsed.data.request_id);
 		const state = parseGenApiTask(parsed.data);
@@ -126,4 +143,4 @@ export const genApiCallback: CallbackContract = {
 		const status = typeof body.status === 'string' ? statusOf(body.status) : undefined;
 		return { taskId: String(id), final: status !== 'queued' && status !== 'running' };
 	},
-	};
+};

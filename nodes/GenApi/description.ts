@@ -27,7 +27,8 @@ export const genApiProperties: INodeProperties[] = [
 			{
 				name: 'Other Network',
 				value: 'network',
-				description: 'Any other Gen-API network by its ID (flux, midjourney, kling …), parameters as JSON',
+				description:
+					'Any other Gen-API network by its ID (flux, midjourney, kling …), parameters as JSON',
 			},
 		],
 		default: 'image',
@@ -38,7 +39,11 @@ export const genApiProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['image'] } },
-		options: taskOperationOptions({ generate: 'Generate an image', createTask: 'Create an image task', media: 'an image' }),
+		options: taskOperationOptions({
+			generate: 'Generate an image',
+			createTask: 'Create an image task',
+			media: 'an image',
+		}),
 		default: 'generate',
 	},
 	{
@@ -80,7 +85,8 @@ export const genApiProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. A lighthouse on a cliff at sunset, oil painting',
-		description: 'What the image should show. Prompts in any language are translated unless you turn that off.',
+		description:
+			'What the image should show. Prompts in any language are translated unless you turn that off.',
 		displayOptions: create('image'),
 	},
 	{
@@ -184,7 +190,8 @@ export const genApiProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. flux',
-		description: 'The ID of the network as written on its page at gen-api.ru, e.g. flux, midjourney, kling',
+		description:
+			'The ID of the network as written on its page at gen-api.ru, e.g. flux, midjourney, kling',
 		displayOptions: create('network'),
 	},
 	{

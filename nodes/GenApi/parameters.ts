@@ -35,7 +35,10 @@ function zImageBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return body;
 }
 
-function networkBody(ctx: IExecuteFunctions, itemIndex: number): { networkId: string; body: IDataObject } {
+function networkBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { networkId: string; body: IDataObject } {
 	const node = ctx.getNode();
 	const networkId = String(ctx.getNodeParameter('networkId', itemIndex, '') ?? '').trim();
 	if (!/^[a-z0-9][a-z0-9._-]*$/i.test(networkId)) {
@@ -54,19 +57,25 @@ function networkBody(ctx: IExecuteFunctions, itemIndex: number): { networkId: st
 		}
 	}
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
-		throw new NodeOperationError(node, 'The parameters must be a JSON object, like {"prompt": "a cat"}', {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			node,
+			'The parameters must be a JSON object, like {"prompt": "a cat"}',
+			{
+				itemIndex,
+			},
+		);
 	}
 	return { networkId, body: body as IDataObject };
 }
 
 /** The create request of an item: z-image, or any other network with JSON parameters. */
 export const createGenApiRequest: CreateRequest = (ctx, itemIndex): ProviderCall => {
-		const resource = ctx.getNodeParameter('resource', itemIndex) as string;
-		const { networkId, body } =
-			resource === 'network' ? networkBody(ctx, itemIndex) : { networkId: Z_IMAGE, body: zImageBody(ctx, itemIndex) };
-		const callbackUrl = readCallbackUrl(ctx, itemIndex);
-		if (callbackUrl) body.callback_url = callbackUrl;
-		return { method: 'POST', path: `${API}/networks/${encodeURIComponent(networkId)}`, body };
-	};
+	const resource = ctx.getNodeParameter('resource', itemIndex) as string;
+	const { networkId, body } =
+		resource === 'network'
+			? networkBody(ctx, itemIndex)
+			: { networkId: Z_IMAGE, body: zImageBody(ctx, itemIndex) };
+	const callbackUrl = readCallbackUrl(ctx, itemIndex);
+	if (callbackUrl) body.callback_url = callbackUrl;
+	return { method: 'POST', path: `${API}/networks/${encodeURIComponent(networkId)}`, body };
+};

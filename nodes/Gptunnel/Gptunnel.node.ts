@@ -21,7 +21,8 @@ export class Gptunnel implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(gptunnelProperties),
-		description: 'Generate images, videos and music with the GPTunnel media models (Imagen 3, Veo, Sora, Suno …)',
+		description:
+			'Generate images, videos and music with the GPTunnel media models (Imagen 3, Veo, Sora, Suno …)',
 		defaults: { name: 'GPTunnel' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -33,9 +34,14 @@ export class Gptunnel implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeProviderNode(this, gptunnelTasks, createGptunnelRequest, {
 			'account.getBalance': async () =>
-				await executeSimpleCall(this, gptunnelClient, { method: 'GET', path: '/v1/balance' }, (body: IDataObject) => ({
-					balance: body.balance ?? null,
-				})),
+				await executeSimpleCall(
+					this,
+					gptunnelClient,
+					{ method: 'GET', path: '/v1/balance' },
+					(body: IDataObject) => ({
+						balance: body.balance ?? null,
+					}),
+				),
 		});
 	}
 }

@@ -3,7 +3,14 @@ import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
 import { errorText, isFinal, statusOf } from '../shared/states';
-import type { MediaOutput, ProviderClient, ProviderFailure, ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
+import type {
+	MediaOutput,
+	ProviderClient,
+	ProviderFailure,
+	ProviderResponse,
+	TaskProtocol,
+	TaskState,
+} from '../shared/types';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'];
 
@@ -26,7 +33,9 @@ const text = (value: unknown) => errorText(value);
  * with zod-style `issues[]`); other endpoints answer `{ error: { message, type, code } }`.
  */
 export function readGptunnelFailure(response: ProviderResponse): ProviderFailure | undefined {
-	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
+	const body = (
+		response.body && typeof response.body === 'object' ? response.body : {}
+	) as IDataObject;
 	const code = body.code;
 	const refused = code !== undefined && code !== null && Number(code) !== 0;
 	const isHttpError = response.statusCode < 200 || response.statusCode >= 300;
@@ -39,22 +48,32 @@ export function readGptunnelFailure(response: ProviderResponse): ProviderFailure
 				})
 				.filter(Boolean)
 		: [];
-	const message = [text(body.error) ?? text(body.message), issues.length ? issues.join('; ') : undefined]
+	const message = [
+		text(body.error) ?? text(body.message),
+		issues.length ? issues.join('; ') : undefined,
+	]
 		.filter(Boolean)
 		.join(' — ');
 	if (!message && !refused) return undefined;
-	return { message: message || `GPTunnel refused the request (code ${String(code)})`, code: refused ? (code as number) : undefined };
+	return {
+		message: message || `GPTunnel refused the request (code ${String(code)})`,
+		code: refused ? (code as number) : undefined,
+	};
 }
 
 function readOutputs(task: z.infer<typeof taskSchema>): MediaOutput[] {
-	const urls = [task.url, task.urls].flat().filter((url): url is string => typeof url === 'string' && url.trim() !== '');
+	const urls = [task.url, task.urls]
+		.flat()
+		.filter((url): url is string => typeof url === 'string' && url.trim() !== '');
 	return urls.map((url) => ({ url: url.trim() }));
 }
 
 export function parseGptunnelTask(body: unknown): TaskState {
 	const parsed = taskSchema.safeParse(body);
 	if (!parsed.success) {
-		throw new ProviderError('GPTunnel answered with something that is not a task', 'provider', { transient: true });
+		throw new ProviderError('GPTunnel answered with something that is not a task', 'provider', {
+			transient: true,
+		});
 	}
 	const task = parsed.data;
 	const raw = task as IDataObject;
@@ -62,10 +81,16 @@ export function parseGptunnelTask(body: unknown): TaskState {
 	const status = statusOf(word);
 	if (status === 'succeeded') {
 		const outputs = readOutputs(task);
-		if (!outputs.length) return { status: 'failed', error: 'The task finished but returned no file', raw };
+		if (!outputs.length)
+			return { status: 'failed', error: 'The task finished but returned no file', raw };
 		return { status: 'succeeded', outputs, raw };
 	}
-	if (status === 'failed') return { status, error: errorText(task.error, task.message) ?? `The task ended with status "${word}"`, raw };
+	if (status === 'failed')
+		return {
+			status,
+			error: errorText(task.error, task.message) ?? `The task ended with status "${word}"`,
+			raw,
+		};
 	return { status, raw };
 }
 

@@ -22,7 +22,11 @@ export const gptunnelProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Account', value: 'account', description: 'Your GPTunnel account' },
-			{ name: 'Media', value: 'media', description: 'Images, videos and music from the media models' },
+			{
+				name: 'Media',
+				value: 'media',
+				description: 'Images, videos and music from the media models',
+			},
 		],
 		default: 'media',
 	},
@@ -32,7 +36,11 @@ export const gptunnelProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: RESOURCES } },
-		options: taskOperationOptions({ generate: 'Generate media', createTask: 'Create a media task', media: 'an image, a video or music' }),
+		options: taskOperationOptions({
+			generate: 'Generate media',
+			createTask: 'Create a media task',
+			media: 'an image, a video or music',
+		}),
 		default: 'generate',
 	},
 	{
@@ -42,7 +50,12 @@ export const gptunnelProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['account'] } },
 		options: [
-			{ name: 'Get Balance', value: 'getBalance', description: 'Read the balance of your account (free)', action: 'Get the account balance' },
+			{
+				name: 'Get Balance',
+				value: 'getBalance',
+				description: 'Read the balance of your account (free)',
+				action: 'Get the account balance',
+			},
 		],
 		default: 'getBalance',
 	},
@@ -52,7 +65,8 @@ export const gptunnelProperties: INodeProperties[] = [
 		type: 'options',
 		options: GPTUNNEL_MODELS,
 		default: 'google-imagen-3',
-		description: 'The media model. The result is an image, a video or a music file depending on the model.',
+		description:
+			'The media model. The result is an image, a video or a music file depending on the model.',
 		displayOptions: create,
 	},
 	customModelField(RESOURCES, 'google-imagen-4'),
@@ -67,7 +81,9 @@ export const gptunnelProperties: INodeProperties[] = [
 		description: 'What to generate',
 		displayOptions: create,
 	},
-	referenceImagesField(RESOURCES, { purpose: 'that models such as Nano Banana or Veo use as context or first frame' }),
+	referenceImagesField(RESOURCES, {
+		purpose: 'that models such as Nano Banana or Veo use as context or first frame',
+	}),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
 import { executeDownloadOperation, routeProviderNode } from '../shared/operations';
@@ -16,7 +21,8 @@ export class MiniMax implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(miniMaxProperties),
-		description: 'Make Hailuo videos with MiniMax from text or from an image, and get them as video files',
+		description:
+			'Make Hailuo videos with MiniMax from text or from an image, and get them as video files',
 		defaults: { name: 'MiniMax Hailuo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -15,7 +15,8 @@ import { MINIMAX_MODELS } from './models';
 const RESOURCES = ['video'];
 const create = { show: { resource: RESOURCES, operation: ['generate', 'createTask'] } };
 
-const FRAME_FILES = 'JPG, PNG or WebP, under 20 MB, short side over 300 px, sides between 2:5 and 5:2.';
+const FRAME_FILES =
+	'JPG, PNG or WebP, under 20 MB, short side over 300 px, sides between 2:5 and 5:2.';
 
 const framesField: INodeProperties = {
 	displayName: 'Frames',
@@ -23,11 +24,20 @@ const framesField: INodeProperties = {
 	type: 'fixedCollection',
 	placeholder: 'Add Frame',
 	default: {},
-	description: 'Optional. An image the video starts from (image-to-video), and one it ends on (for the models that take one).',
+	description:
+		'Optional. An image the video starts from (image-to-video), and one it ends on (for the models that take one).',
 	displayOptions: create,
 	options: [
-		{ displayName: 'First Frame', name: 'firstFrame', values: imageInputValues(`The image the video starts from. ${FRAME_FILES}`) },
-		{ displayName: 'Last Frame', name: 'lastFrame', values: imageInputValues(`The image the video ends on. ${FRAME_FILES}`) },
+		{
+			displayName: 'First Frame',
+			name: 'firstFrame',
+			values: imageInputValues(`The image the video starts from. ${FRAME_FILES}`),
+		},
+		{
+			displayName: 'Last Frame',
+			name: 'lastFrame',
+			values: imageInputValues(`The image the video ends on. ${FRAME_FILES}`),
+		},
 	],
 };
 
@@ -37,7 +47,9 @@ export const miniMaxProperties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Video', value: 'video', description: 'Hailuo videos from text or from an image' }],
+		options: [
+			{ name: 'Video', value: 'video', description: 'Hailuo videos from text or from an image' },
+		],
 		default: 'video',
 	},
 	{
@@ -47,7 +59,11 @@ export const miniMaxProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: RESOURCES } },
 		options: [
-			...taskOperationOptions({ generate: 'Generate a video', createTask: 'Create a video task', media: 'a video' }),
+			...taskOperationOptions({
+				generate: 'Generate a video',
+				createTask: 'Create a video task',
+				media: 'a video',
+			}),
 			{
 				name: 'Download',
 				value: 'download',
@@ -122,9 +138,13 @@ export const miniMaxProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.outputs?.[0]?.fileId ?? $json.file_id }}',
-		description: 'The file ID of a finished video task. The default reads it from the incoming item.',
+		description:
+			'The file ID of a finished video task. The default reads it from the incoming item.',
 		displayOptions: { show: { resource: RESOURCES, operation: ['download'] } },
 	},
 	waitOptionsField(RESOURCES, miniMaxTasks.timing),
-	{ ...getTaskOptionsField(RESOURCES), displayOptions: { show: { resource: RESOURCES, operation: ['getTask', 'download'] } } },
+	{
+		...getTaskOptionsField(RESOURCES),
+		displayOptions: { show: { resource: RESOURCES, operation: ['getTask', 'download'] } },
+	},
 ];

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
 import { router } from './actions/router';
@@ -14,7 +19,8 @@ export class Nalitek implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: actionSubtitle(nalitekProperties),
-		description: 'Generate, transform and upscale images with the Nalitek FLUX API, one by one or in batches',
+		description:
+			'Generate, transform and upscale images with the Nalitek FLUX API, one by one or in batches',
 		defaults: { name: 'Nalitek' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -33,7 +33,12 @@ const taskSchema = z
 
 export function parseNalitekTask(body: unknown): TaskState {
 	const parsed = taskSchema.safeParse(body);
-	if (!parsed.success) throw new ProviderError('Nalitek answered with something that is not an image status', 'provider', { transient: true });
+	if (!parsed.success)
+		throw new ProviderError(
+			'Nalitek answered with something that is not an image status',
+			'provider',
+			{ transient: true },
+		);
 	const task = parsed.data;
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
@@ -43,7 +48,8 @@ export function parseNalitekTask(body: unknown): TaskState {
 		// Links may be relative ("/uploads/images/…"): the engine resolves them against the base URL.
 		return { status: 'succeeded', outputs: [{ url: task.url }], raw };
 	}
-	if (status === 'failed') return { status, error: task.error_message ?? task.message ?? 'Generation failed', raw };
+	if (status === 'failed')
+		return { status, error: task.error_message ?? task.message ?? 'Generation failed', raw };
 	return { status, raw, progress };
 }
 
@@ -58,7 +64,10 @@ export function parseNalitekCallback(body: IDataObject): ParsedCallback {
 	const data = (body.data && typeof body.data === 'object' ? body.data : {}) as IDataObject;
 	const event = typeof body.event === 'string' ? body.event : undefined;
 	// A batch's notice names the batch; it is acknowledged, and read with "Wait for Batch".
-	if (event?.startsWith('batch.') && (typeof data.batch_id === 'string' || typeof data.batch_id === 'number')) {
+	if (
+		event?.startsWith('batch.') &&
+		(typeof data.batch_id === 'string' || typeof data.batch_id === 'number')
+	) {
 		return { taskId: String(data.batch_id), event, final: true };
 	}
 	const taskId = readImageId(data);
@@ -66,13 +75,32 @@ export function parseNalitekCallback(body: IDataObject): ParsedCallback {
 	const raw = { ...body } as IDataObject;
 	delete raw.signature;
 	if (event?.endsWith('.complete') && typeof data.url === 'string' && data.url) {
-		return { taskId, event, final: true, state: { status: 'succeeded', outputs: [{ url: data.url }], raw } };
+		return {
+			taskId,
+			event,
+			final: true,
+			state: { status: 'succeeded', outputs: [{ url: data.url }], raw },
+		};
 	}
 	if (event?.endsWith('.failed')) {
-		const message = typeof data.error_message === 'string' ? data.error_message : typeof data.message === 'string' ? data.message : 'Generation failed';
+		const message =
+			typeof data.error_message === 'string'
+				? data.error_message
+				: typeof data.message === 'string'
+					? data.message
+					: 'Generation failed';
 		return { taskId, event, final: true, state: { status: 'failed', error: message, raw } };
 	}
-	return { taskId, event, final: false, state: { status: 'running', raw, progress: typeof data.progress === 'number' ? data.progress : undefined } };
+	return {
+		taskId,
+		event,
+		final: false,
+		state: {
+			status: 'running',
+			raw,
+			progress: typeof data.progress === 'number' ? data.progress : undefined,
+		},
+	};
 }
 
 /**
@@ -85,12 +113,22 @@ export const nalitekCallback: CallbackContract = {
 	authentication: 'signature',
 	trustsBody: true,
 	credential: 'required',
-	events: { all: WEBHOOK_EVENTS, default: ['generation.complete', 'generation.failed', 'upscale.complete', 'upscale.failed'] },
+	events: {
+		all: WEBHOOK_EVENTS,
+		default: ['generation.complete', 'generation.failed', 'upscale.complete', 'upscale.failed'],
+	},
 	description: 'FLUX images; checks the signature with the Webhook Secret of the credential',
 	instructions:
 		'Paste this node\'s Production URL into the "Callback URL" of a Nalitek Create Task node. Nalitek signs each callback; the trigger checks it with the Webhook Secret of your Nalitek credential (or its API key when no secret is set). n8n must be reachable: set WEBHOOK_URL to its public address.',
 	verifySignature(request, secret, now) {
-		return freshTimestamp(request.body.timestamp, now) && verifyBodySignature(request, secret, ['x-signature', 'x-nalitek-signature', 'x-webhook-signature']);
+		return (
+			freshTimestamp(request.body.timestamp, now) &&
+			verifyBodySignature(request, secret, [
+				'x-signature',
+				'x-nalitek-signature',
+				'x-webhook-signature',
+			])
+		);
 	},
 	parse: parseNalitekCallback,
 };
@@ -100,7 +138,10 @@ export const nalitekCallback: CallbackContract = {
  * image-to-image and upscale examples read it — already holds the finished image (`url`), with
  * or without an id. Both are accepted.
  */
-export function parseImageCreated(response: ProviderResponse): { taskId?: string; state?: TaskState } {
+export function parseImageCreated(response: ProviderResponse): {
+	taskId?: string;
+	state?: TaskState;
+} {
 	const body = (response.body ?? {}) as IDataObject;
 	const taskId = readImageId(body);
 	const url = typeof body.url === 'string' && body.url !== '' ? body.url : undefined;
@@ -109,9 +150,13 @@ export function parseImageCreated(response: ProviderResponse): { taskId?: string
 		return { taskId, state: { status: 'succeeded', outputs: [{ url }], raw: body } };
 	}
 	if (!taskId) {
-		throw new ProviderError('Nalitek accepted the request but returned neither an image_id nor a finished image', 'provider', {
-			httpCode: response.statusCode,
-		});
+		throw new ProviderError(
+			'Nalitek accepted the request but returned neither an image_id nor a finished image',
+			'provider',
+			{
+				httpCode: response.statusCode,
+			},
+		);
 	}
 	const state = body.status ? parseNalitekTask(body) : undefined;
 	return { taskId, state: isFinal(state) ? state : undefined };
@@ -159,7 +204,9 @@ export const batchTasks: TaskProtocol = {
 		const body = (response.body ?? {}) as IDataObject;
 		const batchId = body.batch_id ?? body.id;
 		if (typeof batchId !== 'string' && typeof batchId !== 'number') {
-			throw new ProviderError('Nalitek accepted the batch but returned no batch_id', 'provider', { httpCode: response.statusCode });
+			throw new ProviderError('Nalitek accepted the batch but returned no batch_id', 'provider', {
+				httpCode: response.statusCode,
+			});
 		}
 		return { taskId: String(batchId) };
 	},
@@ -168,11 +215,19 @@ export const batchTasks: TaskProtocol = {
 		const body = (response.body ?? {}) as IDataObject;
 		const jobs = (Array.isArray(body.jobs) ? body.jobs : []) as BatchJob[];
 		const status = String(body.status ?? '').toLowerCase();
-		const allFinal = jobs.length > 0 && jobs.every((job) => FINAL_JOB.has(String(job.status ?? '').toLowerCase()));
+		const allFinal =
+			jobs.length > 0 && jobs.every((job) => FINAL_JOB.has(String(job.status ?? '').toLowerCase()));
 		if (allFinal || ['completed', 'failed', 'cancelled', 'canceled'].includes(status)) {
 			// Jobs are judged one by one when the items are made; the batch itself is done.
 			return { status: 'succeeded', outputs: [], raw: body };
 		}
-		return { status: status === 'queued' ? 'queued' : 'running', raw: body, progress: typeof body.completed === 'number' && typeof body.total === 'number' && body.total ? Math.round((100 * body.completed) / body.total) : undefined };
+		return {
+			status: status === 'queued' ? 'queued' : 'running',
+			raw: body,
+			progress:
+				typeof body.completed === 'number' && typeof body.total === 'number' && body.total
+					? Math.round((100 * body.completed) / body.total)
+					: undefined,
+		};
 	},
 };

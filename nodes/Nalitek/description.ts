@@ -2,38 +2,96 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { operations } from './actions/router';
 
-const op = (value: string, name: string, description: string, action: string): INodePropertyOptions => ({ name, value, description, action });
+const op = (
+	value: string,
+	name: string,
+	description: string,
+	action: string,
+): INodePropertyOptions => ({ name, value, description, action });
 
 const OPERATIONS: Record<string, { default: string; options: INodePropertyOptions[] }> = {
 	image: {
 		default: 'generate',
 		options: [
-			op('createTask', 'Create Task', 'Start generating an image and return the task ID at once, without waiting', 'Create an image task'),
+			op(
+				'createTask',
+				'Create Task',
+				'Start generating an image and return the task ID at once, without waiting',
+				'Create an image task',
+			),
 			op('delete', 'Delete', 'Delete an image', 'Delete an image'),
-			op('generate', 'Generate', 'Generate an image from a prompt, wait and return the file', 'Generate an image'),
+			op(
+				'generate',
+				'Generate',
+				'Generate an image from a prompt, wait and return the file',
+				'Generate an image',
+			),
 			op('get', 'Get', 'Get the details of an image', 'Get an image'),
 			op('getMany', 'Get Many', 'List your images', 'Get many images'),
-			op('getTask', 'Get Task', 'Read the status of a task once (and its file when it has finished)', 'Get a task'),
-			op('imageToImage', 'Image to Image', 'Change an image from the incoming item with a prompt, wait and return the file', 'Transform an image'),
-			op('upscale', 'Upscale', 'Upscale an image 2× or 4×, wait and return the file', 'Upscale an image'),
-			op('waitForTask', 'Wait for Task', 'Wait until tasks started earlier have finished and return their files', 'Wait for a task'),
+			op(
+				'getTask',
+				'Get Task',
+				'Read the status of a task once (and its file when it has finished)',
+				'Get a task',
+			),
+			op(
+				'imageToImage',
+				'Image to Image',
+				'Change an image from the incoming item with a prompt, wait and return the file',
+				'Transform an image',
+			),
+			op(
+				'upscale',
+				'Upscale',
+				'Upscale an image 2× or 4×, wait and return the file',
+				'Upscale an image',
+			),
+			op(
+				'waitForTask',
+				'Wait for Task',
+				'Wait until tasks started earlier have finished and return their files',
+				'Wait for a task',
+			),
 		],
 	},
 	batch: {
 		default: 'generate',
 		options: [
 			op('cancel', 'Cancel', 'Cancel the jobs of a batch that have not finished', 'Cancel a batch'),
-			op('generate', 'Generate', 'One image per incoming item, sent 10 to a batch; waits and returns the files', 'Generate images in batches'),
+			op(
+				'generate',
+				'Generate',
+				'One image per incoming item, sent 10 to a batch; waits and returns the files',
+				'Generate images in batches',
+			),
 			op('get', 'Get', 'Get the status of a batch', 'Get a batch'),
-			op('imageToImage', 'Image to Image', 'Change the image of every incoming item, in batches; waits and returns the files', 'Transform images in batches'),
-			op('waitForBatch', 'Wait for Batch', 'Wait for batches started earlier and return one file per job', 'Wait for a batch'),
+			op(
+				'imageToImage',
+				'Image to Image',
+				'Change the image of every incoming item, in batches; waits and returns the files',
+				'Transform images in batches',
+			),
+			op(
+				'waitForBatch',
+				'Wait for Batch',
+				'Wait for batches started earlier and return one file per job',
+				'Wait for a batch',
+			),
 		],
 	},
-	lora: { default: 'getMany', options: [op('getMany', 'Get Many', 'List the LoRA style models', 'Get many LoRAs')] },
+	lora: {
+		default: 'getMany',
+		options: [op('getMany', 'Get Many', 'List the LoRA style models', 'Get many LoRAs')],
+	},
 	account: {
 		default: 'getStats',
 		options: [
-			op('changePassword', 'Change Password', 'Change the password of your account', 'Change the account password'),
+			op(
+				'changePassword',
+				'Change Password',
+				'Change the password of your account',
+				'Change the account password',
+			),
 			op('getProfile', 'Get Profile', 'Get your profile', 'Get the profile'),
 			op('getStats', 'Get Stats', 'Usage and the remaining daily quota', 'Get usage statistics'),
 			op('updateProfile', 'Update Profile', 'Change profile settings', 'Update the profile'),
@@ -51,12 +109,32 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 		default: 'getUsers',
 		options: [
 			op('banUser', 'Ban User', 'Block a user, with a reason (admin key)', 'Ban a user'),
-			op('getStatistics', 'Get Statistics', 'Statistics of the whole service (admin key)', 'Get service statistics'),
+			op(
+				'getStatistics',
+				'Get Statistics',
+				'Statistics of the whole service (admin key)',
+				'Get service statistics',
+			),
 			op('getUsers', 'Get Users', 'List users (admin key)', 'Get users'),
-			op('updateQuota', 'Update Quota', "Change a user's daily quota (admin key)", 'Update a user quota'),
+			op(
+				'updateQuota',
+				'Update Quota',
+				"Change a user's daily quota (admin key)",
+				'Update a user quota',
+			),
 		],
 	},
-	service: { default: 'getStatus', options: [op('getStatus', 'Get Status', 'Whether the service and its models are up (free)', 'Get the service status')] },
+	service: {
+		default: 'getStatus',
+		options: [
+			op(
+				'getStatus',
+				'Get Status',
+				'Whether the service and its models are up (free)',
+				'Get the service status',
+			),
+		],
+	},
 };
 
 export const nalitekProperties: INodeProperties[] = [
@@ -87,5 +165,7 @@ export const nalitekProperties: INodeProperties[] = [
 			default: value,
 		}),
 	),
-	...Object.values(operations).flatMap((byOperation) => Object.values(byOperation).flatMap((operation) => operation.description)),
+	...Object.values(operations).flatMap((byOperation) =>
+		Object.values(byOperation).flatMap((operation) => operation.description),
+	),
 ];

@@ -1,12 +1,20 @@
 // The fields of Nalitek's operations, each given its display rules by the operation that uses it.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { callbackUrlField, getTaskOptionsField, taskIdField, waitOptionsField } from '../shared/descriptions';
+import {
+	callbackUrlField,
+	getTaskOptionsField,
+	taskIdField,
+	waitOptionsField,
+} from '../shared/descriptions';
 import { FORMATS, MODELS, WEBHOOK_EVENTS, generateTasks } from './adapter';
 import { MAX_SIDE, MIN_SIDE } from './parameters';
 
 /** The generation options of generate, image-to-image and batches; only what is added is sent. */
-export function generationOptions({ strength = false, extra = [] as INodeProperties[] } = {}): INodeProperties {
+export function generationOptions({
+	strength = false,
+	extra = [] as INodeProperties[],
+} = {}): INodeProperties {
 	const options: INodeProperties[] = [
 		{
 			displayName: 'Format',
@@ -29,7 +37,8 @@ export function generationOptions({ strength = false, extra = [] as INodePropert
 			type: 'number',
 			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 1024,
-			description: 'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
+			description:
+				'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
 		},
 		{
 			displayName: 'LoRA Names or IDs',
@@ -70,7 +79,8 @@ export function generationOptions({ strength = false, extra = [] as INodePropert
 			name: 'smartUpscale',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to generate at half size and upscale to the target, which is faster for large images',
+			description:
+				'Whether to generate at half size and upscale to the target, which is faster for large images',
 		},
 		{
 			displayName: 'Steps',
@@ -102,7 +112,8 @@ export function generationOptions({ strength = false, extra = [] as INodePropert
 			type: 'number',
 			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 1024,
-			description: 'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
+			description:
+				'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
 		},
 	];
 	options.push(...extra);
@@ -135,7 +146,8 @@ export const callbackUrlOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. https://your-n8n.example.com/webhook/…/callback',
-	description: 'Optional. Nalitek also posts the result to this URL, for example the Production URL of an AI Media Trigger.',
+	description:
+		'Optional. Nalitek also posts the result to this URL, for example the Production URL of an AI Media Trigger.',
 };
 
 export const promptField: INodeProperties = {
@@ -155,7 +167,8 @@ export const imageIdField: INodeProperties = {
 	type: 'string',
 	required: true,
 	default: '={{ $json.imageId ?? $json.taskId ?? $json.id }}',
-	description: 'The ID of a Nalitek image. The default reads it from the incoming item, so a chain of Nalitek nodes needs no typing.',
+	description:
+		'The ID of a Nalitek image. The default reads it from the incoming item, so a chain of Nalitek nodes needs no typing.',
 };
 
 export const batchIdField: INodeProperties = {
@@ -175,17 +188,22 @@ export const inputBinaryField: INodeProperties = {
 	default: 'data',
 	placeholder: 'e.g. data',
 	hint: 'The name of the input binary field containing the image',
-	description: 'The binary field of the incoming item that holds the image (PNG, JPG or WebP, at most 10 MB)',
+	description:
+		'The binary field of the incoming item that holds the image (PNG, JPG or WebP, at most 10 MB)',
 };
 
 /** The shared fields without their display rules, for operations that set their own. */
-const bare = (property: INodeProperties): INodeProperties => ({ ...property, displayOptions: undefined });
+const bare = (property: INodeProperties): INodeProperties => ({
+	...property,
+	displayOptions: undefined,
+});
 
 export const waitOptions = bare(waitOptionsField([], generateTasks.timing));
 export const readOptions = bare(getTaskOptionsField([]));
 export const taskId: INodeProperties = {
 	...bare(taskIdField([])),
-	description: 'The ID Nalitek gave the task (its image ID). The default reads it from the incoming item, so this node can follow a "Create Task" node directly.',
+	description:
+		'The ID Nalitek gave the task (its image ID). The default reads it from the incoming item, so this node can follow a "Create Task" node directly.',
 };
 export const callbackUrl: INodeProperties = {
 	...bare(callbackUrlField([])),

@@ -16,65 +16,126 @@ import { FORMATS, INPUT_TYPES, MAX_INPUT_BYTES, MODELS } from './adapter';
 export const MIN_SIDE = 512;
 export const MAX_SIDE = 4096;
 
-function checkDimension(node: INode, itemIndex: number, label: string, value: unknown): number | undefined {
+function checkDimension(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+): number | undefined {
 	if (value === undefined || value === '' || value === null) return undefined;
 	const number = Number(value);
 	if (!Number.isInteger(number) || number < MIN_SIDE || number > MAX_SIDE) {
-		throw new NodeOperationError(node, `${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${String(value)})`, {
-			itemIndex,
-			description: 'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Multiples of 64 and 1920×1080 are what Nalitek recommends.',
-		});
+		throw new NodeOperationError(
+			node,
+			`${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${String(value)})`,
+			{
+				itemIndex,
+				description:
+					'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Multiples of 64 and 1920×1080 are what Nalitek recommends.',
+			},
+		);
 	}
 	return number;
 }
 
-function checkNumber(node: INode, itemIndex: number, label: string, value: unknown, min: number, max: number, integer = false) {
+function checkNumber(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	min: number,
+	max: number,
+	integer = false,
+) {
 	if (value === undefined || value === '' || value === null) return undefined;
 	const number = Number(value);
-	if (!Number.isFinite(number) || number < min || number > max || (integer && !Number.isInteger(number))) {
-		throw new NodeOperationError(node, `${label} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(value)})`, { itemIndex });
+	if (
+		!Number.isFinite(number) ||
+		number < min ||
+		number > max ||
+		(integer && !Number.isInteger(number))
+	) {
+		throw new NodeOperationError(
+			node,
+			`${label} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(value)})`,
+			{ itemIndex },
+		);
 	}
 	return number;
 }
 
-function checkChoice(node: INode, itemIndex: number, label: string, value: unknown, choices: string[]) {
+function checkChoice(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	choices: string[],
+) {
 	if (value === undefined || value === '' || value === null) return undefined;
 	if (!choices.includes(String(value))) {
-		throw new NodeOperationError(node, `${label} must be one of ${choices.join(', ')} (got ${String(value)})`, { itemIndex });
+		throw new NodeOperationError(
+			node,
+			`${label} must be one of ${choices.join(', ')} (got ${String(value)})`,
+			{ itemIndex },
+		);
 	}
 	return String(value);
 }
 
 /** Reads the generation options every image operation shares; only what is set is returned. */
-export function readGenerationOptions(ctx: IExecuteFunctions, itemIndex: number, { strength = false } = {}): IDataObject {
+export function readGenerationOptions(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	{ strength = false } = {},
+): IDataObject {
 	const node = ctx.getNode();
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	const set = (key: string, value: unknown) => {
 		if (value !== undefined) body[key] = value;
 	};
-	if (typeof fields.negativePrompt === 'string' && fields.negativePrompt.trim()) body.negative_prompt = fields.negativePrompt.trim();
+	if (typeof fields.negativePrompt === 'string' && fields.negativePrompt.trim())
+		body.negative_prompt = fields.negativePrompt.trim();
 	set('width', checkDimension(node, itemIndex, 'Width', fields.width));
 	set('height', checkDimension(node, itemIndex, 'Height', fields.height));
 	set('steps', checkNumber(node, itemIndex, 'Steps', fields.steps, 10, 100, true));
-	set('guidance_scale', checkNumber(node, itemIndex, 'Guidance Scale', fields.guidanceScale, 1, 20));
+	set(
+		'guidance_scale',
+		checkNumber(node, itemIndex, 'Guidance Scale', fields.guidanceScale, 1, 20),
+	);
 	if (fields.seed !== undefined && fields.seed !== '') {
 		const seed = Number(fields.seed);
 		if (!Number.isInteger(seed) || seed < -1) {
-			throw new NodeOperationError(node, `Seed must be -1 (random) or a whole number of 0 or more (got ${String(fields.seed)})`, { itemIndex });
+			throw new NodeOperationError(
+				node,
+				`Seed must be -1 (random) or a whole number of 0 or more (got ${String(fields.seed)})`,
+				{ itemIndex },
+			);
 		}
 		body.seed = seed;
 	}
 	set('format', checkChoice(node, itemIndex, 'Format', fields.format, FORMATS));
 	set('model', checkChoice(node, itemIndex, 'Model', fields.model, MODELS));
 	if (strength) set('strength', checkNumber(node, itemIndex, 'Strength', fields.strength, 0, 1));
-	const loras = Array.isArray(fields.loraIds) ? (fields.loraIds as string[]).filter(Boolean) : typeof fields.loraIds === 'string' ? fields.loraIds.split(',').map((id) => id.trim()).filter(Boolean) : [];
+	const loras = Array.isArray(fields.loraIds)
+		? (fields.loraIds as string[]).filter(Boolean)
+		: typeof fields.loraIds === 'string'
+			? fields.loraIds
+					.split(',')
+					.map((id) => id.trim())
+					.filter(Boolean)
+			: [];
 	if (loras.length) body.lora_ids = loras;
 	if (typeof fields.smartUpscale === 'boolean') body.smart_upscale = fields.smartUpscale;
 	set('target_width', checkDimension(node, itemIndex, 'Target Width', fields.targetWidth));
 	set('target_height', checkDimension(node, itemIndex, 'Target Height', fields.targetHeight));
-	if ((body.target_width !== undefined || body.target_height !== undefined) && body.smart_upscale === false) {
-		throw new NodeOperationError(node, 'Target Width and Target Height need Smart Upscale on', { itemIndex });
+	if (
+		(body.target_width !== undefined || body.target_height !== undefined) &&
+		body.smart_upscale === false
+	) {
+		throw new NodeOperationError(node, 'Target Width and Target Height need Smart Upscale on', {
+			itemIndex,
+		});
 	}
 	return body;
 }
@@ -90,15 +151,23 @@ function readWebhook(ctx: IExecuteFunctions, itemIndex: number, body: IDataObjec
 
 /** Generate and Create Task: prompt, options and — for Create Task — the webhook. */
 export const createGenerateRequest: CreateRequest = (ctx, itemIndex) => {
-	const body: IDataObject = { prompt: readPrompt(ctx, itemIndex), ...readGenerationOptions(ctx, itemIndex) };
+	const body: IDataObject = {
+		prompt: readPrompt(ctx, itemIndex),
+		...readGenerationOptions(ctx, itemIndex),
+	};
 	readWebhook(ctx, itemIndex, body);
 	return { method: 'POST', path: '/api/generate', body };
 };
 
 /** The image of an item for image-to-image: from a binary field, png/jpg/webp, at most 10 MB. */
 export async function readInputImage(ctx: IExecuteFunctions, itemIndex: number) {
-	const field = String(ctx.getNodeParameter('inputBinaryField', itemIndex, 'data') ?? '').trim() || 'data';
-	return await readBinaryImage(ctx, itemIndex, field, { label: 'Input image', mimeTypes: INPUT_TYPES, maxBytes: MAX_INPUT_BYTES });
+	const field =
+		String(ctx.getNodeParameter('inputBinaryField', itemIndex, 'data') ?? '').trim() || 'data';
+	return await readBinaryImage(ctx, itemIndex, field, {
+		label: 'Input image',
+		mimeTypes: INPUT_TYPES,
+		maxBytes: MAX_INPUT_BYTES,
+	});
 }
 
 export function multipartCall(path: string, parts: MultipartPart[]): ProviderCall {
@@ -111,10 +180,14 @@ export const createImageToImageRequest: CreateRequest = async (ctx, itemIndex) =
 	const prompt = readPrompt(ctx, itemIndex);
 	const options = readGenerationOptions(ctx, itemIndex, { strength: true });
 	const image = await readInputImage(ctx, itemIndex);
-	const parts: MultipartPart[] = [{ field: 'image', file: image }, { field: 'prompt', value: prompt }];
+	const parts: MultipartPart[] = [
+		{ field: 'image', file: image },
+		{ field: 'prompt', value: prompt },
+	];
 	for (const [key, value] of Object.entries(options)) {
 		// The img2img form names its LoRA list lora_models[].
-		if (key === 'lora_ids') for (const id of value as string[]) parts.push({ field: 'lora_models[]', value: id });
+		if (key === 'lora_ids')
+			for (const id of value as string[]) parts.push({ field: 'lora_models[]', value: id });
 		else parts.push({ field: key, value: String(value) });
 	}
 	return multipartCall('/api/img2img', parts);
@@ -129,17 +202,18 @@ export function readImageIdParameter(ctx: IExecuteFunctions, itemIndex: number):
 
 /** Upscale: an earlier image by id, 2× or 4×. */
 export const createUpscaleRequest: CreateRequest = (ctx, itemIndex) => {
-		const node = ctx.getNode();
-		const imageId = readImageIdParameter(ctx, itemIndex);
-		const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		const body: IDataObject = { scale: Number(ctx.getNodeParameter('scale', itemIndex, 2)) };
-		if (body.scale !== 2 && body.scale !== 4) throw new NodeOperationError(node, 'Scale must be 2 or 4', { itemIndex });
-		if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;
-		const denoise = checkNumber(node, itemIndex, 'Denoise', fields.denoise, 0, 1);
-		if (denoise !== undefined) body.denoise = denoise;
-		if (typeof fields.callbackUrl === 'string' && fields.callbackUrl.trim()) {
-			body.webhook_url = checkHttpUrl(node, itemIndex, 'Callback URL', fields.callbackUrl.trim());
-			body.webhook_events = ['upscale.complete', 'upscale.failed'];
-		}
-		return { method: 'POST', path: `/api/upscale/${encodeURIComponent(imageId)}`, body };
-	};
+	const node = ctx.getNode();
+	const imageId = readImageIdParameter(ctx, itemIndex);
+	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = { scale: Number(ctx.getNodeParameter('scale', itemIndex, 2)) };
+	if (body.scale !== 2 && body.scale !== 4)
+		throw new NodeOperationError(node, 'Scale must be 2 or 4', { itemIndex });
+	if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;
+	const denoise = checkNumber(node, itemIndex, 'Denoise', fields.denoise, 0, 1);
+	if (denoise !== undefined) body.denoise = denoise;
+	if (typeof fields.callbackUrl === 'string' && fields.callbackUrl.trim()) {
+		body.webhook_url = checkHttpUrl(node, itemIndex, 'Callback URL', fields.callbackUrl.trim());
+		body.webhook_events = ['upscale.complete', 'upscale.failed'];
+	}
+	return { method: 'POST', path: `/api/upscale/${encodeURIComponent(imageId)}`, body };
+};

@@ -44,7 +44,12 @@ export function classifySource(value: string): MediaSource {
 	const text = value.trim();
 	if (/^https?:\/\//i.test(text)) return { kind: 'url', url: text };
 	const dataUri = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/is.exec(text);
-	if (dataUri) return { kind: 'dataUri', mimeType: dataUri[1] || 'application/octet-stream', base64: dataUri[2] };
+	if (dataUri)
+		return {
+			kind: 'dataUri',
+			mimeType: dataUri[1] || 'application/octet-stream',
+			base64: dataUri[2],
+		};
 	return { kind: 'base64', base64: text };
 }
 
@@ -61,7 +66,11 @@ export function sniffMimeType(bytes: Uint8Array): string | undefined {
 
 export function extensionFor(mimeType: string | undefined): string {
 	if (!mimeType) return 'bin';
-	return EXTENSIONS[mimeType.toLowerCase()] ?? mimeType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') ?? 'bin';
+	return (
+		EXTENSIONS[mimeType.toLowerCase()] ??
+		mimeType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') ??
+		'bin'
+	);
 }
 
 function mimeFromUrl(url: string): string | undefined {
@@ -75,11 +84,16 @@ function cleanMimeType(value: unknown): string | undefined {
 	if (typeof text !== 'string') return undefined;
 	const mime = text.split(';')[0].trim().toLowerCase();
 	// Servers and CDNs often send a generic type for media files: the URL then knows better.
-	return mime && mime !== 'application/octet-stream' && mime !== 'binary/octet-stream' ? mime : undefined;
+	return mime && mime !== 'application/octet-stream' && mime !== 'binary/octet-stream'
+		? mime
+		: undefined;
 }
 
 /** The mime type and file name an output will get, known without downloading it. */
-export function describeOutput(output: MediaOutput, baseName: string): { mimeType?: string; fileName: string } {
+export function describeOutput(
+	output: MediaOutput,
+	baseName: string,
+): { mimeType?: string; fileName: string } {
 	const source = classifySource(output.url);
 	let mimeType = output.mimeType;
 	if (!mimeType && source.kind === 'url') mimeType = mimeFromUrl(source.url);
@@ -105,7 +119,11 @@ export async function toBinary(
 		const buffer = Buffer.from(source.base64.replace(/\s+/g, ''), 'base64');
 		if (!buffer.length) throw new ProviderError('The provider returned an empty file', 'download');
 		if (maxBytes !== undefined && buffer.length > maxBytes) throw tooLarge(buffer.length, maxBytes);
-		const mimeType = output.mimeType ?? (source.kind === 'dataUri' ? source.mimeType : undefined) ?? sniffMimeType(buffer) ?? 'image/png';
+		const mimeType =
+			output.mimeType ??
+			(source.kind === 'dataUri' ? source.mimeType : undefined) ??
+			sniffMimeType(buffer) ??
+			'image/png';
 		const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
 		return await ctx.helpers.prepareBinaryData(buffer, fileName, mimeType);
 	}
@@ -124,15 +142,21 @@ export async function toBinary(
 		headers?: Record<string, unknown>;
 		body?: NodeJS.ReadableStream & { destroy?: () => void };
 	};
-	const outcome = await settle(async () => (await ctx.helpers.httpRequest(request)) as StreamResponse);
+	const outcome = await settle(
+		async () => (await ctx.helpers.httpRequest(request)) as StreamResponse,
+	);
 	if (!outcome.ok) {
 		const failure = outcome.error as { code?: string; errorResponse?: { code?: string } };
 		const code = failure.code ?? failure.errorResponse?.code;
 		if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
-		throw new ProviderError('Could not download the result file: the connection broke', 'download', {
-			transient: true,
-			hint: `Try again later, or run "Get Task" again for a fresh link.${code ? ` Network error: ${code}.` : ''}`,
-		});
+		throw new ProviderError(
+			'Could not download the result file: the connection broke',
+			'download',
+			{
+				transient: true,
+				hint: `Try again later, or run "Get Task" again for a fresh link.${code ? ` Network error: ${code}.` : ''}`,
+			},
+		);
 	}
 	const response = outcome.value;
 	const statusCode = Number(response.statusCode ?? 0);
@@ -150,11 +174,19 @@ export async function toBinary(
 		throw tooLarge(announced, maxBytes);
 	}
 	const mimeType =
-		output.mimeType ?? cleanMimeType(response.headers?.['content-type']) ?? described.mimeType ?? 'application/octet-stream';
+		output.mimeType ??
+		cleanMimeType(response.headers?.['content-type']) ??
+		described.mimeType ??
+		'application/octet-stream';
 	const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
 	type Streamable = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 	const stored = await settle(
-		async () => await ctx.helpers.prepareBinaryData(response.body as unknown as Streamable, fileName, mimeType),
+		async () =>
+			await ctx.helpers.prepareBinaryData(
+				response.body as unknown as Streamable,
+				fileName,
+				mimeType,
+			),
 	);
 	if (!stored.ok) {
 		// The file host must not keep a connection open for a file nobody reads any more.
@@ -167,15 +199,20 @@ export async function toBinary(
 	}
 	// A host that announced no length is measured after the fact.
 	const size = storedBytes(stored.value);
-	if (maxBytes !== undefined && size !== undefined && size > maxBytes) throw tooLarge(size, maxBytes);
+	if (maxBytes !== undefined && size !== undefined && size > maxBytes)
+		throw tooLarge(size, maxBytes);
 	return stored.value;
 }
 
 function tooLarge(bytes: number, maxBytes: number): ProviderError {
 	const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
-	return new ProviderError(`The result file is ${mb(bytes)}, more than the ${mb(maxBytes)} allowed`, 'download', {
-		hint: 'Raise "Max File Size", or fetch the file from its link.',
-	});
+	return new ProviderError(
+		`The result file is ${mb(bytes)}, more than the ${mb(maxBytes)} allowed`,
+		'download',
+		{
+			hint: 'Raise "Max File Size", or fetch the file from its link.',
+		},
+	);
 }
 
 /** The size of stored binary data: inline base64, or the "12.3 kB" n8n writes for stored files. */

@@ -82,7 +82,10 @@ export function hmacSha256(secret: string, data: Buffer | string): string {
 export function pythonJson(value: unknown): string {
 	if (value === null || value === undefined) return 'null';
 	if (typeof value === 'string') {
-		return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+		return JSON.stringify(value).replace(
+			/[\u007f-\uffff]/g,
+			(ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+		);
 	}
 	if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
 	if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
@@ -108,13 +111,23 @@ export function withoutMember(rawBody: string, name: string): string | undefined
  * (signature in a header), the raw body with its `signature` member cut out, and the body
  * without it re-serialised compactly (JavaScript) or as Python's json.dumps does.
  */
-export function verifyBodySignature(request: CallbackRequest, secret: string, headerNames: string[]): boolean {
-	const fromHeader = headerNames.map((name) => request.headers[name]).find((value) => typeof value === 'string' && value);
+export function verifyBodySignature(
+	request: CallbackRequest,
+	secret: string,
+	headerNames: string[],
+): boolean {
+	const fromHeader = headerNames
+		.map((name) => request.headers[name])
+		.find((value) => typeof value === 'string' && value);
 	const fromBody = typeof request.body.signature === 'string' ? request.body.signature : undefined;
-	const signature = (fromHeader ?? fromBody ?? '').trim().replace(/^sha256=/i, '').toLowerCase();
+	const signature = (fromHeader ?? fromBody ?? '')
+		.trim()
+		.replace(/^sha256=/i, '')
+		.toLowerCase();
 	if (!signature || !secret) return false;
 	const raw = request.rawBody.toString('utf8');
-	const { signature: _omitted, ...unsigned } = request.body;
+	const unsigned = { ...request.body };
+	delete unsigned.signature;
 	const texts = new Set<string>([raw, JSON.stringify(unsigned), pythonJson(unsigned)]);
 	const cut = withoutMember(raw, 'signature');
 	if (cut !== undefined) texts.add(cut);
@@ -130,19 +143,30 @@ export const CALLBACK_MAX_AGE_MS = 5 * 60_000;
 /** True when an ISO `timestamp` is missing or within CALLBACK_MAX_AGE_MS of now. */
 export function freshTimestamp(value: unknown, now: number): boolean {
 	if (value === undefined || value === null || value === '') return true;
-	const at = typeof value === 'number' ? (value < 1e12 ? value * 1000 : value) : Date.parse(String(value));
+	const at =
+		typeof value === 'number' ? (value < 1e12 ? value * 1000 : value) : Date.parse(String(value));
 	return Number.isFinite(at) && Math.abs(now - at) <= CALLBACK_MAX_AGE_MS;
 }
 
 /** Parses a callback body; undefined when it is not a JSON object. */
-export function parseCallbackBody(rawBody: Buffer | undefined, parsed: unknown): IDataObject | undefined {
+export function parseCallbackBody(
+	rawBody: Buffer | undefined,
+	parsed: unknown,
+): IDataObject | undefined {
 	if (rawBody && rawBody.length) {
 		try {
 			const value = JSON.parse(rawBody.toString('utf8')) as unknown;
-			return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+			return value && typeof value === 'object' && !Array.isArray(value)
+				? (value as IDataObject)
+				: undefined;
 		} catch {
 			return undefined;
 		}
 	}
-	return parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.keys(parsed).length ? (parsed as IDataObject) : undefined;
+	return parsed &&
+		typeof parsed === 'object' &&
+		!Array.isArray(parsed) &&
+		Object.keys(parsed).length
+		? (parsed as IDataObject)
+		: undefined;
 }

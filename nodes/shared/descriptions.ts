@@ -4,7 +4,12 @@ import type { PollTiming } from './types';
 
 export type TaskOperation = 'generate' | 'createTask' | 'getTask' | 'waitForTask';
 
-export const TASK_OPERATIONS: readonly TaskOperation[] = ['generate', 'createTask', 'getTask', 'waitForTask'];
+export const TASK_OPERATIONS: readonly TaskOperation[] = [
+	'generate',
+	'createTask',
+	'getTask',
+	'waitForTask',
+];
 
 /** How a node says what its task operations make, in n8n's action wording. */
 export interface TaskWords {
@@ -116,7 +121,11 @@ const requestTimeoutOption: INodeProperties = {
 		'How long one request to the provider may take before it counts as failed. A status check that times out is tried again; a create that times out is not sent again, so a task is never paid twice.',
 };
 
-function optionsCollection(resources: string[], operations: TaskOperation[], options: INodeProperties[]): INodeProperties {
+function optionsCollection(
+	resources: string[],
+	operations: TaskOperation[],
+	options: INodeProperties[],
+): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -130,36 +139,40 @@ function optionsCollection(resources: string[], operations: TaskOperation[], opt
 
 /** Options of the operations that wait: how often to check, how long to wait, what to do with files. */
 export function waitOptionsField(resources: string[], timing: PollTiming): INodeProperties {
-	return optionsCollection(resources, ['generate', 'waitForTask'], [
-		downloadOption,
-		{
-			displayName: 'Fail on Timeout',
-			name: 'failOnTimeout',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether a task that is not ready after "Max Wait" stops the workflow with an error. When off, the item comes out with status "timeout" and its task ID, so a "Wait for Task" node can pick it up later.',
-		},
-		{
-			displayName: 'Max Wait (Seconds)',
-			name: 'maxWait',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: Math.round(timing.maxWaitMs / 1000),
-			description: 'How long to wait for each task before giving up on it',
-		},
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollInterval',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: Math.round(timing.intervalMs / 1000),
-			description:
-				'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
-		},
-		binaryPropertyOption,
-		requestTimeoutOption,
-	]);
+	return optionsCollection(
+		resources,
+		['generate', 'waitForTask'],
+		[
+			downloadOption,
+			{
+				displayName: 'Fail on Timeout',
+				name: 'failOnTimeout',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a task that is not ready after "Max Wait" stops the workflow with an error. When off, the item comes out with status "timeout" and its task ID, so a "Wait for Task" node can pick it up later.',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWait',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: Math.round(timing.maxWaitMs / 1000),
+				description: 'How long to wait for each task before giving up on it',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: Math.round(timing.intervalMs / 1000),
+				description:
+					'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
+			},
+			binaryPropertyOption,
+			requestTimeoutOption,
+		],
+	);
 }
 
 export function getTaskOptionsField(resources: string[]): INodeProperties {
@@ -177,7 +190,11 @@ export function imageInputValues(binaryDescription: string): INodeProperties[] {
 			name: 'source',
 			type: 'options',
 			options: [
-				{ name: 'Binary File', value: 'binary', description: 'A file of the incoming item, e.g. an image made by an earlier node' },
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'A file of the incoming item, e.g. an image made by an earlier node',
+				},
 				{ name: 'Image URL', value: 'url', description: 'A public link to the image' },
 			],
 			default: 'binary',
@@ -221,7 +238,9 @@ export function referenceImagesField(
 			{
 				displayName: 'Reference Image',
 				name: 'images',
-				values: imageInputValues('JPG, PNG, WebP or GIF, up to 20 MB. To send several files of earlier nodes, put them into one item with Aggregate (Include Binaries): they become data, data_1, …'),
+				values: imageInputValues(
+					'JPG, PNG, WebP or GIF, up to 20 MB. To send several files of earlier nodes, put them into one item with Aggregate (Include Binaries): they become data, data_1, …',
+				),
 			},
 		],
 	};
@@ -238,6 +257,8 @@ export function customModelField(resources: string[], example: string): INodePro
 		default: '',
 		placeholder: `e.g. ${example}`,
 		description: "The provider's ID of a model that is not in the list",
-		displayOptions: { show: { resource: resources, operation: ['generate', 'createTask'], model: ['custom'] } },
+		displayOptions: {
+			show: { resource: resources, operation: ['generate', 'createTask'], model: ['custom'] },
+		},
 	};
 }

@@ -90,7 +90,9 @@ export class ProviderSession {
 	logSummary(): void {
 		const { creates, reads, throttled, retried } = this.counters;
 		if (creates + reads + throttled + retried) {
-			this.debug(`${creates} create requests, ${reads} status reads, ${throttled} throttled (429), ${retried} tried again`);
+			this.debug(
+				`${creates} create requests, ${reads} status reads, ${throttled} throttled (429), ${retried} tried again`,
+			);
 		}
 	}
 
@@ -105,13 +107,17 @@ export class ProviderSession {
 			const outcome = await settle(fn);
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
-			const retryable = error instanceof ProviderError && error.details.transient === true && attempt < attempts;
+			const retryable =
+				error instanceof ProviderError && error.details.transient === true && attempt < attempts;
 			if (!retryable) throw error;
 			this.debug(`${error.message}; trying again (${attempt + 1} of ${attempts})`);
 			// A file or a list is not worth a long wait: the item says what the provider asked instead.
 			if ((error.details.retryAfterMs ?? 0) > LONGEST_WAIT_FOR_RETRY_MS) throw error;
 			if (gate && error.details.httpCode === 429) this.throttled(gate, error, attempt);
-			else await this.pause(error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS));
+			else
+				await this.pause(
+					error.details.retryAfterMs ?? retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS),
+				);
 		}
 	}
 
@@ -131,18 +137,25 @@ export class ProviderSession {
 	/** The provider asked for a pause that ends after the task's Max Wait: the item ends now, with that said. */
 	tooLongToWait(waitMs: number): ProviderError {
 		const minutes = Math.ceil(waitMs / 60_000);
-		return new ProviderError(`${this.client.displayName} asks to wait ${minutes >= 2 ? `${minutes} minutes` : `${Math.ceil(waitMs / 1000)} seconds`} before the next request, longer than "Max Wait"`, 'http', {
-			httpCode: 429,
-			retryAfterMs: waitMs,
-			notAccepted: true,
-			hint: 'Nothing was created for this item. Run it again later, or raise "Max Wait".',
-		});
+		return new ProviderError(
+			`${this.client.displayName} asks to wait ${minutes >= 2 ? `${minutes} minutes` : `${Math.ceil(waitMs / 1000)} seconds`} before the next request, longer than "Max Wait"`,
+			'http',
+			{
+				httpCode: 429,
+				retryAfterMs: waitMs,
+				notAccepted: true,
+				hint: 'Nothing was created for this item. Run it again later, or raise "Max Wait".',
+			},
+		);
 	}
 
 	protected throttled(gate: RequestGate, error: ProviderError, attempt = 1): void {
 		this.counters.throttled++;
-		const waitMs = error.details.retryAfterMs ?? retryDelay(attempt + 1, RETRY_BASE_MS, RETRY_CAP_MS);
-		this.debug(`answered 429 (too many requests); nothing goes out for ${Math.ceil(waitMs / 1000)} s`);
+		const waitMs =
+			error.details.retryAfterMs ?? retryDelay(attempt + 1, RETRY_BASE_MS, RETRY_CAP_MS);
+		this.debug(
+			`answered 429 (too many requests); nothing goes out for ${Math.ceil(waitMs / 1000)} s`,
+		);
 		gate.pauseFor(waitMs);
 	}
 }
@@ -163,13 +176,21 @@ export class TaskSession extends ProviderSession {
 	async readTask(taskId: string, deadline?: number): Promise<TaskState> {
 		const wait = this.pollGate.waitTime();
 		if (deadline !== undefined && wait > 0 && this.clock.now() + wait >= deadline) {
-			throw new ProviderError('Too many requests', 'http', { httpCode: 429, transient: true, retryAfterMs: wait, taskId });
+			throw new ProviderError('Too many requests', 'http', {
+				httpCode: 429,
+				transient: true,
+				retryAfterMs: wait,
+				taskId,
+			});
 		}
 		await this.pollGate.acquire(this.signal);
 		this.counters.reads++;
 		const response = await this.send(this.tasks.getTaskCall(taskId));
 		const outcome = await settle(async () =>
-			this.tasks.parseTask(checkResponse(this.client, response, 'poll', this.tasks.isNotFoundYet), taskId),
+			this.tasks.parseTask(
+				checkResponse(this.client, response, 'poll', this.tasks.isNotFoundYet),
+				taskId,
+			),
 		);
 		if (outcome.ok) return outcome.value;
 		if (outcome.error instanceof ProviderError) {
@@ -183,11 +204,15 @@ export class TaskSession extends ProviderSession {
 	 * Sends one create request; retries only when the provider cannot have accepted it. A wait the
 	 * provider asks for (Retry-After) that would end after `deadline` is not waited out.
 	 */
-	async createTask(call: ProviderCall, deadline?: number): Promise<{ taskId?: string; state?: TaskState }> {
+	async createTask(
+		call: ProviderCall,
+		deadline?: number,
+	): Promise<{ taskId?: string; state?: TaskState }> {
 		const { displayName } = this.client;
 		for (let attempt = 1; ; attempt++) {
 			const wait = this.createGate.waitTime();
-			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline) throw this.tooLongToWait(wait);
+			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline)
+				throw this.tooLongToWait(wait);
 			await this.createGate.acquire(this.signal);
 			this.counters.creates++;
 			const outcome = await settle(async () =>
@@ -195,16 +220,25 @@ export class TaskSession extends ProviderSession {
 			);
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
-			const retryable = error instanceof ProviderError && error.details.notAccepted === true && attempt < CREATE_ATTEMPTS;
+			const retryable =
+				error instanceof ProviderError &&
+				error.details.notAccepted === true &&
+				attempt < CREATE_ATTEMPTS;
 			if (!retryable) {
-				if (error instanceof ProviderError && error.details.transient === true && error.details.notAccepted !== true) {
+				if (
+					error instanceof ProviderError &&
+					error.details.transient === true &&
+					error.details.notAccepted !== true
+				) {
 					// The answer was lost, not refused: the provider may have started (and charged) the task.
 					error.details.hint = `${displayName} may have started this task even though its answer was lost. It was not sent again, so it is not paid twice: look for it in your ${displayName} account before running this item again.`;
 				}
 				throw error;
 			}
 			this.counters.retried++;
-			this.debug(`refused a create before starting it (${error.message}); sending it again, try ${attempt + 1}`);
+			this.debug(
+				`refused a create before starting it (${error.message}); sending it again, try ${attempt + 1}`,
+			);
 			if (error.details.httpCode === 429) this.throttled(this.createGate, error, attempt);
 			else await this.pause(retryDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS));
 		}
@@ -218,18 +252,24 @@ export class TaskSession extends ProviderSession {
 		const { resolveFile } = this.tasks;
 		// Some providers answer with links relative to their own host.
 		if (output.url.startsWith('/') && !output.url.startsWith('//')) {
-			return { ...output, url: `${await getBaseUrl(this.ctx, this.client.credentialType)}${output.url}` };
+			return {
+				...output,
+				url: `${await getBaseUrl(this.ctx, this.client.credentialType)}${output.url}`,
+			};
 		}
 		if (output.url || !output.fileId || !resolveFile) return output;
 		const fileId = output.fileId;
 		const resolved = await this.retrying(
 			FILE_ATTEMPTS,
-			async () => resolveFile.parse(checkResponse(this.client, await this.send(resolveFile.call(fileId)), 'call'), fileId),
+			async () =>
+				resolveFile.parse(
+					checkResponse(this.client, await this.send(resolveFile.call(fileId)), 'call'),
+					fileId,
+				),
 			this.pollGate,
 		);
 		return { ...output, ...resolved, fileId };
 	}
-
 }
 
 interface Tracked {
@@ -241,7 +281,6 @@ interface Tracked {
 	transientErrors: number;
 	throttledReads: number;
 }
-
 
 /**
  * Creates the tasks of all jobs that need one (bounded concurrency, per-provider rate limit),
@@ -281,7 +320,7 @@ export async function runTasks(
 		const result = results[index];
 		if (result.error || !result.taskId || (result.state && isFinal(result.state))) return;
 		const now = clock.now();
-		const createdAt = 'taskId' in job ? now : startedAt.get(job.itemIndex) ?? now;
+		const createdAt = 'taskId' in job ? now : (startedAt.get(job.itemIndex) ?? now);
 		tracked.push({
 			result,
 			timing: job.timing,
@@ -306,8 +345,11 @@ async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<
 		// The provider asked for a pause (429 Retry-After) that ends after a task's deadline: that
 		// task cannot be read again in time, so it ends now as "timeout", with its task ID.
 		const gateOpensAt = now + session.pollGate.waitTime(now);
-		for (const task of open) if (gateOpensAt > now && gateOpensAt >= task.deadline) task.result.status = 'timeout';
-		open = open.filter((task) => task.result.status === 'queued' || task.result.status === 'running');
+		for (const task of open)
+			if (gateOpensAt > now && gateOpensAt >= task.deadline) task.result.status = 'timeout';
+		open = open.filter(
+			(task) => task.result.status === 'queued' || task.result.status === 'running',
+		);
 		if (!open.length) break;
 		const due = open.filter((task) => task.nextReadAt <= now);
 		if (!due.length) {
@@ -315,8 +357,12 @@ async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<
 			await session.pause(Math.max(session.pollGate.waitTime(), soonest - now));
 			continue;
 		}
-		await mapWithLimit(due, session.limits.pollConcurrency, async (task) => readOnce(session, task));
-		open = open.filter((task) => task.result.status === 'queued' || task.result.status === 'running');
+		await mapWithLimit(due, session.limits.pollConcurrency, async (task) =>
+			readOnce(session, task),
+		);
+		open = open.filter(
+			(task) => task.result.status === 'queued' || task.result.status === 'running',
+		);
 	}
 }
 
@@ -342,18 +388,28 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 		if (error.details.httpCode === 429) {
 			// Throttling is the provider asking us to slow down, not a broken task: it does not use the budget.
 			task.throttledReads++;
-			scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.throttledReads, RETRY_BASE_MS, RETRY_CAP_MS), session.clock);
+			scheduleNext(
+				task,
+				error.details.retryAfterMs ?? retryDelay(task.throttledReads, RETRY_BASE_MS, RETRY_CAP_MS),
+				session.clock,
+			);
 			return;
 		}
 		task.transientErrors++;
 		if (task.transientErrors > session.limits.transientErrorBudget) {
-			session.debug(`task ${taskId}: ${error.message}; given up after ${task.transientErrors} failed reads in a row`);
+			session.debug(
+				`task ${taskId}: ${error.message}; given up after ${task.transientErrors} failed reads in a row`,
+			);
 			result.status = 'failed';
 			result.error = error;
 			return;
 		}
 		session.debug(`task ${taskId}: ${error.message}; reading it again later`);
-		scheduleNext(task, error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS), session.clock);
+		scheduleNext(
+			task,
+			error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS),
+			session.clock,
+		);
 	}
 }
 

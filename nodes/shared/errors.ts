@@ -41,7 +41,10 @@ export class ProviderError extends Error {
 	}
 }
 
-export function hintFor(httpCode: number | undefined, extra?: Record<number, string>): string | undefined {
+export function hintFor(
+	httpCode: number | undefined,
+	extra?: Record<number, string>,
+): string | undefined {
 	if (httpCode === undefined) return undefined;
 	return extra?.[httpCode] ?? HINTS[httpCode] ?? (httpCode >= 500 ? HINTS[500] : undefined);
 }

@@ -6,7 +6,13 @@ import type { ProviderCall, ProviderFailure, ProviderResponse, ProviderClient } 
 export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Connection errors that prove the request never reached the provider. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 const baseUrlCache = new WeakMap<object, Map<string, string>>();
 
@@ -37,7 +43,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 
 function header(headers: Record<string, unknown>, name: string): unknown {
 	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === wanted) return value;
+	for (const [key, value] of Object.entries(headers ?? {}))
+		if (key.toLowerCase() === wanted) return value;
 	return undefined;
 }
 
@@ -49,7 +56,14 @@ export function messageFromBody(body: unknown): string | undefined {
 	}
 	if (!body || typeof body !== 'object') return undefined;
 	const data = body as IDataObject;
-	const candidates = [data.error, data.message, data.detail, data.details, data.status_msg, data.msg];
+	const candidates = [
+		data.error,
+		data.message,
+		data.detail,
+		data.details,
+		data.status_msg,
+		data.msg,
+	];
 	for (const candidate of candidates) {
 		if (typeof candidate === 'string' && candidate.trim()) return candidate.trim();
 		if (candidate && typeof candidate === 'object') {
@@ -87,7 +101,11 @@ export async function sendToProvider(
 	if (signal) options.abortSignal = signal;
 	let response: { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
 	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, client.credentialType, options);
+		response = await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			client.credentialType,
+			options,
+		);
 	} catch (error) {
 		throw networkError(error, client.displayName, timeoutMs);
 	}
@@ -99,7 +117,11 @@ export async function sendToProvider(
 }
 
 /** Describes a failed connection without any part of the request (its headers hold the key). */
-export function networkError(error: unknown, displayName: string, timeoutMs = REQUEST_TIMEOUT_MS): ProviderError {
+export function networkError(
+	error: unknown,
+	displayName: string,
+	timeoutMs = REQUEST_TIMEOUT_MS,
+): ProviderError {
 	// n8n wraps the HTTP client's error in a NodeApiError: the original sits in errorResponse.
 	const err = error as {
 		code?: string;
@@ -109,22 +131,29 @@ export function networkError(error: unknown, displayName: string, timeoutMs = RE
 		name?: string;
 		message?: string;
 	};
-	const wrappedCode = typeof err?.httpCode === 'string' && /^E[A-Z_]+$/.test(err.httpCode) ? err.httpCode : undefined;
+	const wrappedCode =
+		typeof err?.httpCode === 'string' && /^E[A-Z_]+$/.test(err.httpCode) ? err.httpCode : undefined;
 	const code = err?.code ?? err?.cause?.code ?? err?.errorResponse?.code ?? wrappedCode;
 	if (err?.name === 'AbortError' || err?.name === 'CanceledError' || code === 'ERR_CANCELED') {
 		return new ProviderError('The execution was cancelled', 'network', { transient: false });
 	}
 	const text = `${err?.message ?? ''} ${err?.errorResponse?.message ?? ''}`;
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(text)) {
-		return new ProviderError(`${displayName} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'network', {
-			transient: true,
-			hint: 'The provider is slow or the connection hangs. Raise "Request Timeout" if this happens often.',
-		});
+		return new ProviderError(
+			`${displayName} did not answer within ${Math.round(timeoutMs / 1000)} s`,
+			'network',
+			{
+				transient: true,
+				hint: 'The provider is slow or the connection hangs. Raise "Request Timeout" if this happens often.',
+			},
+		);
 	}
 	const notAccepted = code !== undefined && NOT_SENT_CODES.has(code);
 	// The message is in words: n8n replaces a message that names a system error code with its own
 	// text, which would drop the provider's name. The code goes to the hint.
-	const what = notAccepted ? 'the connection was refused or the host was not found' : 'the connection broke';
+	const what = notAccepted
+		? 'the connection was refused or the host was not found'
+		: 'the connection broke';
 	const advice = notAccepted
 		? 'Check the base URL in the credential and that the service is reachable from n8n.'
 		: 'Try again later.';
@@ -164,10 +193,17 @@ export function checkResponse(
 	const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
 	if (isHttpError) {
 		const message =
-			failure?.message ?? messageFromBody(response.body) ?? `The provider answered HTTP ${statusCode}`;
-		const notFoundYet = phase === 'poll' && (statusCode === 404 || isNotFoundYet?.(response) === true);
+			failure?.message ??
+			messageFromBody(response.body) ??
+			`The provider answered HTTP ${statusCode}`;
+		const notFoundYet =
+			phase === 'poll' && (statusCode === 404 || isNotFoundYet?.(response) === true);
 		const transient =
-			statusCode === 429 || statusCode === 408 || statusCode >= 500 || notFoundYet || failure?.transient === true;
+			statusCode === 429 ||
+			statusCode === 408 ||
+			statusCode >= 500 ||
+			notFoundYet ||
+			failure?.transient === true;
 		return throwError(message, 'http', {
 			httpCode: statusCode,
 			providerCode: failure?.code,
@@ -189,6 +225,10 @@ export function checkResponse(
 	});
 }
 
-function throwError(message: string, kind: 'http' | 'provider', details: ProviderError['details']): never {
+function throwError(
+	message: string,
+	kind: 'http' | 'provider',
+	details: ProviderError['details'],
+): never {
 	throw new ProviderError(message, kind, details);
 }

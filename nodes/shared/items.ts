@@ -27,26 +27,41 @@ export function emitOutcomes(
 			output.push(...outcome.items);
 			continue;
 		}
-		const nodeError = toNodeError(ctx.getNode(), outcome.error, client.displayName, outcome.itemIndex);
+		const nodeError = toNodeError(
+			ctx.getNode(),
+			outcome.error,
+			client.displayName,
+			outcome.itemIndex,
+		);
 		if (!ctx.continueOnFail()) {
 			onStop?.(nodeError, outcome.itemIndex);
 			throw nodeError;
 		}
 		const hint = nodeError.description ? { hint: nodeError.description } : {};
-		output.push({ json: { ...outcome.json, error: nodeError.message, ...hint }, pairedItem: { item: outcome.itemIndex } });
+		output.push({
+			json: { ...outcome.json, error: nodeError.message, ...hint },
+			pairedItem: { item: outcome.itemIndex },
+		});
 	}
 	return output;
 }
 
 /** Output items from what an operation made for one input item, paired to it as n8n does. */
-export function pairedItems(ctx: IExecuteFunctions, itemIndex: number, made: IDataObject | IDataObject[] | INodeExecutionData[]): INodeExecutionData[] {
+export function pairedItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	made: IDataObject | IDataObject[] | INodeExecutionData[],
+): INodeExecutionData[] {
 	const list = Array.isArray(made) ? made : [made];
 	const items = list.map((entry) => (isItem(entry) ? entry : { json: entry as IDataObject }));
 	return ctx.helpers.constructExecutionMetaData(items, { itemData: { item: itemIndex } });
 }
 
 const isItem = (entry: unknown): entry is INodeExecutionData =>
-	!!entry && typeof entry === 'object' && 'json' in entry && typeof (entry as INodeExecutionData).json === 'object';
+	!!entry &&
+	typeof entry === 'object' &&
+	'json' in entry &&
+	typeof (entry as INodeExecutionData).json === 'object';
 
 /**
  * n8n's per-item loop: `work` runs for each input item in turn; what it returns (JSON objects or

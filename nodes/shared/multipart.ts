@@ -22,7 +22,11 @@ export function buildMultipart(parts: MultipartPart[]): { body: Buffer; contentT
 				Buffer.from('\r\n'),
 			);
 		} else {
-			chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.field)}"\r\n\r\n${part.value}\r\n`));
+			chunks.push(
+				Buffer.from(
+					`--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.field)}"\r\n\r\n${part.value}\r\n`,
+				),
+			);
 		}
 	}
 	chunks.push(Buffer.from(`--${boundary}--\r\n`));

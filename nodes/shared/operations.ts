@@ -37,22 +37,32 @@ export interface ItemSettings {
 	requestTimeoutMs: number;
 }
 
-export function readSettings(ctx: IExecuteFunctions, tasks: TaskProtocol, itemIndex: number): ItemSettings {
+export function readSettings(
+	ctx: IExecuteFunctions,
+	tasks: TaskProtocol,
+	itemIndex: number,
+): ItemSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const seconds = (name: string, fallbackMs: number) => {
 		const value = options[name];
 		if (value === undefined || value === '') return fallbackMs;
 		const number = Number(value);
 		if (!Number.isFinite(number) || number < 1) {
-			throw new NodeOperationError(ctx.getNode(), `"${name}" must be a number of seconds, at least 1`, {
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${name}" must be a number of seconds, at least 1`,
+				{
+					itemIndex,
+				},
+			);
 		}
 		return number * 1000;
 	};
 	const binaryPropertyName = String(options.binaryPropertyName ?? 'data').trim();
 	if (!binaryPropertyName) {
-		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" must not be empty', { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" must not be empty', {
+			itemIndex,
+		});
 	}
 	const intervalMs = seconds('pollInterval', tasks.timing.intervalMs);
 	return {
@@ -90,20 +100,31 @@ function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
 export function compactRaw(value: unknown): IDataObject {
 	const walk = (node: unknown): unknown => {
 		if (typeof node === 'string') {
-			return node.length > RAW_STRING_LIMIT ? `${node.slice(0, 64)}… (${node.length} characters)` : node;
+			return node.length > RAW_STRING_LIMIT
+				? `${node.slice(0, 64)}… (${node.length} characters)`
+				: node;
 		}
 		if (Array.isArray(node)) return node.map(walk);
 		if (node && typeof node === 'object') {
-			return Object.fromEntries(Object.entries(node as IDataObject).map(([key, inner]) => [key, walk(inner)])) as IDataObject;
+			return Object.fromEntries(
+				Object.entries(node as IDataObject).map(([key, inner]) => [key, walk(inner)]),
+			) as IDataObject;
 		}
 		return node;
 	};
 	const compact = walk(value);
-	return compact && typeof compact === 'object' && !Array.isArray(compact) ? (compact as IDataObject) : { value: compact as string };
+	return compact && typeof compact === 'object' && !Array.isArray(compact)
+		? (compact as IDataObject)
+		: { value: compact as string };
 }
 
 function baseJson(client: ProviderClient, result: TaskResult, status: TaskStatus): IDataObject {
-	const json: IDataObject = { provider: client.provider, taskId: result.taskId ?? null, status, outputs: [] };
+	const json: IDataObject = {
+		provider: client.provider,
+		taskId: result.taskId ?? null,
+		status,
+		outputs: [],
+	};
 	if (result.state?.progress !== undefined) json.progress = result.state.progress;
 	return json;
 }
@@ -112,10 +133,18 @@ function baseJson(client: ProviderClient, result: TaskResult, status: TaskStatus
  * The name of a result file without its extension: the provider and the task, or — for a result
  * that came without a task id — the name in its link.
  */
-export function fileBaseName(provider: string, taskId: string | undefined, output: MediaOutput, index: number, count: number): string {
+export function fileBaseName(
+	provider: string,
+	taskId: string | undefined,
+	output: MediaOutput,
+	index: number,
+	count: number,
+): string {
 	const suffix = count > 1 ? `-${index + 1}` : '';
 	if (taskId) return `${provider}-${taskId}${suffix}`;
-	const fromUrl = /^https?:\/\/|^\//i.test(output.url) ? /([\w.-]+?)(?:\.[a-z0-9]{2,5})?(?:[?#].*)?$/i.exec(output.url)?.[1] : undefined;
+	const fromUrl = /^https?:\/\/|^\//i.test(output.url)
+		? /([\w.-]+?)(?:\.[a-z0-9]{2,5})?(?:[?#].*)?$/i.exec(output.url)?.[1]
+		: undefined;
 	return `${provider}-${fromUrl ?? 'result'}${suffix}`;
 }
 
@@ -143,8 +172,9 @@ export async function toFileItem(
 	if (output.fileId !== undefined) file.fileId = output.fileId;
 	const item: INodeExecutionData = { json: { ...json, outputs: [file] }, pairedItem };
 	if (settings.download) {
-		const binary = await session.retrying(DOWNLOAD_ATTEMPTS, async () =>
-			await toBinary(ctx, output, baseName, session.signal, settings.maxBytes),
+		const binary = await session.retrying(
+			DOWNLOAD_ATTEMPTS,
+			async () => await toBinary(ctx, output, baseName, session.signal, settings.maxBytes),
 		);
 		file.mimeType = binary.mimeType;
 		file.fileName = binary.fileName ?? file.fileName;
@@ -165,54 +195,89 @@ async function toOutputItems(
 	settings: Map<number, ItemSettings>,
 ): Promise<INodeExecutionData[]> {
 	const { client } = session;
-	const outcomes = await mapWithLimit(results, DOWNLOAD_CONCURRENCY, async (result): Promise<ItemOutcome> => {
-		const { itemIndex } = result;
-		const pairedItem = { item: itemIndex };
-		const itemSettings = settings.get(itemIndex)!;
-		const raw = compactRaw(result.state?.raw ?? {});
-		let error = result.error;
-		if (!error && result.status === 'failed') {
-			error = new ProviderError(result.state?.error ?? 'The task failed', 'task', { taskId: result.taskId });
-		}
-		if (!error && result.status === 'timeout' && itemSettings.failOnTimeout) {
-			error = new ProviderError(
-				`The task was not ready after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`,
-				'timeout',
-				{ taskId: result.taskId, hint: 'Raise "Max Wait", or use "Wait for Task" later with this task ID.' },
-			);
-		}
-		if (error) return { itemIndex, error, json: { ...baseJson(client, result, 'failed'), raw } };
-
-		const outputs = result.status === 'succeeded' ? result.state?.outputs ?? [] : [];
-		if (!outputs.length) {
-			return { itemIndex, items: [{ json: { ...baseJson(client, result, result.status), raw }, pairedItem }] };
-		}
-		const items: INodeExecutionData[] = [];
-		for (const [index, announced] of outputs.entries()) {
-			throwIfCancelled(session.signal);
-			const baseName = fileBaseName(client.provider, result.taskId, announced, index, outputs.length);
-			const json = { ...baseJson(client, result, 'succeeded'), raw };
-			const file = await settle(async () =>
-				toFileItem(ctx, session, await session.resolveOutput(announced), baseName, itemSettings, json, pairedItem),
-			);
-			if (!file.ok) {
-				const fileError = file.error as Error;
-				if (fileError instanceof ProviderError) fileError.details.taskId ??= result.taskId;
-				// The task itself succeeded: keep what is known of its file, so it can be fetched again.
-				const known: IDataObject = { url: announced.url || null };
-				if (announced.fileId !== undefined) known.fileId = announced.fileId;
-				return { itemIndex, error: fileError, json: { ...json, status: 'failed', outputs: [known] } };
+	const outcomes = await mapWithLimit(
+		results,
+		DOWNLOAD_CONCURRENCY,
+		async (result): Promise<ItemOutcome> => {
+			const { itemIndex } = result;
+			const pairedItem = { item: itemIndex };
+			const itemSettings = settings.get(itemIndex)!;
+			const raw = compactRaw(result.state?.raw ?? {});
+			let error = result.error;
+			if (!error && result.status === 'failed') {
+				error = new ProviderError(result.state?.error ?? 'The task failed', 'task', {
+					taskId: result.taskId,
+				});
 			}
-			items.push(file.value);
-		}
-		return { itemIndex, items };
-	});
+			if (!error && result.status === 'timeout' && itemSettings.failOnTimeout) {
+				error = new ProviderError(
+					`The task was not ready after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`,
+					'timeout',
+					{
+						taskId: result.taskId,
+						hint: 'Raise "Max Wait", or use "Wait for Task" later with this task ID.',
+					},
+				);
+			}
+			if (error) return { itemIndex, error, json: { ...baseJson(client, result, 'failed'), raw } };
+
+			const outputs = result.status === 'succeeded' ? (result.state?.outputs ?? []) : [];
+			if (!outputs.length) {
+				return {
+					itemIndex,
+					items: [{ json: { ...baseJson(client, result, result.status), raw }, pairedItem }],
+				};
+			}
+			const items: INodeExecutionData[] = [];
+			for (const [index, announced] of outputs.entries()) {
+				throwIfCancelled(session.signal);
+				const baseName = fileBaseName(
+					client.provider,
+					result.taskId,
+					announced,
+					index,
+					outputs.length,
+				);
+				const json = { ...baseJson(client, result, 'succeeded'), raw };
+				const file = await settle(async () =>
+					toFileItem(
+						ctx,
+						session,
+						await session.resolveOutput(announced),
+						baseName,
+						itemSettings,
+						json,
+						pairedItem,
+					),
+				);
+				if (!file.ok) {
+					const fileError = file.error as Error;
+					if (fileError instanceof ProviderError) fileError.details.taskId ??= result.taskId;
+					// The task itself succeeded: keep what is known of its file, so it can be fetched again.
+					const known: IDataObject = { url: announced.url || null };
+					if (announced.fileId !== undefined) known.fileId = announced.fileId;
+					return {
+						itemIndex,
+						error: fileError,
+						json: { ...json, status: 'failed', outputs: [known] },
+					};
+				}
+				items.push(file.value);
+			}
+			return { itemIndex, items };
+		},
+	);
 
 	return emitOutcomes(ctx, client, outcomes, (nodeError, itemIndex) => {
-		const others = results.filter((r) => r.taskId && r.itemIndex !== itemIndex).map((r) => r.taskId);
+		const others = results
+			.filter((r) => r.taskId && r.itemIndex !== itemIndex)
+			.map((r) => r.taskId);
 		if (others.length) {
 			// Nothing is lost: the other tasks of this run may have finished and can be fetched by ID.
-			nodeError.description = [nodeError.description, `Tasks of the other items: ${others.join(', ')}.`]
+			nodeError.description = [
+				nodeError.description,
+				`Tasks of the other items: ${others.join(', ')}.`,
+			]
 				.filter(Boolean)
 				.join(' ');
 		}
@@ -240,20 +305,30 @@ export async function executeTaskOperation(
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const itemSettings = operation === 'createTask' ? fixedSettings(tasks) : readSettings(ctx, tasks, itemIndex);
+			const itemSettings =
+				operation === 'createTask' ? fixedSettings(tasks) : readSettings(ctx, tasks, itemIndex);
 			settings.set(itemIndex, itemSettings);
 			if (operation === 'generate' || operation === 'createTask') {
-				if (!createRequest) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" creates nothing here`);
+				if (!createRequest)
+					throw new NodeOperationError(
+						ctx.getNode(),
+						`The operation "${operation}" creates nothing here`,
+					);
 				const call = await createRequest(ctx, itemIndex);
 				calls.set(itemIndex, call);
 				// On n8n's Retry On Fail, a task an earlier try created for this item is followed, not paid again.
 				const known = memory?.taskFor(itemIndex, call);
-				jobs.push(known ? { itemIndex, taskId: known, timing: itemSettings.timing } : { itemIndex, call, timing: itemSettings.timing });
+				jobs.push(
+					known
+						? { itemIndex, taskId: known, timing: itemSettings.timing }
+						: { itemIndex, call, timing: itemSettings.timing },
+				);
 			} else {
 				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
 			}
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, client.displayName, itemIndex);
+			if (!ctx.continueOnFail())
+				throw toNodeError(ctx.getNode(), error, client.displayName, itemIndex);
 			settings.set(itemIndex, fixedSettings(tasks));
 			rejected.push({ itemIndex, status: 'failed', error: error as Error });
 		}
@@ -270,7 +345,12 @@ export async function executeTaskOperation(
 				return { itemIndex: job.itemIndex, taskId, status: state.status, state } as TaskResult;
 			} catch (error) {
 				throwIfCancelled(session.signal);
-				return { itemIndex: job.itemIndex, taskId, status: 'failed', error: error as Error } as TaskResult;
+				return {
+					itemIndex: job.itemIndex,
+					taskId,
+					status: 'failed',
+					error: error as Error,
+				} as TaskResult;
 			}
 		});
 	} else {
@@ -283,7 +363,12 @@ export async function executeTaskOperation(
 			const call = calls.get(result.itemIndex);
 			if (call) memory.remember(result.itemIndex, call, result);
 		}
-		const failed = results.some((result) => result.error || result.status === 'failed' || (result.status === 'timeout' && settings.get(result.itemIndex)?.failOnTimeout));
+		const failed = results.some(
+			(result) =>
+				result.error ||
+				result.status === 'failed' ||
+				(result.status === 'timeout' && settings.get(result.itemIndex)?.failOnTimeout),
+		);
 		if (!failed) memory.forget();
 	}
 	const output = await toOutputItems(ctx, session, results, settings);
@@ -307,10 +392,15 @@ export async function executeSimpleCall(
 	return await forEachItem(ctx, client, async (itemIndex) => {
 		const request = typeof call === 'function' ? await call(itemIndex) : call;
 		const body = checkResponse(client, await session.send(request), 'call').body;
-		const json = (body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body ?? null }) as IDataObject;
+		const json = (
+			body && typeof body === 'object' && !Array.isArray(body) ? body : { value: body ?? null }
+		) as IDataObject;
 		const results = toJson(json, itemIndex);
-		if (Array.isArray(results)) return results.map((result) => ({ provider: client.provider, ...result }));
-		return withRaw ? { provider: client.provider, ...results, raw: compactRaw(json) } : { provider: client.provider, ...results };
+		if (Array.isArray(results))
+			return results.map((result) => ({ provider: client.provider, ...result }));
+		return withRaw
+			? { provider: client.provider, ...results, raw: compactRaw(json) }
+			: { provider: client.provider, ...results };
 	});
 }
 
@@ -318,7 +408,10 @@ export async function executeSimpleCall(
  * "Download": the file behind a provider's file id (from an earlier item) as binary data,
  * one item per input item.
  */
-export async function executeDownloadOperation(ctx: IExecuteFunctions, tasks: TaskProtocol): Promise<INodeExecutionData[]> {
+export async function executeDownloadOperation(
+	ctx: IExecuteFunctions,
+	tasks: TaskProtocol,
+): Promise<INodeExecutionData[]> {
 	const session = new TaskSession(ctx, tasks);
 	const { provider } = tasks.client;
 	return await forEachItem(
@@ -331,7 +424,17 @@ export async function executeDownloadOperation(ctx: IExecuteFunctions, tasks: Ta
 			const settings = readSettings(ctx, tasks, itemIndex);
 			const json: IDataObject = { provider, fileId, status: 'succeeded' };
 			const output = await session.resolveOutput({ url: '', fileId });
-			return [await toFileItem(ctx, session, output, `${provider}-${fileId}`, { ...settings, download: true }, json, { item: itemIndex })];
+			return [
+				await toFileItem(
+					ctx,
+					session,
+					output,
+					`${provider}-${fileId}`,
+					{ ...settings, download: true },
+					json,
+					{ item: itemIndex },
+				),
+			];
 		},
 		{ status: 'failed' },
 	);

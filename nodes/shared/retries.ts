@@ -16,7 +16,9 @@ interface Remembered {
  * The same request, whatever multipart boundary it was given: method, path, query and body.
  */
 export function fingerprint(call: ProviderCall): string {
-	const hash = createHash('sha256').update(`${call.method} ${call.path} ${JSON.stringify(call.qs ?? {})}\n`);
+	const hash = createHash('sha256').update(
+		`${call.method} ${call.path} ${JSON.stringify(call.qs ?? {})}\n`,
+	);
 	if (Buffer.isBuffer(call.body)) {
 		const boundary = /boundary=([^;]+)/.exec(String(call.headers?.['Content-Type'] ?? ''))?.[1];
 		hash.update(boundary ? call.body.toString('latin1').split(boundary).join('') : call.body);
@@ -38,7 +40,8 @@ export class RetryMemory {
 
 	/** Undefined when the node is not retried or n8n offers no node context. */
 	static of(ctx: IExecuteFunctions): RetryMemory | undefined {
-		if (ctx.getNode().retryOnFail !== true || typeof ctx.getContext !== 'function') return undefined;
+		if (ctx.getNode().retryOnFail !== true || typeof ctx.getContext !== 'function')
+			return undefined;
 		const context = ctx.getContext('node');
 		context[CONTEXT_KEY] ??= {};
 		return new RetryMemory(context[CONTEXT_KEY] as IDataObject);
@@ -47,13 +50,18 @@ export class RetryMemory {
 	/** The task an earlier try created for this item and request, when it is still worth following. */
 	taskFor(itemIndex: number, call: ProviderCall): string | undefined {
 		const known = this.store[itemIndex] as unknown as Remembered | undefined;
-		if (!known || known.fingerprint !== fingerprint(call) || known.status === 'failed') return undefined;
+		if (!known || known.fingerprint !== fingerprint(call) || known.status === 'failed')
+			return undefined;
 		return known.taskId;
 	}
 
 	remember(itemIndex: number, call: ProviderCall, result: TaskResult): void {
 		if (!result.taskId) return;
-		const entry: Remembered = { fingerprint: fingerprint(call), taskId: result.taskId, status: result.error ? 'failed' : result.status };
+		const entry: Remembered = {
+			fingerprint: fingerprint(call),
+			taskId: result.taskId,
+			status: result.error ? 'failed' : result.status,
+		};
 		this.store[itemIndex] = entry as unknown as IDataObject;
 	}
 

@@ -7,14 +7,26 @@ const SUCCEEDED = new Set(['success', 'succeeded', 'completed', 'complete', 'don
 /** … for a task that ended badly. */
 const FAILED = new Set(['fail', 'failed', 'error', 'cancelled', 'canceled']);
 /** … for a task that has not started yet. */
-const QUEUED = new Set(['queued', 'queueing', 'pending', 'waiting', 'starting', 'preparing', 'submitted', 'idle', 'in_queue']);
+const QUEUED = new Set([
+	'queued',
+	'queueing',
+	'pending',
+	'waiting',
+	'starting',
+	'preparing',
+	'submitted',
+	'idle',
+	'in_queue',
+]);
 
 /**
  * A provider's status word as the node's status. A word no provider documents is read as
  * "still working": providers add statuses without notice, and the task's Max Wait still applies.
  */
 export function statusOf(word: unknown): Exclude<TaskStatus, 'timeout'> {
-	const status = String(word ?? '').trim().toLowerCase();
+	const status = String(word ?? '')
+		.trim()
+		.toLowerCase();
 	if (SUCCEEDED.has(status)) return 'succeeded';
 	if (FAILED.has(status)) return 'failed';
 	return QUEUED.has(status) ? 'queued' : 'running';

@@ -50,7 +50,11 @@ export function clockOf(ctx: IExecuteFunctions): Clock {
 }
 
 /** Sleeps `ms`, returning early with an error when the execution is cancelled. */
-export async function pause(ms: number, signal?: AbortSignal, clock: Clock = realClock): Promise<void> {
+export async function pause(
+	ms: number,
+	signal?: AbortSignal,
+	clock: Clock = realClock,
+): Promise<void> {
 	const end = clock.now() + Math.max(0, ms);
 	for (;;) {
 		throwIfCancelled(signal);
@@ -104,7 +108,8 @@ export class RequestGate {
 		let wait = Math.max(0, this.pausedUntil - now);
 		if (this.perMinute) {
 			while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
-			if (this.sent.length >= this.perMinute) wait = Math.max(wait, this.sent[0] + this.windowMs - now);
+			if (this.sent.length >= this.perMinute)
+				wait = Math.max(wait, this.sent[0] + this.windowMs - now);
 		}
 		return wait;
 	}

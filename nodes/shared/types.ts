@@ -127,7 +127,10 @@ export interface TaskProtocol {
  * Reads and checks one item's parameters and returns the create request. Throws
  * NodeOperationError for bad input; sends nothing. Written by each node for its operations.
  */
-export type CreateRequest = (ctx: IExecuteFunctions, itemIndex: number) => Promise<ProviderCall> | ProviderCall;
+export type CreateRequest = (
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<ProviderCall> | ProviderCall;
 
 /** A provider that calls back: the AI Media Trigger receives its callbacks and reads its tasks. */
 export interface CallbackProvider {

@@ -13,9 +13,13 @@ export function checkIntegerRange(
 	if (value === undefined || value === '' || value === null) return;
 	const number = Number(value);
 	if (!Number.isInteger(number) || number < min || number > max) {
-		throw new NodeOperationError(node, `${label} must be a whole number from ${min} to ${max} (got ${String(value)})`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			node,
+			`${label} must be a whole number from ${min} to ${max} (got ${String(value)})`,
+			{
+				itemIndex,
+			},
+		);
 	}
 }
 
@@ -28,7 +32,9 @@ export function checkHttpUrl(node: INode, itemIndex: number, label: string, valu
 		url = undefined;
 	}
 	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-		throw new NodeOperationError(node, `${label} must be an http(s) URL (got "${value}")`, { itemIndex });
+		throw new NodeOperationError(node, `${label} must be an http(s) URL (got "${value}")`, {
+			itemIndex,
+		});
 	}
 	return value;
 }
@@ -39,7 +45,8 @@ export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?
 	if (!prompt) {
 		throw new NodeOperationError(ctx.getNode(), '"Prompt" is empty', {
 			itemIndex,
-			description: 'Enter a prompt, or map it from the input, e.g. {{ $json.prompt }}. Nothing was sent to the provider.',
+			description:
+				'Enter a prompt, or map it from the input, e.g. {{ $json.prompt }}. Nothing was sent to the provider.',
 		});
 	}
 	if (maxLength !== undefined && prompt.length > maxLength) {
@@ -57,7 +64,11 @@ export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?
  * expression must be one of the list: other IDs go through "Custom Model ID", so a typo is caught
  * before a paid request.
  */
-export function readModel(ctx: IExecuteFunctions, itemIndex: number, known: INodePropertyOptions[]): string {
+export function readModel(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	known: INodePropertyOptions[],
+): string {
 	const model = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
 	if (model !== 'custom') {
 		if (known.some((option) => option.value === model)) return model;
@@ -70,7 +81,12 @@ export function readModel(ctx: IExecuteFunctions, itemIndex: number, known: INod
 		});
 	}
 	const custom = String(ctx.getNodeParameter('customModel', itemIndex, '') ?? '').trim();
-	if (!custom) throw new NodeOperationError(ctx.getNode(), 'Enter the Custom Model ID, or pick a model from the list', { itemIndex });
+	if (!custom)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Enter the Custom Model ID, or pick a model from the list',
+			{ itemIndex },
+		);
 	return custom;
 }
 
@@ -92,7 +108,8 @@ export function readIdParameter(
 	messages: { missing: string; invalid?: (id: string) => string },
 ): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
-	const id = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const id =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!id) throw new NodeOperationError(ctx.getNode(), messages.missing, { itemIndex });
 	if (messages.invalid && !/^[\w-]+$/.test(id)) {
 		throw new NodeOperationError(ctx.getNode(), messages.invalid(id), { itemIndex });

@@ -56,7 +56,12 @@ const TRIGGER_SEARCHES = [
 const NODES = [
 	{ name: 'Gen-API', search: 'z-image', action: 'Generate an image', parameter: 'prompt' },
 	{ name: 'GPTunnel', search: 'imagen', action: 'Generate media', parameter: 'model' },
-	{ name: 'DefAPI', search: 'nano banana', action: 'Generate an image', parameter: 'referenceImages' },
+	{
+		name: 'DefAPI',
+		search: 'nano banana',
+		action: 'Generate an image',
+		parameter: 'referenceImages',
+	},
 	{ name: 'MiniMax Hailuo', search: 'hailuo', action: 'Generate a video', parameter: 'frames' },
 	{ name: 'Nalitek', search: 'upscale', action: 'Upscale an image', parameter: 'imageId' },
 ];
@@ -85,8 +90,9 @@ async function shot(page, name) {
 
 /** The names listed in the node panel right now. */
 async function panelNames(page) {
-	return await page.$$eval('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]', (els) =>
-		els.map((el) => el.textContent.trim()),
+	return await page.$$eval(
+		'[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]',
+		(els) => els.map((el) => el.textContent.trim()),
 	);
 }
 
@@ -96,27 +102,39 @@ async function openNodePanel(page) {
 	await until(async () => {
 		if (await page.$('[data-test-id="node-creator"] input')) return true;
 		await page.click('[data-test-id="node-creator-plus-button"]').catch(() => undefined);
-		return await page.waitForSelector('[data-test-id="node-creator"] input', { visible: true, timeout: 3_000 }).then(() => true, () => false);
+		return await page
+			.waitForSelector('[data-test-id="node-creator"] input', { visible: true, timeout: 3_000 })
+			.then(
+				() => true,
+				() => false,
+			);
 	}, 'the node panel to open');
 }
 
 /** A listed name matches an expected one; the trigger panel may leave "Trigger" off a name. */
-const listedAs = (names, expected) => names.some((name) => name === expected || name === `${expected} Trigger`);
+const listedAs = (names, expected) =>
+	names.some((name) => name === expected || name === `${expected} Trigger`);
 
 /** Types into the node panel's search box (after clearing it) and returns the names shown. */
 async function search(page, word, expected) {
 	// Focused from the page: a click can miss while the panel slides in.
-	const input = await page.waitForSelector('[data-test-id="node-creator"] input', { visible: true });
+	const input = await page.waitForSelector('[data-test-id="node-creator"] input', {
+		visible: true,
+	});
 	await input.evaluate((el) => {
 		el.focus();
 		el.select();
 	});
 	await page.keyboard.press('Backspace');
 	await page.keyboard.type(word, { delay: 10 });
-	return await until(async () => {
-		const names = await panelNames(page);
-		return expected.every((name) => listedAs(names, name)) ? names : undefined;
-	}, `"${word}" to list ${expected.join(', ')} (listed: ${(await panelNames(page)).join(', ')})`, 8_000).catch(async (error) => {
+	return await until(
+		async () => {
+			const names = await panelNames(page);
+			return expected.every((name) => listedAs(names, name)) ? names : undefined;
+		},
+		`"${word}" to list ${expected.join(', ')} (listed: ${(await panelNames(page)).join(', ')})`,
+		8_000,
+	).catch(async (error) => {
 		error.message += ` — listed: ${(await panelNames(page)).slice(0, 20).join(', ')}`;
 		throw error;
 	});
@@ -126,10 +144,14 @@ async function search(page, word, expected) {
 async function clickItem(page, name) {
 	const items = await page.$$('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]');
 	for (const item of items) {
-		const text = await item.evaluate((el) => (el.querySelector('[data-test-id="node-creator-item-name"]') ?? el).textContent.trim());
+		const text = await item.evaluate((el) =>
+			(el.querySelector('[data-test-id="node-creator-item-name"]') ?? el).textContent.trim(),
+		);
 		if (text === name || text === `${name} Trigger`) return await item.click();
 	}
-	const listed = await Promise.all(items.map((item) => item.evaluate((el) => el.innerText.replace(/\s+/g, ' ').trim())));
+	const listed = await Promise.all(
+		items.map((item) => item.evaluate((el) => el.innerText.replace(/\s+/g, ' ').trim())),
+	);
 	throw new Error(`no item "${name}" in the node panel (listed: ${listed.join(' | ')})`);
 }
 
@@ -151,20 +173,28 @@ async function closePanel(page) {
 	const back = await page.$('[data-test-id="back-to-canvas"]');
 	if (back) await back.click();
 	else await page.keyboard.press('Escape');
-	await until(async () => !(await page.$('[data-test-id="ndv"] [data-test-id="node-parameters"]')), 'the node panel to close', 5_000);
+	await until(
+		async () => !(await page.$('[data-test-id="ndv"] [data-test-id="node-parameters"]')),
+		'the node panel to close',
+		5_000,
+	);
 }
 
 /** Double-clicks the canvas node whose text contains `name`, which opens its panel. */
 async function openCanvasNode(page, name) {
 	const node = await until(async () => {
 		for (const candidate of await page.$$('[data-test-id="canvas-node"]')) {
-			if ((await candidate.evaluate((el) => el.innerText)).split('\n').includes(name)) return candidate;
+			if ((await candidate.evaluate((el) => el.innerText)).split('\n').includes(name))
+				return candidate;
 		}
 		return undefined;
 	}, `canvas node "${name}"`);
 	const box = await node.boundingBox();
 	await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { clickCount: 2 });
-	await page.waitForSelector('[data-test-id="node-parameters"]', { visible: true, timeout: 10_000 });
+	await page.waitForSelector('[data-test-id="node-parameters"]', {
+		visible: true,
+		timeout: 10_000,
+	});
 }
 
 async function signIn(page, url) {
@@ -178,7 +208,9 @@ async function signIn(page, url) {
 
 async function main() {
 	if (!fs.existsSync(CHROMIUM)) {
-		throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium fonts-dejavu-core (or set CHROMIUM_PATH)`);
+		throw new Error(
+			`Chromium is not at ${CHROMIUM}: apt-get install -y chromium fonts-dejavu-core (or set CHROMIUM_PATH)`,
+		);
 	}
 	const puppeteer = require('puppeteer-core');
 	fs.rmSync(SHOTS, { recursive: true, force: true });
@@ -193,7 +225,12 @@ async function main() {
 	const example = e2e.loadExample('genapi-generate-images.json');
 	await e2e.importWorkflow(userFolder, example);
 	const server = await e2e.startN8n(userFolder, {}, OWNER);
-	const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, defaultViewport: { width: 1440, height: 900 } });
+	const browser = await puppeteer.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		defaultViewport: { width: 1440, height: 900 },
+	});
 	const newPage = async () => {
 		const context = await browser.createBrowserContext();
 		const page = await context.newPage();
@@ -202,153 +239,246 @@ async function main() {
 		return page;
 	};
 	try {
-		await check('browser: Chromium shows the emulator\'s PNG, JPEG and WebP pictures at their size and plays its MP4 video', async () => {
-			const page = await browser.newPage();
-			const sizes = await page.evaluate(async (files) => {
-				const load = (src) => new Promise((resolve) => {
-					const img = new Image();
-					img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
-					img.onerror = () => resolve(null);
-					img.src = src;
-				});
-				return await Promise.all(files.map(load));
-			}, ['png', 'jpg', 'webp'].map((format) => {
-				const { data, mimeType } = pictures.makePicture({ prompt: `a ${format} picture`, width: 320, height: 200, format });
-				return `data:${mimeType};base64,${data.toString('base64')}`;
-			}));
-			assert.deepStrictEqual(sizes, [[320, 200], [320, 200], [320, 200]]);
-			// A MiniMax video as the emulator streams it: the sample clip padded to 1 MB.
-			const response = await fetch(`${emulator.url}/files/big-${1024 * 1024}.mp4`);
-			const video = `data:video/mp4;base64,${Buffer.from(await response.arrayBuffer()).toString('base64')}`;
-			const played = await page.evaluate(async (src) => await new Promise((resolve) => {
-				const element = document.createElement('video');
-				element.muted = true;
-				element.onloadedmetadata = () => resolve([element.videoWidth, element.videoHeight, element.duration]);
-				element.onerror = () => resolve(`error ${element.error?.code}`);
-				element.src = src;
-			}), video);
-			assert.deepStrictEqual(played, [320, 180, 2]);
-			await page.close();
-		});
+		await check(
+			"browser: Chromium shows the emulator's PNG, JPEG and WebP pictures at their size and plays its MP4 video",
+			async () => {
+				const page = await browser.newPage();
+				const sizes = await page.evaluate(
+					async (files) => {
+						const load = (src) =>
+							new Promise((resolve) => {
+								const img = new Image();
+								img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
+								img.onerror = () => resolve(null);
+								img.src = src;
+							});
+						return await Promise.all(files.map(load));
+					},
+					['png', 'jpg', 'webp'].map((format) => {
+						const { data, mimeType } = pictures.makePicture({
+							prompt: `a ${format} picture`,
+							width: 320,
+							height: 200,
+							format,
+						});
+						return `data:${mimeType};base64,${data.toString('base64')}`;
+					}),
+				);
+				assert.deepStrictEqual(sizes, [
+					[320, 200],
+					[320, 200],
+					[320, 200],
+				]);
+				// A MiniMax video as the emulator streams it: the sample clip padded to 1 MB.
+				const response = await fetch(`${emulator.url}/files/big-${1024 * 1024}.mp4`);
+				const video = `data:video/mp4;base64,${Buffer.from(await response.arrayBuffer()).toString('base64')}`;
+				const played = await page.evaluate(
+					async (src) =>
+						await new Promise((resolve) => {
+							const element = document.createElement('video');
+							element.muted = true;
+							element.onloadedmetadata = () =>
+								resolve([element.videoWidth, element.videoHeight, element.duration]);
+							element.onerror = () => resolve(`error ${element.error?.code}`);
+							element.src = src;
+						}),
+					video,
+				);
+				assert.deepStrictEqual(played, [320, 180, 2]);
+				await page.close();
+			},
+		);
 
-		await check('browser: the AI Media Trigger is found among triggers; its panel shows Provider and the Production URL', async () => {
-			const page = await newPage();
-			await page.goto(`${server.url}/workflow/new`, { waitUntil: 'networkidle2' });
-			await openNodePanel(page);
-			for (const [word, expected] of TRIGGER_SEARCHES) {
-				await search(page, word, expected);
-				if (word === 'callback') await shot(page, 'search-trigger-callback');
-			}
-			await search(page, 'callback', ['AI Media']);
-			await clickItem(page, 'AI Media');
-			// A trigger without events offers one action: adding it.
-			await sleep(500);
-			if (!(await page.$('[data-test-id="node-parameters"]'))) {
-				const [first] = await page.$$('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]');
-				await first.click();
-			}
-			await page.waitForSelector('[data-test-id="parameter-input-provider"]', { visible: true });
-			// The provider decides what is shown: DefAPI asks for a token, Nalitek for events.
-			const parameterNames = async () => await page.$$eval('[data-test-id="node-parameters"] [data-test-id^="parameter-input-"]', (els) => els.map((el) => el.getAttribute('data-test-id')));
-			assert.ok((await parameterNames()).includes('parameter-input-token'), 'Secret Token is shown for DefAPI');
-			// Open the Provider list and pick Nalitek, again if a click lands while the panel settles.
-			await until(async () => {
-				if ((await parameterNames()).includes('parameter-input-events')) return true;
-				await chooseOption(page, 'provider', 'Nalitek').catch(() => undefined);
-				return await page
-					.waitForSelector('[data-test-id="parameter-input-events"]', { visible: true, timeout: 3_000 })
-					.then(() => true, () => false);
-			}, 'Nalitek Events to appear after choosing Nalitek');
-			assert.ok(!(await parameterNames()).includes('parameter-input-token'), 'no Secret Token for Nalitek');
-			// Webhook URLs → Production URL.
-			const [headline] = await page.$$('xpath/.//*[contains(@class, "headline") and contains(., "Webhook URLs")]');
-			await headline.click();
-			await page.waitForSelector('[data-test-id="radio-button-production"]', { visible: true });
-			await page.click('[data-test-id="radio-button-production"]');
-			const text = await until(async () => {
-				const body = await page.$eval('[data-test-id="node-parameters"]', (el) => el.innerText);
-				return /\/webhook\/[\w-]+\/callback/.test(body) ? body : undefined;
-			}, 'the Production URL');
-			assert.match(text, new RegExp(`${server.url.replace(/[.:/]/g, '\\$&')}/webhook/[0-9a-f-]+/callback`));
-			assert.match(text, /Provider/);
-			await shot(page, 'trigger-panel');
-			await page.browserContext().close();
-		});
+		await check(
+			'browser: the AI Media Trigger is found among triggers; its panel shows Provider and the Production URL',
+			async () => {
+				const page = await newPage();
+				await page.goto(`${server.url}/workflow/new`, { waitUntil: 'networkidle2' });
+				await openNodePanel(page);
+				for (const [word, expected] of TRIGGER_SEARCHES) {
+					await search(page, word, expected);
+					if (word === 'callback') await shot(page, 'search-trigger-callback');
+				}
+				await search(page, 'callback', ['AI Media']);
+				await clickItem(page, 'AI Media');
+				// A trigger without events offers one action: adding it.
+				await sleep(500);
+				if (!(await page.$('[data-test-id="node-parameters"]'))) {
+					const [first] = await page.$$(
+						'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
+					);
+					await first.click();
+				}
+				await page.waitForSelector('[data-test-id="parameter-input-provider"]', { visible: true });
+				// The provider decides what is shown: DefAPI asks for a token, Nalitek for events.
+				const parameterNames = async () =>
+					await page.$$eval(
+						'[data-test-id="node-parameters"] [data-test-id^="parameter-input-"]',
+						(els) => els.map((el) => el.getAttribute('data-test-id')),
+					);
+				assert.ok(
+					(await parameterNames()).includes('parameter-input-token'),
+					'Secret Token is shown for DefAPI',
+				);
+				// Open the Provider list and pick Nalitek, again if a click lands while the panel settles.
+				await until(async () => {
+					if ((await parameterNames()).includes('parameter-input-events')) return true;
+					await chooseOption(page, 'provider', 'Nalitek').catch(() => undefined);
+					return await page
+						.waitForSelector('[data-test-id="parameter-input-events"]', {
+							visible: true,
+							timeout: 3_000,
+						})
+						.then(
+							() => true,
+							() => false,
+						);
+				}, 'Nalitek Events to appear after choosing Nalitek');
+				assert.ok(
+					!(await parameterNames()).includes('parameter-input-token'),
+					'no Secret Token for Nalitek',
+				);
+				// Webhook URLs → Production URL.
+				const [headline] = await page.$$(
+					'xpath/.//*[contains(@class, "headline") and contains(., "Webhook URLs")]',
+				);
+				await headline.click();
+				await page.waitForSelector('[data-test-id="radio-button-production"]', { visible: true });
+				await page.click('[data-test-id="radio-button-production"]');
+				const text = await until(async () => {
+					const body = await page.$eval('[data-test-id="node-parameters"]', (el) => el.innerText);
+					return /\/webhook\/[\w-]+\/callback/.test(body) ? body : undefined;
+				}, 'the Production URL');
+				assert.match(
+					text,
+					new RegExp(`${server.url.replace(/[.:/]/g, '\\$&')}/webhook/[0-9a-f-]+/callback`),
+				);
+				assert.match(text, /Provider/);
+				await shot(page, 'trigger-panel');
+				await page.browserContext().close();
+			},
+		);
 
-		await check('browser: every action node is found by its name and by the words a user types', async () => {
-			const page = await newPage();
-			await page.goto(`${server.url}/workflow/new`, { waitUntil: 'networkidle2' });
-			// With a node on the canvas the panel shows all nodes, not only triggers.
-			await openNodePanel(page);
-			await search(page, 'Manual', ['Trigger manually']).catch(async () => await search(page, 'Manual', ['Manual Trigger']));
-			const names = await panelNames(page);
-			await clickItem(page, names.includes('Trigger manually') ? 'Trigger manually' : 'Manual Trigger');
-			await sleep(1000);
-			if (await page.$('[data-test-id="node-parameters"]')) await closePanel(page);
-			await openNodePanel(page);
-			const shown = new Set();
-			for (const [word, expected] of ACTION_SEARCHES) {
-				await search(page, word, expected);
-				for (const name of expected) {
-					if (!shown.has(name) && word !== 'genmedia' && word !== 'image') {
-						await shot(page, `search-${name.toLowerCase().replace(/[^a-z]/g, '')}-${word.replace(/\W+/g, '-')}`);
-						shown.add(name);
+		await check(
+			'browser: every action node is found by its name and by the words a user types',
+			async () => {
+				const page = await newPage();
+				await page.goto(`${server.url}/workflow/new`, { waitUntil: 'networkidle2' });
+				// With a node on the canvas the panel shows all nodes, not only triggers.
+				await openNodePanel(page);
+				await search(page, 'Manual', ['Trigger manually']).catch(
+					async () => await search(page, 'Manual', ['Manual Trigger']),
+				);
+				const names = await panelNames(page);
+				await clickItem(
+					page,
+					names.includes('Trigger manually') ? 'Trigger manually' : 'Manual Trigger',
+				);
+				await sleep(1000);
+				if (await page.$('[data-test-id="node-parameters"]')) await closePanel(page);
+				await openNodePanel(page);
+				const shown = new Set();
+				for (const [word, expected] of ACTION_SEARCHES) {
+					await search(page, word, expected);
+					for (const name of expected) {
+						if (!shown.has(name) && word !== 'genmedia' && word !== 'image') {
+							await shot(
+								page,
+								`search-${name.toLowerCase().replace(/[^a-z]/g, '')}-${word.replace(/\W+/g, '-')}`,
+							);
+							shown.add(name);
+						}
 					}
 				}
-			}
-			await shot(page, 'search-genmedia');
-			await page.browserContext().close();
-		});
+				await shot(page, 'search-genmedia');
+				await page.browserContext().close();
+			},
+		);
 
-		await check('browser: every action node is added from the node panel and its panel opens', async () => {
-			const page = await newPage();
-			await page.goto(`${server.url}/workflow/new`, { waitUntil: 'networkidle2' });
-			for (const node of NODES) {
-				await openNodePanel(page);
-				await search(page, node.search, [node.name]);
-				await clickItem(page, node.name);
-				await page.waitForSelector('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { visible: true });
-				await clickItem(page, node.action);
-				await page.waitForSelector(`[data-test-id="parameter-input-${node.parameter}"], [data-test-id="${node.parameter}-parameter-input-options-container"], [data-test-id="fixed-collection-${node.parameter}"]`, { visible: true, timeout: 10_000 }).catch(async () => {
-					const present = await page.$$eval('[data-test-id="node-parameters"] [data-test-id]', (els) => [...new Set(els.map((el) => el.getAttribute('data-test-id')))]);
-					throw new Error(`${node.name}: no "${node.parameter}" in its panel (${present.join(' ')})`);
-				});
-				const title = await page.$eval('[data-test-id="node-title-container"]', (el) => el.innerText.trim());
-				assert.ok(title.includes(node.action) || title.includes(node.name), `${node.name}: panel title "${title}"`);
-				await shot(page, `panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}`);
-				await closePanel(page);
-			}
-			await page.browserContext().close();
-		});
-
-		await check('browser: the Gen-API example runs and its images show in the binary view', async () => {
-			const page = await newPage();
-			await page.goto(`${server.url}/workflow/${example.id}`, { waitUntil: 'networkidle2' });
-			await page.waitForSelector('[data-test-id="execute-workflow-button"]', { visible: true });
-			await page.click('[data-test-id="execute-workflow-button"]');
-			// The Gen-API node reports its five items on the canvas when the run is done.
-			await until(async () => {
-				for (const node of await page.$$('[data-test-id="canvas-node"]')) {
-					const text = await node.evaluate((el) => el.innerText);
-					if (text.includes('Gen-API') && /5 items/.test(text)) return true;
+		await check(
+			'browser: every action node is added from the node panel and its panel opens',
+			async () => {
+				const page = await newPage();
+				await page.goto(`${server.url}/workflow/new`, { waitUntil: 'networkidle2' });
+				for (const node of NODES) {
+					await openNodePanel(page);
+					await search(page, node.search, [node.name]);
+					await clickItem(page, node.name);
+					await page.waitForSelector(
+						'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
+						{ visible: true },
+					);
+					await clickItem(page, node.action);
+					await page
+						.waitForSelector(
+							`[data-test-id="parameter-input-${node.parameter}"], [data-test-id="${node.parameter}-parameter-input-options-container"], [data-test-id="fixed-collection-${node.parameter}"]`,
+							{ visible: true, timeout: 10_000 },
+						)
+						.catch(async () => {
+							const present = await page.$$eval(
+								'[data-test-id="node-parameters"] [data-test-id]',
+								(els) => [...new Set(els.map((el) => el.getAttribute('data-test-id')))],
+							);
+							throw new Error(
+								`${node.name}: no "${node.parameter}" in its panel (${present.join(' ')})`,
+							);
+						});
+					const title = await page.$eval('[data-test-id="node-title-container"]', (el) =>
+						el.innerText.trim(),
+					);
+					assert.ok(
+						title.includes(node.action) || title.includes(node.name),
+						`${node.name}: panel title "${title}"`,
+					);
+					await shot(page, `panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}`);
+					await closePanel(page);
 				}
-				return false;
-			}, 'the Gen-API node to finish with 5 items', 60_000);
-			await shot(page, 'genapi-example-executed');
-			await openCanvasNode(page, 'Gen-API');
-			await page.click('[data-test-id="radio-button-binary"]').catch(() => undefined);
-			await page.waitForSelector('[data-test-id="ndv-view-binary-data"]', { visible: true });
-			await page.click('[data-test-id="ndv-view-binary-data"]');
-			const size = await until(async () => {
-				// The output panel's picture, not the node icons of the input panel.
-				const images = await page.$$eval('[data-test-id="output-panel"] img', (els) => els.map((el) => [el.naturalWidth, el.naturalHeight, el.src]));
-				return images.find(([width, , src]) => width > 0 && !src.includes('/icons/'));
-			}, 'the image in the binary view');
-			const { width, height } = example.nodes.find((node) => node.name === 'Gen-API').parameters.additionalFields;
-			assert.deepStrictEqual(size.slice(0, 2), [width, height], `the picture is ${size[0]}×${size[1]}`);
-			await shot(page, 'genapi-example-binary-view');
-			await page.browserContext().close();
-		});
+				await page.browserContext().close();
+			},
+		);
+
+		await check(
+			'browser: the Gen-API example runs and its images show in the binary view',
+			async () => {
+				const page = await newPage();
+				await page.goto(`${server.url}/workflow/${example.id}`, { waitUntil: 'networkidle2' });
+				await page.waitForSelector('[data-test-id="execute-workflow-button"]', { visible: true });
+				await page.click('[data-test-id="execute-workflow-button"]');
+				// The Gen-API node reports its five items on the canvas when the run is done.
+				await until(
+					async () => {
+						for (const node of await page.$$('[data-test-id="canvas-node"]')) {
+							const text = await node.evaluate((el) => el.innerText);
+							if (text.includes('Gen-API') && /5 items/.test(text)) return true;
+						}
+						return false;
+					},
+					'the Gen-API node to finish with 5 items',
+					60_000,
+				);
+				await shot(page, 'genapi-example-executed');
+				await openCanvasNode(page, 'Gen-API');
+				await page.click('[data-test-id="radio-button-binary"]').catch(() => undefined);
+				await page.waitForSelector('[data-test-id="ndv-view-binary-data"]', { visible: true });
+				await page.click('[data-test-id="ndv-view-binary-data"]');
+				const size = await until(async () => {
+					// The output panel's picture, not the node icons of the input panel.
+					const images = await page.$$eval('[data-test-id="output-panel"] img', (els) =>
+						els.map((el) => [el.naturalWidth, el.naturalHeight, el.src]),
+					);
+					return images.find(([width, , src]) => width > 0 && !src.includes('/icons/'));
+				}, 'the image in the binary view');
+				const { width, height } = example.nodes.find((node) => node.name === 'Gen-API').parameters
+					.additionalFields;
+				assert.deepStrictEqual(
+					size.slice(0, 2),
+					[width, height],
+					`the picture is ${size[0]}×${size[1]}`,
+				);
+				await shot(page, 'genapi-example-binary-view');
+				await page.browserContext().close();
+			},
+		);
 	} finally {
 		await browser.close().catch(() => undefined);
 		await server.stop();
@@ -365,7 +495,8 @@ main()
 	.finally(() => {
 		const { line, failed, total } = summary('browser');
 		e2e.log(`n8n ${e2e.N8N_VERSION}; screenshots: ${SHOTS}`);
-		for (const file of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS).sort() : []) e2e.log(`  ${path.join(SHOTS, file)}`);
+		for (const file of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS).sort() : [])
+			e2e.log(`  ${path.join(SHOTS, file)}`);
 		process.stdout.write(`${line}\n`);
 		process.exitCode = failed || !total ? 1 : 0;
 	});

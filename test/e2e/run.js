@@ -47,7 +47,8 @@ async function executeExpectingError(userFolder, workflowId) {
 }
 
 function assertNoKey(text) {
-	for (const key of Object.values(KEYS)) assert.ok(!String(text).includes(key), 'an API key appears in n8n output');
+	for (const key of Object.values(KEYS))
+		assert.ok(!String(text).includes(key), 'an API key appears in n8n output');
 }
 
 function examplePrompts(example) {
@@ -72,8 +73,12 @@ async function checkFivePrompts(userFolder, emulator, example, nodeName, provide
 		assert.ok(binary, `item ${index} has no binary "data"`);
 		assert.strictEqual(binary.mimeType, mimeType);
 		// The emulator knows which prompt made each task: item i must hold the file of prompt i.
-		assert.strictEqual(emulator.stats.tasks[`${provider}:${item.json.taskId}`].prompt, prompts[index]);
-		if (mimeType === 'image/png') assert.strictEqual(readPngPrompt(e2e.readBinary(userFolder, binary)), prompts[index]);
+		assert.strictEqual(
+			emulator.stats.tasks[`${provider}:${item.json.taskId}`].prompt,
+			prompts[index],
+		);
+		if (mimeType === 'image/png')
+			assert.strictEqual(readPngPrompt(e2e.readBinary(userFolder, binary)), prompts[index]);
 	});
 }
 
@@ -89,7 +94,9 @@ async function checkCallbacks(userFolder, emulator) {
 	const sink = await e2e.startSink();
 	const receivers = CALLBACK_PROVIDERS.map((provider) => {
 		const workflow = e2e.loadExample(`callbacks-${provider.file}-receive.json`);
-		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger');
+		const trigger = workflow.nodes.find(
+			(node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger',
+		);
 		if (provider.token) trigger.parameters.token = CALLBACK_TOKEN;
 		// The example ends in a placeholder node; here the workflow reports what it received.
 		e2e.addReportNode(
@@ -113,16 +120,37 @@ async function checkCallbacks(userFolder, emulator) {
 
 		// Failed checks: 401, nothing started.
 		const refused = async (url, body, headers = {}) => {
-			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...headers },
+				body: JSON.stringify(body),
+			});
 			const text = await response.text();
-			assert.ok(!text.includes(CALLBACK_TOKEN) && !text.includes(emulator.config.nalitekWebhookSecret), 'a secret was echoed');
+			assert.ok(
+				!text.includes(CALLBACK_TOKEN) && !text.includes(emulator.config.nalitekWebhookSecret),
+				'a secret was echoed',
+			);
 			return response.status;
 		};
 		const defApiHook = receivers.find((r) => r.provider.key === 'defApi').hook;
 		const nalitekHook = receivers.find((r) => r.provider.key === 'nalitek').hook;
-		assert.strictEqual(await refused(hookUrl(defApiHook), { task_id: 'ta-x', status: 'success', result: [] }), 401);
-		assert.strictEqual(await refused(`${hookUrl(defApiHook)}?token=wrong`, { task_id: 'ta-x', status: 'success', result: [] }), 401);
-		const forged = { event: 'generation.complete', data: { image_id: 1, url: '/x.png' }, signature: 'sha256=' + '0'.repeat(64) };
+		assert.strictEqual(
+			await refused(hookUrl(defApiHook), { task_id: 'ta-x', status: 'success', result: [] }),
+			401,
+		);
+		assert.strictEqual(
+			await refused(`${hookUrl(defApiHook)}?token=wrong`, {
+				task_id: 'ta-x',
+				status: 'success',
+				result: [],
+			}),
+			401,
+		);
+		const forged = {
+			event: 'generation.complete',
+			data: { image_id: 1, url: '/x.png' },
+			signature: 'sha256=' + '0'.repeat(64),
+		};
 		assert.strictEqual(await refused(hookUrl(nalitekHook), forged), 401);
 
 		// Create Task in other workflows, with the trigger's URL as callback URL.
@@ -130,7 +158,11 @@ async function checkCallbacks(userFolder, emulator) {
 		for (const { provider, hook } of receivers) {
 			const workflow = e2e.loadExample(`callbacks-${provider.file}-create.json`);
 			const schedule = workflow.nodes.find((node) => node.name === 'Every Hour');
-			Object.assign(schedule, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+			Object.assign(schedule, {
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				parameters: {},
+			});
 			const create = workflow.nodes.find((node) => node.name.endsWith('Create Task'));
 			create.parameters.callbackUrl = `${hookUrl(hook)}${provider.token ? `?token=${CALLBACK_TOKEN}` : ''}`;
 			await e2e.importWorkflow(userFolder, workflow);
@@ -140,18 +172,29 @@ async function checkCallbacks(userFolder, emulator) {
 			created[provider.key] = String(item.json.taskId);
 		}
 		const deadline = Date.now() + 30_000;
-		while (sink.received.length < CALLBACK_PROVIDERS.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+		while (sink.received.length < CALLBACK_PROVIDERS.length && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 250));
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		for (const { key, mimeType } of CALLBACK_PROVIDERS) {
 			const reports = sink.received.filter((report) => report.provider === key);
-			assert.strictEqual(reports.length, 1, `${key}: ${reports.length} runs of the receiving workflow`);
+			assert.strictEqual(
+				reports.length,
+				1,
+				`${key}: ${reports.length} runs of the receiving workflow`,
+			);
 			assert.strictEqual(reports[0].taskId, created[key]);
 			assert.strictEqual(reports[0].status, 'succeeded');
 			assert.strictEqual(reports[0].mimeType, mimeType, `${key}: ${JSON.stringify(reports[0])}`);
 		}
-		assert.strictEqual(sink.received.length, CALLBACK_PROVIDERS.length, JSON.stringify(sink.received));
+		assert.strictEqual(
+			sink.received.length,
+			CALLBACK_PROVIDERS.length,
+			JSON.stringify(sink.received),
+		);
 		assertNoKey(server.log());
-		e2e.log(`     received: ${sink.received.map((r) => `${r.provider} ${r.status} ${r.mimeType}`).join(', ')}`);
+		e2e.log(
+			`     received: ${sink.received.map((r) => `${r.provider} ${r.status} ${r.mimeType}`).join(', ')}`,
+		);
 	} finally {
 		await server.stop();
 		sink.close();
@@ -168,38 +211,71 @@ async function main() {
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 
 	await check('Gen-API example: 5 prompts give 5 PNG files, paired and in order', () =>
-		checkFivePrompts(userFolder, emulator, 'genapi-generate-images.json', 'Gen-API', 'genApi', 'image/png'),
+		checkFivePrompts(
+			userFolder,
+			emulator,
+			'genapi-generate-images.json',
+			'Gen-API',
+			'genApi',
+			'image/png',
+		),
 	);
 	await check('GPTunnel example: 5 prompts give 5 WebP files, paired and in order', () =>
-		checkFivePrompts(userFolder, emulator, 'gptunnel-generate-images.json', 'GPTunnel', 'gptunnel', 'image/webp'),
+		checkFivePrompts(
+			userFolder,
+			emulator,
+			'gptunnel-generate-images.json',
+			'GPTunnel',
+			'gptunnel',
+			'image/webp',
+		),
 	);
 	await check('DefAPI example: 5 prompts give 5 PNG files, paired and in order', () =>
-		checkFivePrompts(userFolder, emulator, 'defapi-generate-images.json', 'DefAPI', 'defApi', 'image/png'),
+		checkFivePrompts(
+			userFolder,
+			emulator,
+			'defapi-generate-images.json',
+			'DefAPI',
+			'defApi',
+			'image/png',
+		),
 	);
 
-	await check('Gen-API → Aggregate → DefAPI: two binary reference images and one link are sent as three images, in the order given', async () => {
-		const workflow = e2e.loadExample('defapi-combine-images.json');
-		await e2e.importWorkflow(userFolder, workflow);
-		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
-		assertNoKey(output);
-		const { items } = e2e.nodeRun(execution, 'Combine with Nano Banana');
-		assert.strictEqual(items.length, 1);
-		assert.strictEqual(items[0].binary?.data?.mimeType, 'image/png');
-		const task = emulator.stats.tasks[`defApi:${items[0].json.taskId}`];
-		assert.deepStrictEqual(task.images, ['data:image/png', 'data:image/png', 'https://cdn.openai.com/API/docs/images/body-lotion.png']);
-	});
+	await check(
+		'Gen-API → Aggregate → DefAPI: two binary reference images and one link are sent as three images, in the order given',
+		async () => {
+			const workflow = e2e.loadExample('defapi-combine-images.json');
+			await e2e.importWorkflow(userFolder, workflow);
+			const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+			assertNoKey(output);
+			const { items } = e2e.nodeRun(execution, 'Combine with Nano Banana');
+			assert.strictEqual(items.length, 1);
+			assert.strictEqual(items[0].binary?.data?.mimeType, 'image/png');
+			const task = emulator.stats.tasks[`defApi:${items[0].json.taskId}`];
+			assert.deepStrictEqual(task.images, [
+				'data:image/png',
+				'data:image/png',
+				'https://cdn.openai.com/API/docs/images/body-lotion.png',
+			]);
+		},
+	);
 
-	await check('GPTunnel code != 0 stops the node with the provider message, and nothing more is sent for it', async () => {
-		const before = { ...emulator.stats.byRoute };
-		const workflow = variant('gptunnel-generate-images.json', 'GPTunnel', 'GptunnelCode0001', ['no money [code:4]']);
-		await e2e.importWorkflow(userFolder, workflow);
-		const output = await executeExpectingError(userFolder, workflow.id);
-		assertNoKey(output);
-		assert.match(output, /Insufficient balance to create the task/);
-		const sent = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
-		assert.strictEqual(sent('POST /v1/media/create'), 1);
-		assert.strictEqual(sent('POST /v1/media/result'), 0);
-	});
+	await check(
+		'GPTunnel code != 0 stops the node with the provider message, and nothing more is sent for it',
+		async () => {
+			const before = { ...emulator.stats.byRoute };
+			const workflow = variant('gptunnel-generate-images.json', 'GPTunnel', 'GptunnelCode0001', [
+				'no money [code:4]',
+			]);
+			await e2e.importWorkflow(userFolder, workflow);
+			const output = await executeExpectingError(userFolder, workflow.id);
+			assertNoKey(output);
+			assert.match(output, /Insufficient balance to create the task/);
+			const sent = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
+			assert.strictEqual(sent('POST /v1/media/create'), 1);
+			assert.strictEqual(sent('POST /v1/media/result'), 0);
+		},
+	);
 
 	await check('MiniMax text to video: 2 prompts give 2 MP4 files, paired', async () => {
 		const workflow = e2e.loadExample('minimax-text-to-video.json');
@@ -207,151 +283,242 @@ async function main() {
 		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
 		assertNoKey(output);
 		const { items } = e2e.nodeRun(execution, 'MiniMax');
-		assert.deepStrictEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }]);
+		assert.deepStrictEqual(
+			items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }],
+		);
 		const prompts = examplePrompts('minimax-text-to-video.json');
 		items.forEach((item, index) => {
 			assert.strictEqual(item.binary?.data?.mimeType, 'video/mp4');
 			assert.strictEqual(item.binary.data.fileName, `miniMax-${item.json.taskId}.mp4`);
-			assert.strictEqual(emulator.stats.tasks[`miniMax:${item.json.taskId}`].prompt, prompts[index]);
+			assert.strictEqual(
+				emulator.stats.tasks[`miniMax:${item.json.taskId}`].prompt,
+				prompts[index],
+			);
 		});
 	});
 
-	await check('Gen-API image → MiniMax image to video: the first frame comes from the previous node', async () => {
-		const workflow = e2e.loadExample('minimax-image-to-video.json');
-		await e2e.importWorkflow(userFolder, workflow);
-		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
-		assertNoKey(output);
-		const { items } = e2e.nodeRun(execution, 'Animate with MiniMax');
-		assert.strictEqual(items.length, 1);
-		assert.deepStrictEqual(items[0].pairedItem, { item: 0 });
-		assert.strictEqual(items[0].binary?.data?.mimeType, 'video/mp4');
-		const task = emulator.stats.tasks[`miniMax:${items[0].json.taskId}`];
-		assert.strictEqual(task.body.first_frame_image, 'data:image/png');
-		assert.strictEqual(task.body.model, 'MiniMax-Hailuo-2.3-Fast');
-	});
+	await check(
+		'Gen-API image → MiniMax image to video: the first frame comes from the previous node',
+		async () => {
+			const workflow = e2e.loadExample('minimax-image-to-video.json');
+			await e2e.importWorkflow(userFolder, workflow);
+			const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+			assertNoKey(output);
+			const { items } = e2e.nodeRun(execution, 'Animate with MiniMax');
+			assert.strictEqual(items.length, 1);
+			assert.deepStrictEqual(items[0].pairedItem, { item: 0 });
+			assert.strictEqual(items[0].binary?.data?.mimeType, 'video/mp4');
+			const task = emulator.stats.tasks[`miniMax:${items[0].json.taskId}`];
+			assert.strictEqual(task.body.first_frame_image, 'data:image/png');
+			assert.strictEqual(task.body.model, 'MiniMax-Hailuo-2.3-Fast');
+		},
+	);
 
 	await check('a MiniMax error code surfaces its documented meaning', async () => {
-		const workflow = variant('minimax-text-to-video.json', 'MiniMax', 'MiniMaxCode00001', ['no money [code:1008]']);
+		const workflow = variant('minimax-text-to-video.json', 'MiniMax', 'MiniMaxCode00001', [
+			'no money [code:1008]',
+		]);
 		await e2e.importWorkflow(userFolder, workflow);
 		const output = await executeExpectingError(userFolder, workflow.id);
 		assertNoKey(output);
 		assert.match(output, /Insufficient balance \(1008\)/);
 	});
 
-	await check('a video is streamed to disk: 100 MB or 500 MB, the n8n process peaks at the same memory', async () => {
-		// Peak RSS of the `n8n execute` process against the same run with the download off. A file
-		// held in memory would add its size (or 4/3 of it as base64); a streamed one adds what the
-		// runtime keeps of already-written chunks until its next garbage collection, whatever the size.
-		const peak = async (id, bytes, download) => {
-			const run = await e2e.videoRunPeak(userFolder, emulator, id, bytes, download);
-			if (download) {
-				assert.strictEqual(run.item.binary?.data?.mimeType, 'video/mp4');
-				assert.ok(String(run.item.binary.data.id ?? '').startsWith('filesystem'), 'the video is not in filesystem storage');
-				assert.strictEqual(run.streamedBytes, bytes, 'the whole video was not read');
+	await check(
+		'a video is streamed to disk: 100 MB or 500 MB, the n8n process peaks at the same memory',
+		async () => {
+			// Peak RSS of the `n8n execute` process against the same run with the download off. A file
+			// held in memory would add its size (or 4/3 of it as base64); a streamed one adds what the
+			// runtime keeps of already-written chunks until its next garbage collection, whatever the size.
+			const peak = async (id, bytes, download) => {
+				const run = await e2e.videoRunPeak(userFolder, emulator, id, bytes, download);
+				if (download) {
+					assert.strictEqual(run.item.binary?.data?.mimeType, 'video/mp4');
+					assert.ok(
+						String(run.item.binary.data.id ?? '').startsWith('filesystem'),
+						'the video is not in filesystem storage',
+					);
+					assert.strictEqual(run.streamedBytes, bytes, 'the whole video was not read');
+				}
+				return run.peakMb;
+			};
+			const without = await peak('MiniMaxNoDown001', VIDEO_BYTES, false);
+			const small = (await peak('MiniMaxVid100MB1', VIDEO_BYTES, true)) - without;
+			const large = (await peak('MiniMaxVid500MB1', 5 * VIDEO_BYTES, true)) - without;
+			e2e.log(
+				`     peak RSS without download ${without.toFixed(0)} MB; growth with 100 MB ${small.toFixed(1)} MB, with 500 MB ${large.toFixed(1)} MB`,
+			);
+			assert.ok(
+				small < 100,
+				`a 100 MB video raised peak memory by ${small.toFixed(1)} MB: it was held in memory`,
+			);
+			assert.ok(
+				large - small <= 32,
+				`400 MB more video raised peak memory by ${(large - small).toFixed(1)} MB more`,
+			);
+		},
+	);
+
+	await check(
+		'Nalitek chain: generate → upscale → image to image, each paired back to its input',
+		async () => {
+			const workflow = e2e.loadExample('nalitek-chain.json');
+			await e2e.importWorkflow(userFolder, workflow);
+			const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+			assertNoKey(output);
+			const prompts = examplePrompts('nalitek-chain.json');
+			const steps = ['Generate', 'Upscale 2x', 'Watercolor'].map(
+				(name) => e2e.nodeRun(execution, name).items,
+			);
+			for (const [step, items] of steps.entries()) {
+				assert.deepStrictEqual(
+					items.map((item) => item.pairedItem),
+					[{ item: 0 }, { item: 1 }],
+					`step ${step}`,
+				);
+				assert.ok(
+					items.every(
+						(item) =>
+							item.json.status === 'succeeded' && item.binary?.data?.mimeType === 'image/png',
+					),
+					`step ${step}`,
+				);
 			}
-			return run.peakMb;
-		};
-		const without = await peak('MiniMaxNoDown001', VIDEO_BYTES, false);
-		const small = (await peak('MiniMaxVid100MB1', VIDEO_BYTES, true)) - without;
-		const large = (await peak('MiniMaxVid500MB1', 5 * VIDEO_BYTES, true)) - without;
-		e2e.log(`     peak RSS without download ${without.toFixed(0)} MB; growth with 100 MB ${small.toFixed(1)} MB, with 500 MB ${large.toFixed(1)} MB`);
-		assert.ok(small < 100, `a 100 MB video raised peak memory by ${small.toFixed(1)} MB: it was held in memory`);
-		assert.ok(large - small <= 32, `400 MB more video raised peak memory by ${(large - small).toFixed(1)} MB more`);
-	});
+			const [generated, upscaled, painted] = steps;
+			for (let i = 0; i < 2; i++) {
+				assert.strictEqual(
+					emulator.stats.tasks[`nalitek:${generated[i].json.taskId}`].prompt,
+					prompts[i],
+				);
+				const upscale = emulator.stats.tasks[`nalitek:${upscaled[i].json.taskId}`];
+				assert.strictEqual(upscale.kind, 'upscale');
+				assert.strictEqual(upscale.prompt, prompts[i]);
+				const img2img = emulator.stats.tasks[`nalitek:${painted[i].json.taskId}`];
+				assert.strictEqual(img2img.kind, 'img2img');
+				assert.strictEqual(img2img.body.image.type, 'image/png');
+			}
+		},
+	);
 
-	await check('Nalitek chain: generate → upscale → image to image, each paired back to its input', async () => {
-		const workflow = e2e.loadExample('nalitek-chain.json');
-		await e2e.importWorkflow(userFolder, workflow);
-		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
-		assertNoKey(output);
-		const prompts = examplePrompts('nalitek-chain.json');
-		const steps = ['Generate', 'Upscale 2x', 'Watercolor'].map((name) => e2e.nodeRun(execution, name).items);
-		for (const [step, items] of steps.entries()) {
-			assert.deepStrictEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }], `step ${step}`);
-			assert.ok(items.every((item) => item.json.status === 'succeeded' && item.binary?.data?.mimeType === 'image/png'), `step ${step}`);
-		}
-		const [generated, upscaled, painted] = steps;
-		for (let i = 0; i < 2; i++) {
-			assert.strictEqual(emulator.stats.tasks[`nalitek:${generated[i].json.taskId}`].prompt, prompts[i]);
-			const upscale = emulator.stats.tasks[`nalitek:${upscaled[i].json.taskId}`];
-			assert.strictEqual(upscale.kind, 'upscale');
-			assert.strictEqual(upscale.prompt, prompts[i]);
-			const img2img = emulator.stats.tasks[`nalitek:${painted[i].json.taskId}`];
-			assert.strictEqual(img2img.kind, 'img2img');
-			assert.strictEqual(img2img.body.image.type, 'image/png');
-		}
-	});
-
-	await check('Nalitek: the document\'s 1920×1080 example is generated; a width of 100 is a clear error before any request', async () => {
-		const wide = variant('nalitek-chain.json', 'Generate', 'NalitekWide00001', ['futuristic city at night'], { additionalFields: { width: 1920, height: 1080 } });
-		wide.connections.Generate = { main: [[]] };
-		await e2e.importWorkflow(userFolder, wide);
-		const { execution } = await e2e.executeWorkflow(userFolder, wide.id);
-		const [item] = e2e.nodeRun(execution, 'Generate').items;
-		assert.strictEqual(item.json.status, 'succeeded');
-		assert.deepStrictEqual(pictureSize(e2e.readBinary(userFolder, item.binary.data)), { width: 1920, height: 1080 });
-
-		const before = emulator.stats.requests;
-		const narrow = variant('nalitek-chain.json', 'Generate', 'NalitekWidth0001', ['too narrow'], { additionalFields: { width: 100 } });
-		await e2e.importWorkflow(userFolder, narrow);
-		const output = await executeExpectingError(userFolder, narrow.id);
-		assert.match(output, /Width must be a whole number of pixels from 512 to 4096 \(got 100\)/);
-		assert.strictEqual(emulator.stats.requests, before);
-	});
-
-	await check('Nalitek: 25 items through image/generate against the 10/min limit, no failed item', async () => {
-		const before429 = emulator.stats.nalitek429 ?? 0;
-		const prompts = Array.from({ length: 25 }, (_, n) => `paced ${n + 1} [ms:500]`);
-		const workflow = variant('nalitek-chain.json', 'Generate', 'NalitekPaced0025', prompts, { options: { pollInterval: 1 } });
-		workflow.connections.Generate = { main: [[]] };
-		await e2e.importWorkflow(userFolder, workflow);
-		const started = Date.now();
-		const { execution } = await e2e.executeWorkflow(userFolder, workflow.id);
-		const { items, executionTime } = e2e.nodeRun(execution, 'Generate');
-		assert.strictEqual(items.length, 25);
-		assert.ok(items.every((item) => item.json.status === 'succeeded' && item.binary?.data), 'an item did not succeed');
-		items.forEach((item, index) => assert.strictEqual(emulator.stats.tasks[`nalitek:${item.json.taskId}`].prompt, prompts[index]));
-		e2e.log(`     25 generations: node ${(executionTime / 1000).toFixed(1)} s, run ${((Date.now() - started) / 1000).toFixed(1)} s, 429 answers seen ${(emulator.stats.nalitek429 ?? 0) - before429}`);
-	});
-
-	await check('Nalitek batch example: 25 prompts in 3 batches give 25 files, paired and in order', async () => {
-		const before429 = emulator.stats.nalitek429 ?? 0;
-		const batchesBefore = emulator.stats.batches ?? 0;
-		const workflow = e2e.loadExample('nalitek-batch-25.json');
-		await e2e.importWorkflow(userFolder, workflow);
-		const started = Date.now();
-		const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
-		assertNoKey(output);
-		const prompts = examplePrompts('nalitek-batch-25.json');
-		const { items, executionTime } = e2e.nodeRun(execution, 'Nalitek Batch');
-		assert.strictEqual(items.length, 25);
-		items.forEach((item, index) => {
-			assert.deepStrictEqual(item.pairedItem, { item: index });
+	await check(
+		"Nalitek: the document's 1920×1080 example is generated; a width of 100 is a clear error before any request",
+		async () => {
+			const wide = variant(
+				'nalitek-chain.json',
+				'Generate',
+				'NalitekWide00001',
+				['futuristic city at night'],
+				{ additionalFields: { width: 1920, height: 1080 } },
+			);
+			wide.connections.Generate = { main: [[]] };
+			await e2e.importWorkflow(userFolder, wide);
+			const { execution } = await e2e.executeWorkflow(userFolder, wide.id);
+			const [item] = e2e.nodeRun(execution, 'Generate').items;
 			assert.strictEqual(item.json.status, 'succeeded');
-			assert.strictEqual(readPngPrompt(e2e.readBinary(userFolder, item.binary.data)), prompts[index]);
-		});
-		assert.strictEqual((emulator.stats.batches ?? 0) - batchesBefore, 3);
-		e2e.log(`     25-prompt batch: node ${(executionTime / 1000).toFixed(1)} s, run ${((Date.now() - started) / 1000).toFixed(1)} s, 429 answers seen ${(emulator.stats.nalitek429 ?? 0) - before429}`);
-	});
+			assert.deepStrictEqual(pictureSize(e2e.readBinary(userFolder, item.binary.data)), {
+				width: 1920,
+				height: 1080,
+			});
+
+			const before = emulator.stats.requests;
+			const narrow = variant('nalitek-chain.json', 'Generate', 'NalitekWidth0001', ['too narrow'], {
+				additionalFields: { width: 100 },
+			});
+			await e2e.importWorkflow(userFolder, narrow);
+			const output = await executeExpectingError(userFolder, narrow.id);
+			assert.match(output, /Width must be a whole number of pixels from 512 to 4096 \(got 100\)/);
+			assert.strictEqual(emulator.stats.requests, before);
+		},
+	);
+
+	await check(
+		'Nalitek: 25 items through image/generate against the 10/min limit, no failed item',
+		async () => {
+			const before429 = emulator.stats.nalitek429 ?? 0;
+			const prompts = Array.from({ length: 25 }, (_, n) => `paced ${n + 1} [ms:500]`);
+			const workflow = variant('nalitek-chain.json', 'Generate', 'NalitekPaced0025', prompts, {
+				options: { pollInterval: 1 },
+			});
+			workflow.connections.Generate = { main: [[]] };
+			await e2e.importWorkflow(userFolder, workflow);
+			const started = Date.now();
+			const { execution } = await e2e.executeWorkflow(userFolder, workflow.id);
+			const { items, executionTime } = e2e.nodeRun(execution, 'Generate');
+			assert.strictEqual(items.length, 25);
+			assert.ok(
+				items.every((item) => item.json.status === 'succeeded' && item.binary?.data),
+				'an item did not succeed',
+			);
+			items.forEach((item, index) =>
+				assert.strictEqual(
+					emulator.stats.tasks[`nalitek:${item.json.taskId}`].prompt,
+					prompts[index],
+				),
+			);
+			e2e.log(
+				`     25 generations: node ${(executionTime / 1000).toFixed(1)} s, run ${((Date.now() - started) / 1000).toFixed(1)} s, 429 answers seen ${(emulator.stats.nalitek429 ?? 0) - before429}`,
+			);
+		},
+	);
+
+	await check(
+		'Nalitek batch example: 25 prompts in 3 batches give 25 files, paired and in order',
+		async () => {
+			const before429 = emulator.stats.nalitek429 ?? 0;
+			const batchesBefore = emulator.stats.batches ?? 0;
+			const workflow = e2e.loadExample('nalitek-batch-25.json');
+			await e2e.importWorkflow(userFolder, workflow);
+			const started = Date.now();
+			const { execution, output } = await e2e.executeWorkflow(userFolder, workflow.id);
+			assertNoKey(output);
+			const prompts = examplePrompts('nalitek-batch-25.json');
+			const { items, executionTime } = e2e.nodeRun(execution, 'Nalitek Batch');
+			assert.strictEqual(items.length, 25);
+			items.forEach((item, index) => {
+				assert.deepStrictEqual(item.pairedItem, { item: index });
+				assert.strictEqual(item.json.status, 'succeeded');
+				assert.strictEqual(
+					readPngPrompt(e2e.readBinary(userFolder, item.binary.data)),
+					prompts[index],
+				);
+			});
+			assert.strictEqual((emulator.stats.batches ?? 0) - batchesBefore, 3);
+			e2e.log(
+				`     25-prompt batch: node ${(executionTime / 1000).toFixed(1)} s, run ${((Date.now() - started) / 1000).toFixed(1)} s, 429 answers seen ${(emulator.stats.nalitek429 ?? 0) - before429}`,
+			);
+		},
+	);
 
 	await check('a burst of 20 items against a 429 limit: every item succeeds', async () => {
 		emulator.config.rateLimit = { limit: 6, windowMs: 1000, retryAfterSec: 1 };
 		emulator.config.taskMs = 1500;
 		const before = emulator.stats.throttled;
 		const prompts = Array.from({ length: 20 }, (_, n) => `burst ${n + 1}`);
-		await e2e.importWorkflow(userFolder, genApiVariant('GenApiBurst00001', prompts, { options: { pollInterval: 1 } }));
+		await e2e.importWorkflow(
+			userFolder,
+			genApiVariant('GenApiBurst00001', prompts, { options: { pollInterval: 1 } }),
+		);
 		const { execution, output } = await e2e.executeWorkflow(userFolder, 'GenApiBurst00001');
 		emulator.config.rateLimit = null;
 		assertNoKey(output);
 		const { items } = e2e.nodeRun(execution, 'Gen-API');
 		assert.strictEqual(items.length, 20);
 		assert.ok(items.every((item) => item.json.status === 'succeeded' && item.binary?.data));
-		assert.ok(emulator.stats.throttled > before, 'the emulator never answered 429: the limit was not exercised');
+		assert.ok(
+			emulator.stats.throttled > before,
+			'the emulator never answered 429: the limit was not exercised',
+		);
 		e2e.log(`     429 answers during the burst: ${emulator.stats.throttled - before}`);
 	});
 
 	await check('a failed generation stops the workflow with the provider message', async () => {
-		await e2e.importWorkflow(userFolder, genApiVariant('GenApiFailure001', ['fine [ms:300]', 'bad [fail] [ms:300]'], { options: { pollInterval: 1 } }));
+		await e2e.importWorkflow(
+			userFolder,
+			genApiVariant('GenApiFailure001', ['fine [ms:300]', 'bad [fail] [ms:300]'], {
+				options: { pollInterval: 1 },
+			}),
+		);
 		const output = await executeExpectingError(userFolder, 'GenApiFailure001');
 		assertNoKey(output);
 		assert.match(output, /NSFW content detected in the prompt/);
@@ -360,50 +527,83 @@ async function main() {
 	await check('with "continue on fail" the failed item becomes an error item, paired', async () => {
 		await e2e.importWorkflow(
 			userFolder,
-			genApiVariant('GenApiContinue01', ['fine [ms:300]', 'bad [fail] [ms:300]', 'also fine [ms:300]'], { options: { pollInterval: 1 } }, { onError: 'continueRegularOutput' }),
+			genApiVariant(
+				'GenApiContinue01',
+				['fine [ms:300]', 'bad [fail] [ms:300]', 'also fine [ms:300]'],
+				{ options: { pollInterval: 1 } },
+				{ onError: 'continueRegularOutput' },
+			),
 		);
 		const { execution, output } = await e2e.executeWorkflow(userFolder, 'GenApiContinue01');
 		assertNoKey(output);
 		const { items } = e2e.nodeRun(execution, 'Gen-API');
-		assert.deepStrictEqual(items.map((item) => item.pairedItem.item), [0, 1, 2]);
-		assert.deepStrictEqual(items.map((item) => item.json.status), ['succeeded', 'failed', 'succeeded']);
+		assert.deepStrictEqual(
+			items.map((item) => item.pairedItem.item),
+			[0, 1, 2],
+		);
+		assert.deepStrictEqual(
+			items.map((item) => item.json.status),
+			['succeeded', 'failed', 'succeeded'],
+		);
 		assert.match(items[1].json.error, /NSFW content detected/);
 		assert.ok(items[0].binary?.data && items[2].binary?.data && !items[1].binary);
 	});
 
-	await check('credential tests in n8n: the right key passes, a wrong key fails, nothing paid', async () => {
-		const server = await e2e.startN8n(userFolder);
-		try {
-			const creates = () => Object.entries(emulator.stats.byRoute).filter(([route]) => /gen$|create$|networks/.test(route)).reduce((n, [, c]) => n + c, 0);
-			const before = creates();
-			for (const credential of e2e.emulatorCredentials(emulator)) {
-				const test = async (apiKey) => {
-					const { status, body } = await server.rest('POST', '/credentials/test', {
-						credentials: { ...credential, data: { ...credential.data, apiKey } },
-					});
-					assert.strictEqual(status, 200, JSON.stringify(body));
-					return body.data;
-				};
-				const good = await test(credential.data.apiKey);
-				assert.strictEqual(good.status, 'OK', `${credential.type} with the right key: ${JSON.stringify(good)}`);
-				const bad = await test('wrong-key-for-the-test');
-				assert.strictEqual(bad.status, 'Error', `${credential.type} with a wrong key: ${JSON.stringify(bad)}`);
-				e2e.log(`     ${credential.type}: right key ${good.status}, wrong key ${bad.status} (${bad.message})`);
+	await check(
+		'credential tests in n8n: the right key passes, a wrong key fails, nothing paid',
+		async () => {
+			const server = await e2e.startN8n(userFolder);
+			try {
+				const creates = () =>
+					Object.entries(emulator.stats.byRoute)
+						.filter(([route]) => /gen$|create$|networks/.test(route))
+						.reduce((n, [, c]) => n + c, 0);
+				const before = creates();
+				for (const credential of e2e.emulatorCredentials(emulator)) {
+					const test = async (apiKey) => {
+						const { status, body } = await server.rest('POST', '/credentials/test', {
+							credentials: { ...credential, data: { ...credential.data, apiKey } },
+						});
+						assert.strictEqual(status, 200, JSON.stringify(body));
+						return body.data;
+					};
+					const good = await test(credential.data.apiKey);
+					assert.strictEqual(
+						good.status,
+						'OK',
+						`${credential.type} with the right key: ${JSON.stringify(good)}`,
+					);
+					const bad = await test('wrong-key-for-the-test');
+					assert.strictEqual(
+						bad.status,
+						'Error',
+						`${credential.type} with a wrong key: ${JSON.stringify(bad)}`,
+					);
+					e2e.log(
+						`     ${credential.type}: right key ${good.status}, wrong key ${bad.status} (${bad.message})`,
+					);
+				}
+				assert.strictEqual(creates(), before, 'a credential test started a generation');
+				assertNoKey(server.log());
+			} finally {
+				await server.stop();
 			}
-			assert.strictEqual(creates(), before, 'a credential test started a generation');
-			assertNoKey(server.log());
-		} finally {
-			await server.stop();
-		}
-	});
+		},
+	);
 
-	await check('callbacks: DefAPI, Gen-API, MiniMax (challenge) and Nalitek (signed) each start their receiving workflow once, with the file', async () => {
-		await checkCallbacks(userFolder, emulator);
-	});
+	await check(
+		'callbacks: DefAPI, Gen-API, MiniMax (challenge) and Nalitek (signed) each start their receiving workflow once, with the file',
+		async () => {
+			await checkCallbacks(userFolder, emulator);
+		},
+	);
 
-	await check('callbacks: a Python-signed Nalitek webhook (Cyrillic) starts once and a changed one gets 401; MiniMax Processing, Processing, Success start once; a 2 MB inline DefAPI result arrives as a file', async () => {
-		await checkReceiverRules({ e2e, emulator, userFolder, assertNoKey });
-	});
+	await check(
+		'callbacks: a Python-signed Nalitek webhook (Cyrillic) starts once and a changed one gets 401; MiniMax Processing, Processing, Success start once; a 2 MB inline DefAPI result arrives as a file',
+		async () => {
+			await checkReceiverRules({ e2e, emulator, userFolder, assertNoKey });
+		},
+	);
 
 	await faultSuite({ e2e, emulator, userFolder, check, assertNoKey, variant });
 

@@ -11,7 +11,9 @@ const LONG_SIDE = { '1k': 1024, '2k': 2048, '4k': 4096 };
 /** The picture a request asks for: 1K on the long side unless `image_size` says more, at `aspect_ratio`. */
 function pictureFor(prompt, json) {
 	const long = LONG_SIDE[String(json.image_size ?? '1k').toLowerCase()] ?? 1024;
-	const [w, h] = /^\d+:\d+$/.test(String(json.aspect_ratio)) ? String(json.aspect_ratio).split(':').map(Number) : [1, 1];
+	const [w, h] = /^\d+:\d+$/.test(String(json.aspect_ratio))
+		? String(json.aspect_ratio).split(':').map(Number)
+		: [1, 1];
 	const scale = long / Math.max(w, h);
 	return { prompt, width: Math.round(w * scale), height: Math.round(h * scale), format: 'png' };
 }
@@ -21,16 +23,34 @@ module.exports = function defApi(emulator) {
 
 	function view(task) {
 		const elapsed = emulator.now() - task.createdAt;
-		const base = { task_id: task.id, created_at: new Date(task.createdAt).toISOString(), status_reason: { message: null } };
+		const base = {
+			task_id: task.id,
+			created_at: new Date(task.createdAt).toISOString(),
+			status_reason: { message: null },
+		};
 		if (elapsed < task.ms) {
 			const phase = elapsed / task.ms;
-			return { ...base, status: phase < 0.2 ? 'pending' : phase < 0.4 ? 'submitted' : 'in_progress', result: null };
+			return {
+				...base,
+				status: phase < 0.2 ? 'pending' : phase < 0.4 ? 'submitted' : 'in_progress',
+				result: null,
+			};
 		}
 		if (task.tags.fail) {
-			return { ...base, status: 'failed', result: null, status_reason: { message: 'Image generation was blocked by content policy' } };
+			return {
+				...base,
+				status: 'failed',
+				result: null,
+				status_reason: { message: 'Image generation was blocked by content policy' },
+			};
 		}
 		if (task.tags.text) {
-			return { ...base, status: 'success', result: [{ text: 'I cannot create images of real people.' }], consumed: '0.000000' };
+			return {
+				...base,
+				status: 'success',
+				result: [{ text: 'I cannot create images of real people.' }],
+				consumed: '0.000000',
+			};
 		}
 		// [bytes:N] makes the inline PNG as large as a real 2K/4K picture (several MB).
 		const image =
@@ -48,24 +68,54 @@ module.exports = function defApi(emulator) {
 			const path = url.pathname;
 			if (!path.startsWith('/api/image/') && !path.startsWith('/api/task/')) return false;
 			if (req.headers.authorization !== `Bearer ${emulator.config.keys.defApi}`) {
-				return send(res, 401, path.startsWith('/api/task/') ? { code: 401, message: 'Invalid API key' } : { code: 1, message: 'Invalid API key' });
+				return send(
+					res,
+					401,
+					path.startsWith('/api/task/')
+						? { code: 401, message: 'Invalid API key' }
+						: { code: 1, message: 'Invalid API key' },
+				);
 			}
 
 			if (req.method === 'POST' && path === '/api/image/gen') {
 				const json = body.json ?? {};
 				const prompt = typeof json.prompt === 'string' ? json.prompt : '';
-				if (!json.model) return send(res, 400, { code: 1, message: 'failed', detail: 'model is required' });
-				if (!prompt.trim()) return send(res, 400, { code: 1, message: 'failed', detail: 'prompt is required' });
+				if (!json.model)
+					return send(res, 400, { code: 1, message: 'failed', detail: 'model is required' });
+				if (!prompt.trim())
+					return send(res, 400, { code: 1, message: 'failed', detail: 'prompt is required' });
 				const images = Array.isArray(json.images) ? json.images : [];
-				if (/\[reject\]/.test(prompt)) return send(res, 400, { code: 1, message: 'failed', detail: 'prompt violates the content policy' });
-				if (images.length > 4) return send(res, 400, { code: 1, message: 'failed', detail: 'at most 4 images are allowed' });
+				if (/\[reject\]/.test(prompt))
+					return send(res, 400, {
+						code: 1,
+						message: 'failed',
+						detail: 'prompt violates the content policy',
+					});
+				if (images.length > 4)
+					return send(res, 400, {
+						code: 1,
+						message: 'failed',
+						detail: 'at most 4 images are allowed',
+					});
 				const tags = emulator.readTags(prompt);
 				const id = `ta${crypto.randomUUID().slice(2)}`;
-				const task = { id, prompt, tags, createdAt: emulator.now(), ms: Number(tags.ms ?? emulator.config.taskMs), notFound: Number(tags.notfound ?? 0), picture: pictureFor(prompt, json) };
+				const task = {
+					id,
+					prompt,
+					tags,
+					createdAt: emulator.now(),
+					ms: Number(tags.ms ?? emulator.config.taskMs),
+					notFound: Number(tags.notfound ?? 0),
+					picture: pictureFor(prompt, json),
+				};
 				tasks.set(id, task);
 				emulator.countTask('defApi', id, 'creates', {
 					prompt,
-					images: images.map((image) => (String(image).startsWith('data:') ? String(image).slice(0, String(image).indexOf(';')) : image)),
+					images: images.map((image) =>
+						String(image).startsWith('data:')
+							? String(image).slice(0, String(image).indexOf(';'))
+							: image,
+					),
 					body: { ...json, images: undefined },
 				});
 				if (typeof json.callback_url === 'string') {

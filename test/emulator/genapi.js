@@ -32,7 +32,9 @@ module.exports = function genApi(emulator) {
 			}
 			return emulator.pictureUrl(name, picture);
 		});
-		return shape === 'full_response' ? { full_response: files.map((url) => ({ url })) } : { result: files };
+		return shape === 'full_response'
+			? { full_response: files.map((url) => ({ url })) }
+			: { result: files };
 	}
 
 	function view(task) {
@@ -44,8 +46,10 @@ module.exports = function genApi(emulator) {
 			const phase = elapsed / task.ms;
 			return { ...base, status: phase < 0.2 ? 'starting' : phase < 0.5 ? 'pending' : 'processing' };
 		}
-		if (task.tags.fail) return { ...base, status: 'failed', error: 'NSFW content detected in the prompt' };
-		if (task.tags.error) return { ...base, status: 'error', error: { message: 'Internal generation error' } };
+		if (task.tags.fail)
+			return { ...base, status: 'failed', error: 'NSFW content detected in the prompt' };
+		if (task.tags.error)
+			return { ...base, status: 'error', error: { message: 'Internal generation error' } };
 		return { ...base, status: 'success', cost: 0.6, ...resultFor(task) };
 	}
 
@@ -59,17 +63,26 @@ module.exports = function genApi(emulator) {
 			if (!authorised(req)) return send(res, 401, { message: 'Unauthenticated.' });
 
 			if (req.method === 'GET' && path === '/api/v1/user') {
-				return send(res, 200, { id: 42, name: 'Emulator', email: 'user@example.com', balance: 1234.5 });
+				return send(res, 200, {
+					id: 42,
+					name: 'Emulator',
+					email: 'user@example.com',
+					balance: 1234.5,
+				});
 			}
 
 			const create = /^\/api\/v1\/networks\/([^/]+)$/.exec(path);
 			if (req.method === 'POST' && create) {
-				if (body.invalid || !body.json) return send(res, 400, { message: 'Request body must be JSON' });
+				if (body.invalid || !body.json)
+					return send(res, 400, { message: 'Request body must be JSON' });
 				const prompt = String(body.json.prompt ?? '');
 				const tags = emulator.readTags(prompt);
 				if (tags.createfail) return send(res, Number(tags.createfail), { message: 'Server Error' });
 				if (create[1] === 'z-image' && !prompt.trim()) {
-					return send(res, 422, { message: 'The given data was invalid.', errors_validation: { prompt: ['The prompt field is required.'] } });
+					return send(res, 422, {
+						message: 'The given data was invalid.',
+						errors_validation: { prompt: ['The prompt field is required.'] },
+					});
 				}
 				const id = nextId++;
 				const task = {
@@ -84,7 +97,12 @@ module.exports = function genApi(emulator) {
 					serverErrors: Number(tags['5xx'] ?? 0),
 				};
 				tasks.set(String(id), task);
-				emulator.countTask('genApi', id, 'creates', { prompt, network: task.network, body: body.json, doneAt: task.createdAt + task.ms });
+				emulator.countTask('genApi', id, 'creates', {
+					prompt,
+					network: task.network,
+					body: body.json,
+					doneAt: task.createdAt + task.ms,
+				});
 				if (typeof body.json.callback_url === 'string') {
 					emulator.later(task.ms + 5, () => emulator.callback(body.json.callback_url, view(task)));
 				}

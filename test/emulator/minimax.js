@@ -28,14 +28,22 @@ module.exports = function miniMax(emulator) {
 	let nextFile = 380000000000;
 
 	const ok = { status_code: 0, status_msg: 'success' };
-	const fail = (code, message) => ({ status_code: code, status_msg: message ?? MESSAGES[code] ?? 'error' });
+	const fail = (code, message) => ({
+		status_code: code,
+		status_msg: message ?? MESSAGES[code] ?? 'error',
+	});
 
 	function view(task) {
 		const elapsed = emulator.now() - task.createdAt;
 		const base = { task_id: task.id };
 		if (elapsed < task.ms) {
 			const phase = elapsed / task.ms;
-			return { ...base, status: phase < 0.15 ? 'Preparing' : phase < 0.4 ? 'Queueing' : 'Processing', file_id: '', base_resp: ok };
+			return {
+				...base,
+				status: phase < 0.15 ? 'Preparing' : phase < 0.4 ? 'Queueing' : 'Processing',
+				file_id: '',
+				base_resp: ok,
+			};
 		}
 		if (task.tags.fail) return { ...base, status: 'Fail', file_id: '', base_resp: ok };
 		if (!task.fileId) {
@@ -43,7 +51,14 @@ module.exports = function miniMax(emulator) {
 			// Without [size:…] the video is the sample clip as it is.
 			files.set(task.fileId, { bytes: Number(task.tags.size ?? 0), taskId: task.id });
 		}
-		return { ...base, status: 'Success', file_id: task.fileId, video_width: 1366, video_height: 768, base_resp: ok };
+		return {
+			...base,
+			status: 'Success',
+			file_id: task.fileId,
+			video_width: 1366,
+			video_height: 768,
+			base_resp: ok,
+		};
 	}
 
 	/** The challenge handshake: the receiver must echo the value within 3 seconds. */
@@ -75,10 +90,14 @@ module.exports = function miniMax(emulator) {
 		},
 		async handle(req, res, url, body, { send }) {
 			const path = url.pathname;
-			if (!['/v1/video_generation', '/v1/query/video_generation', '/v1/files/retrieve'].includes(path)) return false;
+			if (
+				!['/v1/video_generation', '/v1/query/video_generation', '/v1/files/retrieve'].includes(path)
+			)
+				return false;
 			const auth = req.headers.authorization ?? '';
 			if (!auth.startsWith('Bearer ')) return send(res, 200, { base_resp: fail(1004) });
-			if (auth !== `Bearer ${emulator.config.keys.miniMax}`) return send(res, 200, { base_resp: fail(2049) });
+			if (auth !== `Bearer ${emulator.config.keys.miniMax}`)
+				return send(res, 200, { base_resp: fail(2049) });
 
 			if (req.method === 'POST' && path === '/v1/video_generation') {
 				const json = body.json ?? {};
@@ -92,17 +111,38 @@ module.exports = function miniMax(emulator) {
 						return send(res, 200, { task_id: '', base_resp: fail(Number(code)) });
 					}
 				}
-				if (!json.model) return send(res, 200, { task_id: '', base_resp: fail(2013, 'invalid params, model is required') });
-				if (prompt.length > 2000) return send(res, 200, { task_id: '', base_resp: fail(2013, 'invalid params, prompt too long') });
-				if (!prompt && !json.first_frame_image) return send(res, 200, { task_id: '', base_resp: fail(2013, 'invalid params, prompt is required') });
+				if (!json.model)
+					return send(res, 200, {
+						task_id: '',
+						base_resp: fail(2013, 'invalid params, model is required'),
+					});
+				if (prompt.length > 2000)
+					return send(res, 200, {
+						task_id: '',
+						base_resp: fail(2013, 'invalid params, prompt too long'),
+					});
+				if (!prompt && !json.first_frame_image)
+					return send(res, 200, {
+						task_id: '',
+						base_resp: fail(2013, 'invalid params, prompt is required'),
+					});
 				for (const key of ['first_frame_image', 'last_frame_image']) {
 					const image = json[key];
-					if (image !== undefined && !/^(https?:\/\/|data:image\/(jpeg|png|webp);base64,)/.test(String(image))) {
-						return send(res, 200, { task_id: '', base_resp: fail(2013, `invalid params, ${key} must be a URL or a base64 data URL`) });
+					if (
+						image !== undefined &&
+						!/^(https?:\/\/|data:image\/(jpeg|png|webp);base64,)/.test(String(image))
+					) {
+						return send(res, 200, {
+							task_id: '',
+							base_resp: fail(2013, `invalid params, ${key} must be a URL or a base64 data URL`),
+						});
 					}
 				}
 				if (typeof json.callback_url === 'string' && !(await checkCallback(json.callback_url))) {
-					return send(res, 200, { task_id: '', base_resp: fail(2013, 'invalid params, fail to check callback url') });
+					return send(res, 200, {
+						task_id: '',
+						base_resp: fail(2013, 'invalid params, fail to check callback url'),
+					});
 				}
 				const id = String(Date.now()) + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
 				const [queryCode, queryCount] = String(tags.querycode ?? '').split(':');
@@ -116,14 +156,26 @@ module.exports = function miniMax(emulator) {
 					queryErrors: Number(queryCount || (queryCode ? 1 : 0)),
 				};
 				tasks.set(id, task);
-				const frame = (image) => (image === undefined ? undefined : String(image).startsWith('data:') ? String(image).slice(0, String(image).indexOf(';')) : image);
+				const frame = (image) =>
+					image === undefined
+						? undefined
+						: String(image).startsWith('data:')
+							? String(image).slice(0, String(image).indexOf(';'))
+							: image;
 				emulator.countTask('miniMax', id, 'creates', {
 					prompt,
-					body: { ...json, first_frame_image: frame(json.first_frame_image), last_frame_image: frame(json.last_frame_image) },
+					body: {
+						...json,
+						first_frame_image: frame(json.first_frame_image),
+						last_frame_image: frame(json.last_frame_image),
+					},
 				});
 				if (typeof json.callback_url === 'string') {
 					// Status updates shaped like the query answer while the video is made, then the final one.
-					for (const share of [0.2, 0.5, 0.75]) emulator.later(Math.round(task.ms * share), () => emulator.callback(json.callback_url, view(task)));
+					for (const share of [0.2, 0.5, 0.75])
+						emulator.later(Math.round(task.ms * share), () =>
+							emulator.callback(json.callback_url, view(task)),
+						);
 					emulator.later(task.ms + 50, () => emulator.callback(json.callback_url, view(task)));
 				}
 				return send(res, 200, { task_id: id, base_resp: ok });
@@ -131,7 +183,12 @@ module.exports = function miniMax(emulator) {
 
 			if (req.method === 'GET' && path === '/v1/query/video_generation') {
 				const task = tasks.get(url.searchParams.get('task_id') ?? '');
-				if (!task) return send(res, 200, { task_id: url.searchParams.get('task_id') ?? '', status: '', base_resp: fail(2013, 'invalid params, task not found') });
+				if (!task)
+					return send(res, 200, {
+						task_id: url.searchParams.get('task_id') ?? '',
+						status: '',
+						base_resp: fail(2013, 'invalid params, task not found'),
+					});
 				emulator.countTask('miniMax', task.id, 'reads');
 				if (task.queryErrors > 0) {
 					task.queryErrors--;
@@ -143,7 +200,8 @@ module.exports = function miniMax(emulator) {
 			if (req.method === 'GET' && path === '/v1/files/retrieve') {
 				const fileId = url.searchParams.get('file_id') ?? '';
 				const file = files.get(fileId);
-				if (!file) return send(res, 200, { base_resp: fail(2013, 'invalid params, file not found') });
+				if (!file)
+					return send(res, 200, { base_resp: fail(2013, 'invalid params, file not found') });
 				emulator.stats.fileRetrievals = (emulator.stats.fileRetrievals ?? 0) + 1;
 				return send(res, 200, {
 					file: {

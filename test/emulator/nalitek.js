@@ -42,7 +42,10 @@ function pythonDumps(value) {
 		return `${out}"`;
 	}
 	if (Array.isArray(value)) return `[${value.map(pythonDumps).join(', ')}]`;
-	return `{${Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${pythonDumps(k)}: ${pythonDumps(v)}`).join(', ')}}`;
+	return `{${Object.entries(value)
+		.filter(([, v]) => v !== undefined)
+		.map(([k, v]) => `${pythonDumps(k)}: ${pythonDumps(v)}`)
+		.join(', ')}}`;
 }
 
 /** Splits a multipart/form-data body into fields and files. */
@@ -63,7 +66,11 @@ function parseMultipart(raw, contentType) {
 			const fileName = /filename="([^"]*)"/.exec(head)?.[1];
 			const type = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1];
 			const data = part.subarray(headerEnd + 4);
-			parts.push(fileName === undefined ? { name, value: data.toString('utf8') } : { name, fileName, type, data });
+			parts.push(
+				fileName === undefined
+					? { name, value: data.toString('utf8') }
+					: { name, fileName, type, data },
+			);
 		}
 		start = next;
 	}
@@ -73,7 +80,8 @@ function parseMultipart(raw, contentType) {
 function sniff(data) {
 	if (data[0] === 0x89 && data.toString('latin1', 1, 4) === 'PNG') return 'image/png';
 	if (data[0] === 0xff && data[1] === 0xd8) return 'image/jpeg';
-	if (data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+	if (data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP')
+		return 'image/webp';
 	return 'application/octet-stream';
 }
 
@@ -85,18 +93,37 @@ module.exports = function nalitek(emulator) {
 	let used = 0;
 	/** The account's password, for POST /api/user/password. */
 	let password = 'emulator-password';
-	let apiKeys = [{ id: 1, name: 'Default', prefix: 'nk_live_ab12', created_at: '2025-01-01T00:00:00Z', last_used_at: null, usage: { total_requests: 0 } }];
+	let apiKeys = [
+		{
+			id: 1,
+			name: 'Default',
+			prefix: 'nk_live_ab12',
+			created_at: '2025-01-01T00:00:00Z',
+			last_used_at: null,
+			usage: { total_requests: 0 },
+		},
+	];
 	const profile = {
 		id: 347,
 		username: 'emulator_user',
 		email: 'user@example.com',
 		role: 'user',
 		plan: 'pro',
-		settings: { default_model: 'flux-dev', default_quality: 'high', email_notifications: true, webhook_enabled: false },
+		settings: {
+			default_model: 'flux-dev',
+			default_quality: 'high',
+			email_notifications: true,
+			webhook_enabled: false,
+		},
 	};
 
 	const error = (res, send, status, message, details, code, headers) =>
-		send(res, status, { error: message, details, code, request_id: `req_${crypto.randomBytes(6).toString('hex')}` }, headers);
+		send(
+			res,
+			status,
+			{ error: message, details, code, request_id: `req_${crypto.randomBytes(6).toString('hex')}` },
+			headers,
+		);
 
 	/** Per-endpoint sliding window; returns the seconds to wait when the limit is reached. */
 	function limited(kind) {
@@ -104,19 +131,21 @@ module.exports = function nalitek(emulator) {
 		const now = emulator.now();
 		const list = (recent[kind] ??= []);
 		while (list.length && list[0] <= now - windowMs) list.shift();
-		if (list.length >= LIMITS[kind]) return Math.max(1, Math.ceil((list[0] + windowMs - now) / 1000));
+		if (list.length >= LIMITS[kind])
+			return Math.max(1, Math.ceil((list[0] + windowMs - now) / 1000));
 		list.push(now);
 		return 0;
 	}
 
-/**
+	/**
 	 * The picture an image task makes: the size and format asked for (1024×1024 PNG by default),
 	 * the target size after a smart upscale, the source size times the scale for an upscale.
 	 */
 	function pictureOf(fields) {
 		const body = fields.body ?? {};
 		const params = { ...(body.shared ?? {}), ...body };
-		const number = (value) => (Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : undefined);
+		const number = (value) =>
+			Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : undefined;
 		if (fields.kind === 'upscale') {
 			const source = images.get(fields.source);
 			const scale = Number(body.scale ?? 2);
@@ -125,8 +154,10 @@ module.exports = function nalitek(emulator) {
 		const smart = params.smart_upscale === true || params.smart_upscale === 'true';
 		const upload = fields.upload ? pictureSize(fields.upload) : undefined;
 		return {
-			width: (smart && number(params.target_width)) || number(params.width) || upload?.width || 1024,
-			height: (smart && number(params.target_height)) || number(params.height) || upload?.height || 1024,
+			width:
+				(smart && number(params.target_width)) || number(params.width) || upload?.width || 1024,
+			height:
+				(smart && number(params.target_height)) || number(params.height) || upload?.height || 1024,
 			format: ['png', 'jpeg', 'webp'].includes(params.format) ? params.format : 'png',
 		};
 	}
@@ -135,15 +166,42 @@ module.exports = function nalitek(emulator) {
 		const id = nextImage++;
 		const tags = emulator.readTags(fields.prompt);
 		const picture = pictureOf({ ...fields, upload });
-		const image = { id, createdAt: emulator.now(), ms: Number(tags.ms ?? emulator.config.taskMs), tags, cancelled: false, seed: 8472659 + id, ...fields, ...picture };
+		const image = {
+			id,
+			createdAt: emulator.now(),
+			ms: Number(tags.ms ?? emulator.config.taskMs),
+			tags,
+			cancelled: false,
+			seed: 8472659 + id,
+			...fields,
+			...picture,
+		};
 		images.set(id, image);
-		emulator.countTask('nalitek', id, 'creates', { prompt: fields.prompt, kind: fields.kind, body: fields.body });
+		emulator.countTask('nalitek', id, 'creates', {
+			prompt: fields.prompt,
+			kind: fields.kind,
+			body: fields.body,
+		});
 		if (fields.webhookUrl) {
 			emulator.later(image.ms + 50, () => {
 				const state = view(image);
-				const event = fields.kind === 'upscale' ? `upscale.${state.status === 'completed' ? 'complete' : 'failed'}` : `generation.${state.status === 'completed' ? 'complete' : 'failed'}`;
+				const event =
+					fields.kind === 'upscale'
+						? `upscale.${state.status === 'completed' ? 'complete' : 'failed'}`
+						: `generation.${state.status === 'completed' ? 'complete' : 'failed'}`;
 				if (fields.webhookEvents && !fields.webhookEvents.includes(event)) return;
-				sendWebhook(fields.webhookUrl, event, { image_id: id, url: state.url, prompt: image.prompt, seed: image.seed, generation_time: image.ms / 1000 }, image.tags);
+				sendWebhook(
+					fields.webhookUrl,
+					event,
+					{
+						image_id: id,
+						url: state.url,
+						prompt: image.prompt,
+						seed: image.seed,
+						generation_time: image.ms / 1000,
+					},
+					image.tags,
+				);
 			});
 		}
 		return image;
@@ -159,9 +217,16 @@ module.exports = function nalitek(emulator) {
 	 */
 	function sendWebhook(url, event, data, tags = {}) {
 		const style = tags.sig ?? emulator.config.nalitekSignature ?? 'python';
-		const payload = { event, timestamp: new Date(Date.now() + Number(tags.skew ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), data };
+		const payload = {
+			event,
+			timestamp: new Date(Date.now() + Number(tags.skew ?? 0) * 1000)
+				.toISOString()
+				.replace(/\.\d{3}Z$/, 'Z'),
+			data,
+		};
 		const key = emulator.config.nalitekWebhookSecret || emulator.config.keys.nalitek;
-		const hmac = (text) => `sha256=${crypto.createHmac('sha256', key).update(text, 'utf8').digest('hex')}`;
+		const hmac = (text) =>
+			`sha256=${crypto.createHmac('sha256', key).update(text, 'utf8').digest('hex')}`;
 		if (style === 'header') {
 			const text = JSON.stringify(payload);
 			return emulator.callback(url, text, { 'X-Signature': hmac(text) });
@@ -183,17 +248,42 @@ module.exports = function nalitek(emulator) {
 	}
 
 	function finished(image) {
-		return { url: view(image).url, dimensions: `${image.width}x${image.height}`, seed: image.seed, prompt: image.prompt };
+		return {
+			url: view(image).url,
+			dimensions: `${image.width}x${image.height}`,
+			seed: image.seed,
+			prompt: image.prompt,
+		};
 	}
 
 	function view(image) {
 		const elapsed = emulator.now() - image.createdAt;
 		if (image.cancelled) return { status: 'failed', url: null, message: 'Cancelled' };
-		if (elapsed < image.ms) return { status: elapsed < image.ms * 0.2 ? 'queued' : 'generating', url: null, message: 'Generating', progress: Math.round((100 * elapsed) / image.ms) };
-		if (image.tags.fail) return { status: 'failed', url: null, message: 'Generation failed: NSFW content detected', error_message: 'NSFW content detected' };
-		const query = new URLSearchParams({ prompt: image.prompt, w: String(image.width), h: String(image.height) });
+		if (elapsed < image.ms)
+			return {
+				status: elapsed < image.ms * 0.2 ? 'queued' : 'generating',
+				url: null,
+				message: 'Generating',
+				progress: Math.round((100 * elapsed) / image.ms),
+			};
+		if (image.tags.fail)
+			return {
+				status: 'failed',
+				url: null,
+				message: 'Generation failed: NSFW content detected',
+				error_message: 'NSFW content detected',
+			};
+		const query = new URLSearchParams({
+			prompt: image.prompt,
+			w: String(image.width),
+			h: String(image.height),
+		});
 		const path = `/uploads/images/flux_${image.id}.${image.format}?${query}`;
-		return { status: 'completed', url: image.tags.abs ? `${emulator.url}${path}` : path, message: 'Image generated successfully' };
+		return {
+			status: 'completed',
+			url: image.tags.abs ? `${emulator.url}${path}` : path,
+			message: 'Image generated successfully',
+		};
 	}
 
 	function details(image) {
@@ -225,16 +315,25 @@ module.exports = function nalitek(emulator) {
 		for (const key of ['width', 'height']) {
 			const value = params[key];
 			if (value === undefined) continue;
-			if (!Number.isInteger(Number(value)) || value < 512) return `${key} must be a whole number of at least 512`;
-			if (value > max) return `${key} ${value} exceeds the ${max}×${max} maximum of the ${plan} plan`;
+			if (!Number.isInteger(Number(value)) || value < 512)
+				return `${key} must be a whole number of at least 512`;
+			if (value > max)
+				return `${key} ${value} exceeds the ${max}×${max} maximum of the ${plan} plan`;
 		}
 		for (const key of ['target_width', 'target_height']) {
 			const value = params[key];
-			if (value !== undefined && (!Number.isInteger(Number(value)) || value < 512 || value > 4096)) return `${key} must be between 512 and 4096`;
+			if (value !== undefined && (!Number.isInteger(Number(value)) || value < 512 || value > 4096))
+				return `${key} must be between 512 and 4096`;
 		}
-		if (params.steps !== undefined && (params.steps < 10 || params.steps > 100)) return 'steps must be between 10 and 100';
-		if (params.guidance_scale !== undefined && (params.guidance_scale < 1 || params.guidance_scale > 20)) return 'guidance_scale must be between 1 and 20';
-		if (params.strength !== undefined && (params.strength < 0 || params.strength > 1)) return 'strength must be between 0 and 1';
+		if (params.steps !== undefined && (params.steps < 10 || params.steps > 100))
+			return 'steps must be between 10 and 100';
+		if (
+			params.guidance_scale !== undefined &&
+			(params.guidance_scale < 1 || params.guidance_scale > 20)
+		)
+			return 'guidance_scale must be between 1 and 20';
+		if (params.strength !== undefined && (params.strength < 0 || params.strength > 1))
+			return 'strength must be between 0 and 1';
 		return undefined;
 	}
 
@@ -247,7 +346,15 @@ module.exports = function nalitek(emulator) {
 		const jobs = batch.jobs.map((job) => {
 			const image = images.get(job.image_id);
 			const state = view(image);
-			return { id: job.id, image_id: job.image_id, status: state.status, url: state.url, seed: image.seed, generation_time: image.ms / 1000, error_message: state.error_message ?? null };
+			return {
+				id: job.id,
+				image_id: job.image_id,
+				status: state.status,
+				url: state.url,
+				seed: image.seed,
+				generation_time: image.ms / 1000,
+				error_message: state.error_message ?? null,
+			};
 		});
 		const count = (status) => jobs.filter((job) => job.status === status).length;
 		const done = jobs.every((job) => job.status === 'completed' || job.status === 'failed');
@@ -265,27 +372,77 @@ module.exports = function nalitek(emulator) {
 
 	function createBatch(res, send, entries, { webhookUrl, ...extra }) {
 		const id = `batch_${Date.now()}_${crypto.randomBytes(4).toString('hex')}`;
-		const made = entries.map((entry) => createImage({ ...entry, kind: entry.kind ?? 'generate', batchId: id }));
-		const jobs = made.map((image, position) => ({ id: entries[position].clientId ?? `job_${position + 1}`, image_id: image.id, status: 'queued', position: position + 1 }));
+		const made = entries.map((entry) =>
+			createImage({ ...entry, kind: entry.kind ?? 'generate', batchId: id }),
+		);
+		const jobs = made.map((image, position) => ({
+			id: entries[position].clientId ?? `job_${position + 1}`,
+			image_id: image.id,
+			status: 'queued',
+			position: position + 1,
+		}));
 		const batch = { id, jobs, cancelled: false, ...extra };
 		batches.set(id, batch);
 		emulator.stats.batches = (emulator.stats.batches ?? 0) + 1;
-		emulator.stats.lastBatch = { total: jobs.length, ...extra, ...(webhookUrl ? { webhookUrl } : {}) };
+		emulator.stats.lastBatch = {
+			total: jobs.length,
+			...extra,
+			...(webhookUrl ? { webhookUrl } : {}),
+		};
 		if (webhookUrl) {
 			// "URL для уведомлений о завершении": one notice when every job of the batch is done.
 			emulator.later(Math.max(...made.map((image) => image.ms)) + 50, () => {
 				const view = batchView(batch);
-				sendWebhook(webhookUrl, 'batch.complete', { batch_id: id, status: view.status, total: view.total, completed: view.completed, failed: view.failed }, made[0].tags);
+				sendWebhook(
+					webhookUrl,
+					'batch.complete',
+					{
+						batch_id: id,
+						status: view.status,
+						total: view.total,
+						completed: view.completed,
+						failed: view.failed,
+					},
+					made[0].tags,
+				);
 			});
 		}
-		return send(res, 202, { batch_id: id, status: 'processing', total: jobs.length, queued: jobs.length, processing: 0, completed: 0, failed: 0, jobs, status_url: `/api/batch/${id}` });
+		return send(res, 202, {
+			batch_id: id,
+			status: 'processing',
+			total: jobs.length,
+			queued: jobs.length,
+			processing: 0,
+			completed: 0,
+			failed: 0,
+			jobs,
+			status_url: `/api/batch/${id}`,
+		});
 	}
 
 	function readUpload(res, send, parts, name) {
 		const file = parts.find((part) => part.name === name && part.data);
-		if (!file) return error(res, send, 400, 'Validation error', `${name} file is required`, 'VALIDATION_ERROR') && undefined;
-		if (!IMAGE_TYPES.includes(sniff(file.data))) return error(res, send, 400, 'Validation error', 'Unsupported image format (png, jpg, webp)', 'VALIDATION_ERROR') && undefined;
-		if (file.data.length > MAX_UPLOAD) return error(res, send, 400, 'Validation error', 'Image larger than 10 MB', 'VALIDATION_ERROR') && undefined;
+		if (!file)
+			return (
+				error(res, send, 400, 'Validation error', `${name} file is required`, 'VALIDATION_ERROR') &&
+				undefined
+			);
+		if (!IMAGE_TYPES.includes(sniff(file.data)))
+			return (
+				error(
+					res,
+					send,
+					400,
+					'Validation error',
+					'Unsupported image format (png, jpg, webp)',
+					'VALIDATION_ERROR',
+				) && undefined
+			);
+		if (file.data.length > MAX_UPLOAD)
+			return (
+				error(res, send, 400, 'Validation error', 'Image larger than 10 MB', 'VALIDATION_ERROR') &&
+				undefined
+			);
 		return file;
 	}
 
@@ -303,74 +460,213 @@ module.exports = function nalitek(emulator) {
 				const [, id, format] = /flux_(\d+)\.(png|jpeg|webp)$/.exec(path) ?? [];
 				if (!id) return send(res, 404, { error: 'Not found' });
 				const size = (key) => Number(url.searchParams.get(key)) || 1024;
-				const file = emulator.picture(`nalitek-${id}`, { prompt: url.searchParams.get('prompt') ?? '', width: size('w'), height: size('h'), format });
+				const file = emulator.picture(`nalitek-${id}`, {
+					prompt: url.searchParams.get('prompt') ?? '',
+					width: size('w'),
+					height: size('h'),
+					format,
+				});
 				res.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.data.length });
 				return res.end(file.data);
 			}
 			if (!path.startsWith('/api/')) return false;
 			if (req.method === 'GET' && path === '/api/status') {
-				return send(res, 200, { status: 'operational', version: '2.0', services: { generation: 'operational', img2img: 'operational', upscale: 'operational', storage: 'operational', websocket: 'operational' }, models: { 'flux-dev': { status: 'available', queue_size: 5, avg_generation_time: 28.5 }, 'flux-schnell': { status: 'available', queue_size: 2, avg_generation_time: 15.3 } }, timestamp: new Date().toISOString() });
+				return send(res, 200, {
+					status: 'operational',
+					version: '2.0',
+					services: {
+						generation: 'operational',
+						img2img: 'operational',
+						upscale: 'operational',
+						storage: 'operational',
+						websocket: 'operational',
+					},
+					models: {
+						'flux-dev': { status: 'available', queue_size: 5, avg_generation_time: 28.5 },
+						'flux-schnell': { status: 'available', queue_size: 2, avg_generation_time: 15.3 },
+					},
+					timestamp: new Date().toISOString(),
+				});
 			}
 			const key = req.headers['x-api-key'];
 			const isAdmin = key === emulator.config.keys.nalitekAdmin;
-			if (key !== emulator.config.keys.nalitek && !isAdmin) return error(res, send, 401, 'Unauthorized', 'Missing or invalid API key', 'UNAUTHORIZED');
+			if (key !== emulator.config.keys.nalitek && !isAdmin)
+				return error(res, send, 401, 'Unauthorized', 'Missing or invalid API key', 'UNAUTHORIZED');
 
 			const throttle = (kind) => {
 				const wait = limited(kind);
 				if (!wait) return false;
 				emulator.stats.nalitek429 = (emulator.stats.nalitek429 ?? 0) + 1;
-				error(res, send, 429, 'Too Many Requests', `Rate limit of ${LIMITS[kind]} requests per minute exceeded`, 'RATE_LIMITED', { 'retry-after': String(wait) });
+				error(
+					res,
+					send,
+					429,
+					'Too Many Requests',
+					`Rate limit of ${LIMITS[kind]} requests per minute exceeded`,
+					'RATE_LIMITED',
+					{ 'retry-after': String(wait) },
+				);
 				return true;
 			};
 			const json = body.json ?? {};
 
 			if (req.method === 'POST' && path === '/api/generate') {
 				if (throttle('generate')) return;
-				if (!quotaLeft()) return error(res, send, 403, 'Quota exceeded', 'Daily generation limit reached. Resets at 00:00 UTC', 'QUOTA_EXCEEDED');
-				if (typeof json.prompt !== 'string' || !json.prompt.trim()) return error(res, send, 400, 'Validation error', 'prompt is required', 'VALIDATION_ERROR');
+				if (!quotaLeft())
+					return error(
+						res,
+						send,
+						403,
+						'Quota exceeded',
+						'Daily generation limit reached. Resets at 00:00 UTC',
+						'QUOTA_EXCEEDED',
+					);
+				if (typeof json.prompt !== 'string' || !json.prompt.trim())
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'prompt is required',
+						'VALIDATION_ERROR',
+					);
 				const invalid = checkParams(json);
 				if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				used++;
-				const image = createImage({ prompt: json.prompt, kind: 'generate', body: json, webhookUrl: json.webhook_url, webhookEvents: json.webhook_events });
-				const answer = { status: 'generating', generation_id: `gen_${Date.now()}${image.id}`, url: null, thumbnail_url: null, prompt: image.prompt, seed: image.seed, dimensions: `${json.width ?? 1024}x${json.height ?? 1024}`, estimated_time: Math.ceil(image.ms / 1000), progress_url: `/api/images/${image.id}`, websocket_channel: `generation_${image.id}` };
-				return send(res, 201, image.tags.idkey ? { id: image.id, ...answer } : { image_id: image.id, ...answer });
+				const image = createImage({
+					prompt: json.prompt,
+					kind: 'generate',
+					body: json,
+					webhookUrl: json.webhook_url,
+					webhookEvents: json.webhook_events,
+				});
+				const answer = {
+					status: 'generating',
+					generation_id: `gen_${Date.now()}${image.id}`,
+					url: null,
+					thumbnail_url: null,
+					prompt: image.prompt,
+					seed: image.seed,
+					dimensions: `${json.width ?? 1024}x${json.height ?? 1024}`,
+					estimated_time: Math.ceil(image.ms / 1000),
+					progress_url: `/api/images/${image.id}`,
+					websocket_channel: `generation_${image.id}`,
+				};
+				return send(
+					res,
+					201,
+					image.tags.idkey ? { id: image.id, ...answer } : { image_id: image.id, ...answer },
+				);
 			}
 
 			if (req.method === 'POST' && path === '/api/img2img') {
 				if (throttle('img2img')) return;
 				const parts = parseMultipart(body.raw, req.headers['content-type']);
-				if (!parts) return error(res, send, 400, 'Validation error', 'multipart/form-data expected', 'VALIDATION_ERROR');
+				if (!parts)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'multipart/form-data expected',
+						'VALIDATION_ERROR',
+					);
 				const file = readUpload(res, send, parts, 'image');
 				if (!file) return;
-				const fields = Object.fromEntries(parts.filter((part) => part.value !== undefined && !part.name.endsWith('[]')).map((part) => [part.name, part.value]));
-				const loras = parts.filter((part) => part.name === 'lora_models[]').map((part) => part.value);
-				if (!fields.prompt) return error(res, send, 400, 'Validation error', 'prompt is required', 'VALIDATION_ERROR');
-				const numbers = Object.fromEntries(['width', 'height', 'steps', 'guidance_scale', 'strength'].filter((k) => fields[k] !== undefined).map((k) => [k, Number(fields[k])]));
+				const fields = Object.fromEntries(
+					parts
+						.filter((part) => part.value !== undefined && !part.name.endsWith('[]'))
+						.map((part) => [part.name, part.value]),
+				);
+				const loras = parts
+					.filter((part) => part.name === 'lora_models[]')
+					.map((part) => part.value);
+				if (!fields.prompt)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'prompt is required',
+						'VALIDATION_ERROR',
+					);
+				const numbers = Object.fromEntries(
+					['width', 'height', 'steps', 'guidance_scale', 'strength']
+						.filter((k) => fields[k] !== undefined)
+						.map((k) => [k, Number(fields[k])]),
+				);
 				const invalid = checkParams(numbers);
 				if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				used++;
-				const image = createImage({ prompt: fields.prompt, kind: 'img2img', upload: file.data, body: { ...fields, lora_models: loras, image: { fileName: file.fileName, type: sniff(file.data), bytes: file.data.length } } });
+				const image = createImage({
+					prompt: fields.prompt,
+					kind: 'img2img',
+					upload: file.data,
+					body: {
+						...fields,
+						lora_models: loras,
+						image: { fileName: file.fileName, type: sniff(file.data), bytes: file.data.length },
+					},
+				});
 				if (inline(image)) return send(res, 201, finished(image));
-				return send(res, 201, { image_id: image.id, status: 'generating', url: null, prompt: image.prompt, seed: image.seed, progress_url: `/api/images/${image.id}` });
+				return send(res, 201, {
+					image_id: image.id,
+					status: 'generating',
+					url: null,
+					prompt: image.prompt,
+					seed: image.seed,
+					progress_url: `/api/images/${image.id}`,
+				});
 			}
 
 			const upscale = /^\/api\/upscale\/(\d+)$/.exec(path);
 			if (req.method === 'POST' && upscale) {
 				if (throttle('upscale')) return;
 				const source = images.get(Number(upscale[1]));
-				if (!source) return error(res, send, 404, 'Not found', `Image ${upscale[1]} not found`, 'NOT_FOUND');
-				if (view(source).status !== 'completed') return error(res, send, 400, 'Validation error', 'Only completed images can be upscaled', 'VALIDATION_ERROR');
+				if (!source)
+					return error(res, send, 404, 'Not found', `Image ${upscale[1]} not found`, 'NOT_FOUND');
+				if (view(source).status !== 'completed')
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'Only completed images can be upscaled',
+						'VALIDATION_ERROR',
+					);
 				const scale = Number(json.scale ?? 2);
-				if (scale !== 2 && scale !== 4) return error(res, send, 400, 'Validation error', 'scale must be 2 or 4', 'VALIDATION_ERROR');
-				const image = createImage({ prompt: source.prompt, kind: 'upscale', source: source.id, body: json, webhookUrl: json.webhook_url, webhookEvents: json.webhook_events });
+				if (scale !== 2 && scale !== 4)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'scale must be 2 or 4',
+						'VALIDATION_ERROR',
+					);
+				const image = createImage({
+					prompt: source.prompt,
+					kind: 'upscale',
+					source: source.id,
+					body: json,
+					webhookUrl: json.webhook_url,
+					webhookEvents: json.webhook_events,
+				});
 				if (inline(image)) return send(res, 201, { ...finished(image), scale });
-				return send(res, 201, { image_id: image.id, original_image_id: source.id, status: 'generating', scale, url: null });
+				return send(res, 201, {
+					image_id: image.id,
+					original_image_id: source.id,
+					status: 'generating',
+					scale,
+					url: null,
+				});
 			}
 
 			const get = /^\/api\/get\/(\d+)$/.exec(path);
 			if (req.method === 'GET' && get) {
 				const image = images.get(Number(get[1]));
-				if (!image) return error(res, send, 404, 'Not found', `Image ${get[1]} not found`, 'NOT_FOUND');
+				if (!image)
+					return error(res, send, 404, 'Not found', `Image ${get[1]} not found`, 'NOT_FOUND');
 				emulator.countTask('nalitek', image.id, 'reads');
 				const { status, url: link, message } = view(image);
 				return send(res, 200, { status, url: link, message });
@@ -380,7 +676,8 @@ module.exports = function nalitek(emulator) {
 			if (one) {
 				if (throttle('images')) return;
 				const image = images.get(Number(one[1]));
-				if (!image) return error(res, send, 404, 'Not found', `Image ${one[1]} not found`, 'NOT_FOUND');
+				if (!image)
+					return error(res, send, 404, 'Not found', `Image ${one[1]} not found`, 'NOT_FOUND');
 				if (req.method === 'DELETE') {
 					images.delete(image.id);
 					res.writeHead(204);
@@ -395,16 +692,34 @@ module.exports = function nalitek(emulator) {
 				const asked = Number(url.searchParams.get('page') ?? 1);
 				const pageMode = emulator.config.nalitekPages;
 				// config.nalitekPageSize: a server that gives fewer per page than asked.
-				const perPage = Math.min(100, emulator.config.nalitekPageSize ?? 100, Number(url.searchParams.get('per_page') ?? 20));
+				const perPage = Math.min(
+					100,
+					emulator.config.nalitekPageSize ?? 100,
+					Number(url.searchParams.get('per_page') ?? 20),
+				);
 				let list = [...images.values()].map(details);
 				const status = url.searchParams.get('status');
 				if (status) list = list.filter((image) => image.status === status);
 				const upscaled = url.searchParams.get('is_upscaled');
-				if (upscaled !== null) list = list.filter((image) => String(image.is_upscaled) === upscaled);
-				list.sort((a, b) => (url.searchParams.get('sort') === 'date_asc' ? a.id - b.id : b.id - a.id));
+				if (upscaled !== null)
+					list = list.filter((image) => String(image.is_upscaled) === upscaled);
+				list.sort((a, b) =>
+					url.searchParams.get('sort') === 'date_asc' ? a.id - b.id : b.id - a.id,
+				);
 				const lastPage = Math.max(1, Math.ceil(list.length / perPage));
-				const page = pageMode === 'ignore' ? 1 : typeof pageMode === 'number' ? Math.min(asked, pageMode) : asked;
-				const answer = { images: list.slice((page - 1) * perPage, page * perPage), total: list.length, current_page: page, per_page: perPage, total_pages: lastPage };
+				const page =
+					pageMode === 'ignore'
+						? 1
+						: typeof pageMode === 'number'
+							? Math.min(asked, pageMode)
+							: asked;
+				const answer = {
+					images: list.slice((page - 1) * perPage, page * perPage),
+					total: list.length,
+					current_page: page,
+					per_page: perPage,
+					total_pages: lastPage,
+				};
 				// A server that ignores pages does not say how many there are.
 				if (pageMode === 'ignore') delete answer.total_pages;
 				return send(res, 200, answer);
@@ -413,37 +728,101 @@ module.exports = function nalitek(emulator) {
 			if (req.method === 'POST' && path === '/api/batch/generate') {
 				if (throttle('batch')) return;
 				const list = Array.isArray(json.batch) ? json.batch : [];
-				if (!list.length || list.length > 10) return error(res, send, 400, 'Validation error', 'batch must hold 1 to 10 requests', 'VALIDATION_ERROR');
+				if (!list.length || list.length > 10)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'batch must hold 1 to 10 requests',
+						'VALIDATION_ERROR',
+					);
 				for (const entry of list) {
-					if (typeof entry.prompt !== 'string' || !entry.prompt.trim()) return error(res, send, 400, 'Validation error', 'every batch entry needs a prompt', 'VALIDATION_ERROR');
+					if (typeof entry.prompt !== 'string' || !entry.prompt.trim())
+						return error(
+							res,
+							send,
+							400,
+							'Validation error',
+							'every batch entry needs a prompt',
+							'VALIDATION_ERROR',
+						);
 					const invalid = checkParams(entry.params ?? {});
-					if (invalid) return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
+					if (invalid)
+						return error(res, send, 400, 'Validation error', invalid, 'VALIDATION_ERROR');
 				}
-				return createBatch(res, send, list.map((entry) => ({ prompt: entry.prompt, clientId: entry.id, body: entry.params })), { parallel: json.parallel, priority: json.priority, webhookUrl: json.webhook_url });
+				return createBatch(
+					res,
+					send,
+					list.map((entry) => ({ prompt: entry.prompt, clientId: entry.id, body: entry.params })),
+					{ parallel: json.parallel, priority: json.priority, webhookUrl: json.webhook_url },
+				);
 			}
 			if (req.method === 'POST' && path === '/api/batch/img2img') {
 				if (throttle('batch')) return;
 				const parts = parseMultipart(body.raw, req.headers['content-type']);
-				if (!parts) return error(res, send, 400, 'Validation error', 'multipart/form-data expected', 'VALIDATION_ERROR');
+				if (!parts)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'multipart/form-data expected',
+						'VALIDATION_ERROR',
+					);
 				const files = parts.filter((part) => part.name === 'images[]' && part.data);
 				const prompts = parts.filter((part) => part.name === 'prompts[]').map((part) => part.value);
-				if (!files.length || files.length !== prompts.length) return error(res, send, 400, 'Validation error', 'images[] and prompts[] must have the same length', 'VALIDATION_ERROR');
+				if (!files.length || files.length !== prompts.length)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'images[] and prompts[] must have the same length',
+						'VALIDATION_ERROR',
+					);
 				for (const file of files) {
-					if (!IMAGE_TYPES.includes(sniff(file.data)) || file.data.length > MAX_UPLOAD) return error(res, send, 400, 'Validation error', 'Unsupported or too large image', 'VALIDATION_ERROR');
+					if (!IMAGE_TYPES.includes(sniff(file.data)) || file.data.length > MAX_UPLOAD)
+						return error(
+							res,
+							send,
+							400,
+							'Validation error',
+							'Unsupported or too large image',
+							'VALIDATION_ERROR',
+						);
 				}
 				let shared = {};
 				try {
 					shared = JSON.parse(parts.find((part) => part.name === 'shared_params')?.value ?? '{}');
 				} catch {
-					return error(res, send, 400, 'Validation error', 'shared_params must be JSON', 'VALIDATION_ERROR');
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'shared_params must be JSON',
+						'VALIDATION_ERROR',
+					);
 				}
 				const webhookUrl = parts.find((part) => part.name === 'webhook_url')?.value;
-				return createBatch(res, send, prompts.map((prompt, n) => ({ prompt, kind: 'img2img', upload: files[n].data, body: { shared, image: { bytes: files[n].data.length, type: sniff(files[n].data) } } })), { webhookUrl });
+				return createBatch(
+					res,
+					send,
+					prompts.map((prompt, n) => ({
+						prompt,
+						kind: 'img2img',
+						upload: files[n].data,
+						body: { shared, image: { bytes: files[n].data.length, type: sniff(files[n].data) } },
+					})),
+					{ webhookUrl },
+				);
 			}
 			const batchPath = /^\/api\/batch\/([\w-]+)$/.exec(path);
 			if (batchPath) {
 				const batch = batches.get(batchPath[1]);
-				if (!batch) return error(res, send, 404, 'Not found', `Batch ${batchPath[1]} not found`, 'NOT_FOUND');
+				if (!batch)
+					return error(res, send, 404, 'Not found', `Batch ${batchPath[1]} not found`, 'NOT_FOUND');
 				if (req.method === 'DELETE') {
 					let cancelled = 0;
 					for (const job of batch.jobs) {
@@ -454,7 +833,12 @@ module.exports = function nalitek(emulator) {
 						}
 					}
 					batch.cancelled = true;
-					return send(res, 200, { batch_id: batch.id, cancelled, completed: batch.jobs.length - cancelled, message: 'Batch processing cancelled' });
+					return send(res, 200, {
+						batch_id: batch.id,
+						cancelled,
+						completed: batch.jobs.length - cancelled,
+						message: 'Batch processing cancelled',
+					});
 				}
 				emulator.countTask('nalitek', batch.id, 'reads');
 				return send(res, 200, batchView(batch));
@@ -463,15 +847,36 @@ module.exports = function nalitek(emulator) {
 			if (req.method === 'GET' && path === '/api/loras') {
 				return send(res, 200, {
 					loras: [
-						{ id: 'anime-style-v2', name: 'Anime Style v2', description: 'Anime characters', category: 'style', is_active: true },
-						{ id: 'detailed-eyes-v1', name: 'Detailed Eyes v1', description: 'Sharper eyes', category: 'character', is_active: true },
+						{
+							id: 'anime-style-v2',
+							name: 'Anime Style v2',
+							description: 'Anime characters',
+							category: 'style',
+							is_active: true,
+						},
+						{
+							id: 'detailed-eyes-v1',
+							name: 'Detailed Eyes v1',
+							description: 'Sharper eyes',
+							category: 'character',
+							is_active: true,
+						},
 						{ id: 'old-style', name: 'Old Style', category: 'style', is_active: false },
 					],
 				});
 			}
 			if (req.method === 'GET' && path === '/api/user/stats') {
 				const quota = emulator.config.nalitekQuota ?? 100;
-				return send(res, 200, { user: { id: profile.id, username: profile.username, plan: profile.plan }, quota: { daily_generations: quota, used_generations: used, remaining_generations: Math.max(0, quota - used), reset_at: '2026-01-01T00:00:00Z' }, statistics: { total_generations: used } });
+				return send(res, 200, {
+					user: { id: profile.id, username: profile.username, plan: profile.plan },
+					quota: {
+						daily_generations: quota,
+						used_generations: used,
+						remaining_generations: Math.max(0, quota - used),
+						reset_at: '2026-01-01T00:00:00Z',
+					},
+					statistics: { total_generations: used },
+				});
 			}
 			if (path === '/api/user/profile') {
 				if (req.method === 'PUT') {
@@ -482,17 +887,53 @@ module.exports = function nalitek(emulator) {
 				return send(res, 200, profile);
 			}
 			if (req.method === 'POST' && path === '/api/user/password') {
-				if (!json.current_password || !json.new_password) return error(res, send, 400, 'Validation error', 'current_password and new_password are required', 'VALIDATION_ERROR');
-				if (json.current_password !== password) return error(res, send, 400, 'Validation error', 'current_password is wrong', 'VALIDATION_ERROR');
+				if (!json.current_password || !json.new_password)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'current_password and new_password are required',
+						'VALIDATION_ERROR',
+					);
+				if (json.current_password !== password)
+					return error(
+						res,
+						send,
+						400,
+						'Validation error',
+						'current_password is wrong',
+						'VALIDATION_ERROR',
+					);
 				password = json.new_password;
 				return send(res, 200, { message: 'Password changed successfully' });
 			}
 			if (path === '/api/user/api-keys') {
 				if (req.method === 'POST') {
-					if (!json.name) return error(res, send, 400, 'Validation error', 'name is required', 'VALIDATION_ERROR');
-					const created = { id: apiKeys.length + 1, name: json.name, prefix: 'nk_live_zz99', created_at: new Date().toISOString(), last_used_at: null, usage: { total_requests: 0 }, ip_whitelist: json.ip_whitelist ?? null, rate_limit: json.rate_limit ?? null };
+					if (!json.name)
+						return error(
+							res,
+							send,
+							400,
+							'Validation error',
+							'name is required',
+							'VALIDATION_ERROR',
+						);
+					const created = {
+						id: apiKeys.length + 1,
+						name: json.name,
+						prefix: 'nk_live_zz99',
+						created_at: new Date().toISOString(),
+						last_used_at: null,
+						usage: { total_requests: 0 },
+						ip_whitelist: json.ip_whitelist ?? null,
+						rate_limit: json.rate_limit ?? null,
+					};
 					apiKeys.push(created);
-					return send(res, 201, { ...created, key: `nk_live_${crypto.randomBytes(16).toString('hex')}` });
+					return send(res, 201, {
+						...created,
+						key: `nk_live_${crypto.randomBytes(16).toString('hex')}`,
+					});
 				}
 				return send(res, 200, { api_keys: apiKeys });
 			}
@@ -500,20 +941,42 @@ module.exports = function nalitek(emulator) {
 			if (req.method === 'DELETE' && keyPath) {
 				const before = apiKeys.length;
 				apiKeys = apiKeys.filter((entry) => String(entry.id) !== keyPath[1]);
-				if (apiKeys.length === before) return error(res, send, 404, 'Not found', `API key ${keyPath[1]} not found`, 'NOT_FOUND');
+				if (apiKeys.length === before)
+					return error(res, send, 404, 'Not found', `API key ${keyPath[1]} not found`, 'NOT_FOUND');
 				res.writeHead(204);
 				return res.end();
 			}
 			if (path.startsWith('/api/admin/')) {
-				if (!isAdmin) return error(res, send, 403, 'Forbidden', 'Admin access required', 'FORBIDDEN');
-				if (req.method === 'GET' && path === '/api/admin/users') return send(res, 200, { users: [{ id: 1, username: 'john_doe', plan: 'pro' }, { id: 2, username: 'jane', plan: 'free' }], total: 2 });
-				if (req.method === 'GET' && path === '/api/admin/statistics') return send(res, 200, { total_users: 2, total_images: images.size });
+				if (!isAdmin)
+					return error(res, send, 403, 'Forbidden', 'Admin access required', 'FORBIDDEN');
+				if (req.method === 'GET' && path === '/api/admin/users')
+					return send(res, 200, {
+						users: [
+							{ id: 1, username: 'john_doe', plan: 'pro' },
+							{ id: 2, username: 'jane', plan: 'free' },
+						],
+						total: 2,
+					});
+				if (req.method === 'GET' && path === '/api/admin/statistics')
+					return send(res, 200, { total_users: 2, total_images: images.size });
 				const quota = /^\/api\/admin\/user\/(\d+)\/quota$/.exec(path);
-				if (req.method === 'POST' && quota) return send(res, 200, { user_id: Number(quota[1]), daily_generations: json.daily_generations, daily_upscales: json.daily_upscales });
+				if (req.method === 'POST' && quota)
+					return send(res, 200, {
+						user_id: Number(quota[1]),
+						daily_generations: json.daily_generations,
+						daily_upscales: json.daily_upscales,
+					});
 				const ban = /^\/api\/admin\/user\/(\d+)\/ban$/.exec(path);
 				if (req.method === 'POST' && ban) {
-					emulator.stats.nalitekBans = [...(emulator.stats.nalitekBans ?? []), { userId: Number(ban[1]), reason: json.reason ?? null }];
-					return send(res, 200, { user_id: Number(ban[1]), banned: true, reason: json.reason ?? null });
+					emulator.stats.nalitekBans = [
+						...(emulator.stats.nalitekBans ?? []),
+						{ userId: Number(ban[1]), reason: json.reason ?? null },
+					];
+					return send(res, 200, {
+						user_id: Number(ban[1]),
+						banned: true,
+						reason: json.reason ?? null,
+					});
 				}
 			}
 			return error(res, send, 404, 'Not found', `No route ${req.method} ${path}`, 'NOT_FOUND');

@@ -35,7 +35,14 @@ const DEFAULT_CONFIG = {
 	rateLimit: null,
 	faults: null,
 	slowMs: 3000,
-	keys: { genApi: 'test-genapi-key', gptunnel: 'test-gptunnel-key', defApi: 'dk-test-defapi-key', miniMax: 'sk-api-test-minimax-key', nalitek: 'test-nalitek-key', nalitekAdmin: 'test-nalitek-admin-key' },
+	keys: {
+		genApi: 'test-genapi-key',
+		gptunnel: 'test-gptunnel-key',
+		defApi: 'dk-test-defapi-key',
+		miniMax: 'sk-api-test-minimax-key',
+		nalitek: 'test-nalitek-key',
+		nalitekAdmin: 'test-nalitek-admin-key',
+	},
 	nalitekWebhookSecret: 'test-nalitek-webhook-secret',
 };
 
@@ -67,9 +74,12 @@ function requestClass(method, pathname) {
 /** Each provider's way of saying "error" with HTTP 200 (as their documents show). */
 function errorBodyFor(pathname) {
 	if (pathname.startsWith('/api/v1/')) return { error: 'Service temporarily unavailable' };
-	if (pathname.startsWith('/v1/media/')) return { code: 1, message: 'Internal server error, try again later' };
-	if (pathname.startsWith('/api/task/') || pathname.startsWith('/api/image/')) return { code: 1, message: 'internal error' };
-	if (pathname.startsWith('/v1/')) return { base_resp: { status_code: 1033, status_msg: 'system error' } };
+	if (pathname.startsWith('/v1/media/'))
+		return { code: 1, message: 'Internal server error, try again later' };
+	if (pathname.startsWith('/api/task/') || pathname.startsWith('/api/image/'))
+		return { code: 1, message: 'internal error' };
+	if (pathname.startsWith('/v1/'))
+		return { base_resp: { status_code: 1033, status_msg: 'system error' } };
 	return { error: 'Temporary failure', details: 'please retry' };
 }
 
@@ -102,7 +112,11 @@ function makePng(seed, text = '', size = 32) {
 }
 
 function createEmulator(options = {}) {
-	const config = { ...DEFAULT_CONFIG, ...options, keys: { ...DEFAULT_CONFIG.keys, ...options.keys } };
+	const config = {
+		...DEFAULT_CONFIG,
+		...options,
+		keys: { ...DEFAULT_CONFIG.keys, ...options.keys },
+	};
 	const stats = { requests: 0, throttled: 0, byRoute: {}, tasks: {}, faults: {} };
 	const recent = [];
 	const timers = new Set();
@@ -136,17 +150,25 @@ function createEmulator(options = {}) {
 			return task;
 		},
 		later(ms, fn) {
-			const timer = setTimeout(() => {
-				timers.delete(timer);
-				fn();
-			}, ms / (config.timeScale ?? 1));
+			const timer = setTimeout(
+				() => {
+					timers.delete(timer);
+					fn();
+				},
+				ms / (config.timeScale ?? 1),
+			);
 			timers.add(timer);
 		},
 		/** POSTs JSON (an object, or text as it is) to a callback URL; failures are recorded, never thrown. */
 		async callback(url, payload, headers = {}) {
 			stats.callbacks = stats.callbacks ?? [];
 			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-			const entry = { url, payload: typeof payload === 'string' ? JSON.parse(payload) : payload, text, status: null };
+			const entry = {
+				url,
+				payload: typeof payload === 'string' ? JSON.parse(payload) : payload,
+				text,
+				status: null,
+			};
 			stats.callbacks.push(entry);
 			try {
 				const started = Date.now();
@@ -171,7 +193,11 @@ function createEmulator(options = {}) {
 		 * (default 1024×1024) in the format its extension names (png, jpg, jpeg, webp).
 		 */
 		pictureUrl(name, { prompt = '', width = 1024, height = 1024, format = 'png' } = {}) {
-			const query = new URLSearchParams({ prompt: String(prompt), w: String(width), h: String(height) });
+			const query = new URLSearchParams({
+				prompt: String(prompt),
+				w: String(width),
+				h: String(height),
+			});
 			return `${baseUrl}/files/${name}.${format}?${query}`;
 		},
 		/** The picture itself: `{ data, mimeType }`. */
@@ -179,17 +205,29 @@ function createEmulator(options = {}) {
 			return pictures.makePicture({ prompt, width, height, format, seed: name });
 		},
 		/** The same picture, inline as base64 (for providers that return files in the answer). */
-		pictureBase64(name, { prompt = '', width = 1024, height = 1024, format = 'png', bytes = 0 } = {}) {
+		pictureBase64(
+			name,
+			{ prompt = '', width = 1024, height = 1024, format = 'png', bytes = 0 } = {},
+		) {
 			const { data } = pictures.makePicture({ prompt, width, height, format, seed: name });
 			return (format === 'png' && bytes ? pictures.padPng(data, bytes) : data).toString('base64');
 		},
 	};
 
-	const providers = [genApi(emulator), gptunnel(emulator), defApi(emulator), miniMax(emulator), nalitek(emulator)];
+	const providers = [
+		genApi(emulator),
+		gptunnel(emulator),
+		defApi(emulator),
+		miniMax(emulator),
+		nalitek(emulator),
+	];
 
 	function send(res, status, body, headers = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
-		res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+		res.writeHead(status, {
+			'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+			...headers,
+		});
 		res.end(text);
 	}
 
@@ -201,7 +239,12 @@ function createEmulator(options = {}) {
 		while (recent.length && recent[0] <= now - limit.windowMs) recent.shift();
 		if (recent.length >= limit.limit) {
 			stats.throttled++;
-			send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': String(limit.retryAfterSec ?? 1) });
+			send(
+				res,
+				429,
+				{ message: 'Too Many Attempts.' },
+				{ 'retry-after': String(limit.retryAfterSec ?? 1) },
+			);
 			return true;
 		}
 		recent.push(now);
@@ -234,7 +277,9 @@ function createEmulator(options = {}) {
 		if (fault === 'reset') return req.socket.destroy();
 		if (fault === '502' || fault === '503') {
 			res.writeHead(Number(fault), { 'content-type': 'text/html' });
-			return res.end(`<html><body><h1>${fault === '502' ? '502 Bad Gateway' : '503 Service Temporarily Unavailable'}</h1></body></html>`);
+			return res.end(
+				`<html><body><h1>${fault === '502' ? '502 Bad Gateway' : '503 Service Temporarily Unavailable'}</h1></body></html>`,
+			);
 		}
 		if (fault === 'malformed') {
 			res.writeHead(200, { 'content-type': 'application/json' });
@@ -247,7 +292,9 @@ function createEmulator(options = {}) {
 
 	/** Lets the providers handle a request; `capture` keeps their answer instead of sending it. */
 	async function handleProviders(req, res, url, body, capture) {
-		const respond = capture ? (_res, status, answer, headers) => capture.push({ status, answer, headers }) : send;
+		const respond = capture
+			? (_res, status, answer, headers) => capture.push({ status, answer, headers })
+			: send;
 		for (const provider of providers) {
 			const handled = await provider.handle(req, res, url, body, { send: respond });
 			if (handled !== false) return;
@@ -266,14 +313,20 @@ function createEmulator(options = {}) {
 			// Streamed in 64 KiB pieces, never built whole in memory. A video is the sample clip
 			// followed by an MP4 "free" box that pads it to the size asked for: still a valid MP4.
 			// (Other big files only need to be big: a PNG signature, then filler.)
-			const head = big[2] === 'mp4' ? MEDIA.mp4 : big[2] === 'png' ? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) : Buffer.alloc(0);
+			const head =
+				big[2] === 'mp4'
+					? MEDIA.mp4
+					: big[2] === 'png'
+						? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+						: Buffer.alloc(0);
 			const total = Math.max(Number(big[1]), big[2] === 'mp4' ? head.length : 0);
 			const type = { mp4: 'video/mp4', png: 'image/png', bin: 'application/octet-stream' }[big[2]];
 			res.writeHead(200, { 'content-type': type, 'content-length': total });
 			const padding = total - head.length;
 			const pieces = [head];
 			if (big[2] === 'mp4' && padding > 0) {
-				if (padding < 8) return send(res, 400, { message: `an MP4 of ${total} bytes cannot be padded` });
+				if (padding < 8)
+					return send(res, 400, { message: `an MP4 of ${total} bytes cannot be padded` });
 				const box = Buffer.alloc(8);
 				box.writeUInt32BE(padding, 0);
 				box.write('free', 4, 'latin1');
@@ -302,7 +355,10 @@ function createEmulator(options = {}) {
 		const media = /\.(mp4|mp3)$/.exec(name);
 		if (media) {
 			const body = MEDIA[media[1]];
-			res.writeHead(200, { 'content-type': media[1] === 'mp4' ? 'video/mp4' : 'audio/mpeg', 'content-length': body.length });
+			res.writeHead(200, {
+				'content-type': media[1] === 'mp4' ? 'video/mp4' : 'audio/mpeg',
+				'content-length': body.length,
+			});
 			return res.end(body);
 		}
 		const picture = /^(.+)\.(png|jpg|jpeg|webp)$/.exec(name);
@@ -333,7 +389,14 @@ function createEmulator(options = {}) {
 			if (url.pathname === '/__control/stats') return send(res, 200, stats);
 			if (url.pathname === '/__control/reset') {
 				for (const key of Object.keys(stats.tasks)) delete stats.tasks[key];
-				Object.assign(stats, { requests: 0, throttled: 0, byRoute: {}, downloads: 0, callbacks: [], faults: {} });
+				Object.assign(stats, {
+					requests: 0,
+					throttled: 0,
+					byRoute: {},
+					downloads: 0,
+					callbacks: [],
+					faults: {},
+				});
 				for (const provider of providers) provider.reset?.();
 				return send(res, 200, { ok: true });
 			}
@@ -350,7 +413,13 @@ function createEmulator(options = {}) {
 			const fault = kind ? nextFault(kind) : undefined;
 			// "429" asks to retry after 1 s, "429:N" after N seconds.
 			const throttle = /^429(?::(\d+))?$/.exec(fault ?? '');
-			if (throttle) return send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': throttle[1] ?? '1' });
+			if (throttle)
+				return send(
+					res,
+					429,
+					{ message: 'Too Many Attempts.' },
+					{ 'retry-after': throttle[1] ?? '1' },
+				);
 			const body = await readBody(req);
 			if (!fault) return await handleProviders(req, res, url, body);
 			if (kind === 'read') {
@@ -388,7 +457,14 @@ function createEmulator(options = {}) {
 	return emulator;
 }
 
-module.exports = { createEmulator, makePng, readPngPrompt: pictures.readPngPrompt, picturePrompt: pictures.picturePrompt, pictureSize: pictures.pictureSize, readTags };
+module.exports = {
+	createEmulator,
+	makePng,
+	readPngPrompt: pictures.readPngPrompt,
+	picturePrompt: pictures.picturePrompt,
+	pictureSize: pictures.pictureSize,
+	readTags,
+};
 
 if (require.main === module) {
 	const port = Number(process.argv[2] ?? 0);

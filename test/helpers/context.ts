@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // An IExecuteFunctions for running a node's execute() in jest. HTTP is real (global fetch, so both
 // the emulator and nock see genuine requests); credentials are applied the way the credential's
 // `authenticate` block says. The real-n8n end-to-end run (test/e2e) proves the rest.
@@ -42,7 +43,11 @@ export interface ContextOptions {
 	 */
 	timeScale?: number;
 	/** Replaces how files are stored (e.g. to make storing fail). */
-	prepareBinaryData?: (data: Buffer | Readable, fileName?: string, mimeType?: string) => Promise<IBinaryData>;
+	prepareBinaryData?: (
+		data: Buffer | Readable,
+		fileName?: string,
+		mimeType?: string,
+	) => Promise<IBinaryData>;
 }
 
 export interface TestContext {
@@ -59,14 +64,18 @@ export interface TestContext {
 export const DEFAULT_TIME_SCALE = 50;
 
 function resolveCredentialExpression(template: string, credentials: IDataObject): string {
-	return template.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
+	return template
+		.replace(/^=/, '')
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
 }
 
 async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 	const url = new URL(String(options.url), options.baseURL);
-	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+	for (const [key, value] of Object.entries(options.qs ?? {}))
+		url.searchParams.set(key, String(value));
 	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = String(value);
+	for (const [key, value] of Object.entries(options.headers ?? {}))
+		headers[key.toLowerCase()] = String(value);
 	let body: string | Buffer | undefined;
 	if (Buffer.isBuffer(options.body)) {
 		body = options.body;
@@ -87,12 +96,21 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 	signal?.addEventListener('abort', abort);
 	let response: Response;
 	try {
-		response = await fetch(url, { method: options.method ?? 'GET', headers, body, signal: controller.signal });
+		response = await fetch(url, {
+			method: options.method ?? 'GET',
+			headers,
+			body,
+			signal: controller.signal,
+		});
 	} catch (error) {
 		const cause = (error as { cause?: { code?: string } }).cause;
-		if (timedOut) throw Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ECONNABORTED' });
+		if (timedOut)
+			throw Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), {
+				code: 'ECONNABORTED',
+			});
 		const wrapped = new Error((error as Error).message) as Error & { code?: string };
-		wrapped.code = cause?.code ?? ((error as Error).name === 'AbortError' ? 'ERR_CANCELED' : undefined);
+		wrapped.code =
+			cause?.code ?? ((error as Error).name === 'AbortError' ? 'ERR_CANCELED' : undefined);
 		if ((error as Error).name === 'AbortError') wrapped.name = 'AbortError';
 		throw wrapped;
 	} finally {
@@ -117,11 +135,18 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 		}
 	}
 	return options.returnFullResponse
-		? { statusCode: response.status, headers: responseHeaders, body: parsed, statusMessage: response.statusText }
+		? {
+				statusCode: response.status,
+				headers: responseHeaders,
+				body: parsed,
+				statusMessage: response.statusText,
+			}
 		: parsed;
 }
 
-async function toBuffer(data: Buffer | Readable): Promise<{ buffer: Buffer; kind: 'stream' | 'buffer' }> {
+async function toBuffer(
+	data: Buffer | Readable,
+): Promise<{ buffer: Buffer; kind: 'stream' | 'buffer' }> {
 	if (Buffer.isBuffer(data)) return { buffer: data, kind: 'buffer' };
 	const chunks: Buffer[] = [];
 	for await (const part of data) chunks.push(Buffer.from(part));
@@ -149,7 +174,10 @@ export function createContext(options: ContextOptions): TestContext {
 		requests.push({ method: String(opts.method ?? 'GET'), url: String(opts.url), headers });
 	};
 
-	const clock = (options.timeScale ?? DEFAULT_TIME_SCALE) === 1 ? realClock : fastClock(options.timeScale ?? DEFAULT_TIME_SCALE);
+	const clock =
+		(options.timeScale ?? DEFAULT_TIME_SCALE) === 1
+			? realClock
+			: fastClock(options.timeScale ?? DEFAULT_TIME_SCALE);
 	const ctx = {
 		[CLOCK]: clock,
 		getInputData: () => items,
@@ -162,7 +190,8 @@ export function createContext(options: ContextOptions): TestContext {
 			const [top, ...rest] = name.split('.');
 			if (top in options.parameters) {
 				const value = options.parameters[top];
-				let resolved = typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
+				let resolved =
+					typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
 				for (const key of rest) resolved = (resolved as Record<string, unknown> | undefined)?.[key];
 				if (resolved !== undefined || !rest.length) return resolved;
 			}
@@ -170,7 +199,8 @@ export function createContext(options: ContextOptions): TestContext {
 			throw new Error(`Could not get parameter "${name}"`);
 		},
 		async getCredentials(type: string) {
-			if (type !== options.credentialType.name) throw new Error(`Node does not have credentials of type ${type}`);
+			if (type !== options.credentialType.name)
+				throw new Error(`Node does not have credentials of type ${type}`);
 			return options.credentials;
 		},
 		logger: {
@@ -181,16 +211,22 @@ export function createContext(options: ContextOptions): TestContext {
 		},
 		helpers: {
 			// n8n's own helpers for pairing output items, as NodeExecuteFunctions implements them.
-			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-			constructExecutionMetaData: (list: INodeExecutionData[], { itemData }: { itemData: { item: number } }) =>
-				list.map((item) => ({ ...item, pairedItem: itemData })),
+			returnJsonArray: (data: IDataObject | IDataObject[]) =>
+				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			constructExecutionMetaData: (
+				list: INodeExecutionData[],
+				{ itemData }: { itemData: { item: number } },
+			) => list.map((item) => ({ ...item, pairedItem: itemData })),
 			async httpRequest(opts: IHttpRequestOptions) {
 				record(opts);
 				return await realRequest(opts, options.signal);
 			},
 			async httpRequestWithAuthentication(type: string, opts: IHttpRequestOptions) {
-				if (type !== options.credentialType.name) throw new Error(`Unknown credential type ${type}`);
-				const auth = options.credentialType.authenticate as { properties?: { headers?: Record<string, string> } };
+				if (type !== options.credentialType.name)
+					throw new Error(`Unknown credential type ${type}`);
+				const auth = options.credentialType.authenticate as {
+					properties?: { headers?: Record<string, string> };
+				};
 				const headers: IDataObject = { ...(opts.headers ?? {}) };
 				for (const [key, template] of Object.entries(auth?.properties?.headers ?? {})) {
 					headers[key] = resolveCredentialExpression(template, options.credentials);
@@ -201,7 +237,10 @@ export function createContext(options: ContextOptions): TestContext {
 			},
 			assertBinaryData(itemIndex: number, name: string): IBinaryData {
 				const binary = items[itemIndex]?.binary?.[name];
-				if (!binary) throw new Error(`This operation expects the node's input data to contain a binary file '${name}'`);
+				if (!binary)
+					throw new Error(
+						`This operation expects the node's input data to contain a binary file '${name}'`,
+					);
 				return binary;
 			},
 			async getBinaryDataBuffer(itemIndex: number, name: string): Promise<Buffer> {
@@ -209,8 +248,13 @@ export function createContext(options: ContextOptions): TestContext {
 				if (!binary) throw new Error(`No binary data '${name}'`);
 				return Buffer.from(binary.data, 'base64');
 			},
-			async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
-				if (options.prepareBinaryData) return await options.prepareBinaryData(data, fileName, mimeType);
+			async prepareBinaryData(
+				data: Buffer | Readable,
+				fileName?: string,
+				mimeType?: string,
+			): Promise<IBinaryData> {
+				if (options.prepareBinaryData)
+					return await options.prepareBinaryData(data, fileName, mimeType);
 				const { buffer, kind } = await toBuffer(data);
 				binaryInputs.push(kind);
 				return {
@@ -226,11 +270,14 @@ export function createContext(options: ContextOptions): TestContext {
 }
 
 /** Runs a node's execute() once with the given parameters; returns the first output. */
-export function runNode(
-	options: ContextOptions,
-): { test: TestContext; result: Promise<INodeExecutionData[]> } {
+export function runNode(options: ContextOptions): {
+	test: TestContext;
+	result: Promise<INodeExecutionData[]>;
+} {
 	const test = createContext(options);
-	const result = (options.node.execute as (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>)
+	const result = (
+		options.node.execute as (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>
+	)
 		.call(test.ctx)
 		.then(([output]) => output);
 	return { test, result };

@@ -20,7 +20,16 @@ export interface Emulator {
 		timeScale?: number;
 		faults?: null | Partial<Record<'create' | 'read' | 'file', string[]>>;
 		slowMs?: number;
-		nalitekWindowMs?: number; nalitekQuota?: number; nalitekPlan?: string; nalitekPages?: 'ignore' | number; nalitekPageSize?: number; nalitekInline?: boolean; nalitekSignature?: string; rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number }; keys: Record<string, string> };
+		nalitekWindowMs?: number;
+		nalitekQuota?: number;
+		nalitekPlan?: string;
+		nalitekPages?: 'ignore' | number;
+		nalitekPageSize?: number;
+		nalitekInline?: boolean;
+		nalitekSignature?: string;
+		rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number };
+		keys: Record<string, string>;
+	};
 	stats: {
 		requests: number;
 		throttled: number;
@@ -46,5 +55,6 @@ export const createEmulator = (options: Partial<Emulator['config']> = {}): Emula
 	server.createEmulator({ timeScale: DEFAULT_TIME_SCALE, ...options });
 export const readPngPrompt: (buffer: Buffer) => string | undefined = server.readPngPrompt;
 export const makePng: (seed: string, text?: string, size?: number) => Buffer = server.makePng;
-export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined = server.pictureSize;
+export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined =
+	server.pictureSize;
 export const picturePrompt: (buffer: Buffer) => string | undefined = server.picturePrompt;

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // A server on 127.0.0.1 that keeps the JSON bodies posted to it: the receiving end of provider
 // callbacks in node tests.
 import http from 'http';
@@ -24,5 +25,9 @@ export async function startJsonSink(): Promise<JsonSink> {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as AddressInfo).port;
-	return { url: (path = '/hook') => `http://127.0.0.1:${port}${path}`, received, close: () => server.close() };
+	return {
+		url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
+		received,
+		close: () => server.close(),
+	};
 }

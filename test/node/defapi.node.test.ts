@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // The DefAPI node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -20,7 +21,10 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(parameters: Record<string, unknown>, { items, continueOnFail }: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {}) {
+function run(
+	parameters: Record<string, unknown>,
+	{ items, continueOnFail }: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
+) {
 	return runNode({
 		node: new DefApi(),
 		credentialType: new DefApiApi(),
@@ -40,14 +44,28 @@ function run(parameters: Record<string, unknown>, { items, continueOnFail }: { i
 }
 
 const task = (id: unknown) =>
-	emulator.stats.tasks[`defApi:${id}`] as unknown as { prompt: string; reads: number; images: string[]; body: IDataObject };
-const binaryOf = (name: string) => ({ data: makePng(name, name).toString('base64'), mimeType: 'image/png', fileName: `${name}.png` });
+	emulator.stats.tasks[`defApi:${id}`] as unknown as {
+		prompt: string;
+		reads: number;
+		images: string[];
+		body: IDataObject;
+	};
+const binaryOf = (name: string) => ({
+	data: makePng(name, name).toString('base64'),
+	mimeType: 'image/png',
+	fileName: `${name}.png`,
+});
 
 describe('DefAPI node', () => {
 	it('turns 5 prompts into 5 PNG files, paired and in order', async () => {
 		const prompts = ['a', 'b', 'c', 'd', 'e'].map((p) => `banana ${p}`);
-		const output = await run({ prompt: (i: number) => prompts[i] }, { items: prompts.map((prompt) => ({ json: { prompt } })) }).result;
-		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		const output = await run(
+			{ prompt: (i: number) => prompts[i] },
+			{ items: prompts.map((prompt) => ({ json: { prompt } })) },
+		).result;
+		expect(output.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
 		output.forEach((item, index) => {
 			expect(item.json).toMatchObject({ provider: 'defApi', status: 'succeeded' });
 			expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(prompts[index]);
@@ -64,12 +82,22 @@ describe('DefAPI node', () => {
 			{ source: 'binary', inputBinaryField: 'data_1' },
 		];
 		const [item] = await run({ prompt: 'combine', referenceImages: { images } }, { items }).result;
-		expect(task(item.json.taskId).images).toEqual(['data:image/png', 'https://example.com/basket.png', 'data:image/png']);
+		expect(task(item.json.taskId).images).toEqual([
+			'data:image/png',
+			'https://example.com/basket.png',
+			'data:image/png',
+		]);
 	});
 
 	it('reads several binary fields from one "Input Binary Field" (as Aggregate names them)', async () => {
 		const items = [{ json: {}, binary: { data: binaryOf('one'), data_1: binaryOf('two') } }];
-		const [item] = await run({ prompt: 'combine', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data, data_1' }] } }, { items }).result;
+		const [item] = await run(
+			{
+				prompt: 'combine',
+				referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data, data_1' }] },
+			},
+			{ items },
+		).result;
 		expect(task(item.json.taskId).images).toEqual(['data:image/png', 'data:image/png']);
 	});
 
@@ -78,15 +106,31 @@ describe('DefAPI node', () => {
 		const items = [{ json: {}, binary: { data: binaryOf('one'), data_1: binaryOf('two') } }];
 		const images = [1, 2, 3].map((n) => ({ source: 'url', imageUrl: `https://a/${n}.png` }));
 		images.push({ source: 'binary', inputBinaryField: 'data, data_1' } as never);
-		const error = await run({ prompt: 'too many', referenceImages: { images } }, { items }).result.catch((e) => e);
+		const error = await run(
+			{ prompt: 'too many', referenceImages: { images } },
+			{ items },
+		).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Reference images: at most 4 images are allowed, 5 were given');
 		expect(emulator.stats.requests).toBe(before);
 	});
 
 	it('refuses a reference file that is not an image', async () => {
-		const items = [{ json: {}, binary: { data: { data: Buffer.from('%PDF-1.4').toString('base64'), mimeType: 'application/pdf' } } }];
-		const error = await run({ prompt: 'x', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data' }] } }, { items }).result.catch((e) => e);
+		const items = [
+			{
+				json: {},
+				binary: {
+					data: { data: Buffer.from('%PDF-1.4').toString('base64'), mimeType: 'application/pdf' },
+				},
+			},
+		];
+		const error = await run(
+			{
+				prompt: 'x',
+				referenceImages: { images: [{ source: 'binary', inputBinaryField: 'data' }] },
+			},
+			{ items },
+		).result.catch((e) => e);
 		expect(error.message).toMatch(/"data" is application\/pdf/);
 	});
 
@@ -121,7 +165,11 @@ describe('DefAPI node', () => {
 
 	it('treats a success with only text as a failure carrying that text', async () => {
 		const [item] = await run({ prompt: 'refuse [text]' }, { continueOnFail: true }).result;
-		expect(item.json).toMatchObject({ status: 'failed', error: 'DefAPI: The model returned text instead of an image: I cannot create images of real people.' });
+		expect(item.json).toMatchObject({
+			status: 'failed',
+			error:
+				'DefAPI: The model returned text instead of an image: I cannot create images of real people.',
+		});
 	});
 
 	it('uses status_reason.message as the failure message', async () => {
@@ -141,9 +189,16 @@ describe('DefAPI node', () => {
 		const received = sink.received;
 		try {
 			const hook = sink.url('/hook?token=t');
-			const [item] = await run({ operation: 'createTask', prompt: 'call me', callbackUrl: hook }).result;
+			const [item] = await run({ operation: 'createTask', prompt: 'call me', callbackUrl: hook })
+				.result;
 			await new Promise((resolve) => setTimeout(resolve, 700));
-			expect(received).toEqual([expect.objectContaining({ task_id: item.json.taskId, status: 'success', consumed: '0.500000' })]);
+			expect(received).toEqual([
+				expect.objectContaining({
+					task_id: item.json.taskId,
+					status: 'success',
+					consumed: '0.500000',
+				}),
+			]);
 			// The callback payload reads like a query answer: the same parser understands it.
 			expect(parseDefApiTask(received[0]).status).toBe('succeeded');
 		} finally {

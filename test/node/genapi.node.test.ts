@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // The Gen-API node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -19,13 +20,29 @@ afterAll(async () => emulator.stop());
 
 function run(
 	parameters: Record<string, unknown>,
-	{ items, continueOnFail, signal, apiKey = API_KEY }: { items?: INodeExecutionData[]; continueOnFail?: boolean; signal?: AbortSignal; apiKey?: string } = {},
+	{
+		items,
+		continueOnFail,
+		signal,
+		apiKey = API_KEY,
+	}: {
+		items?: INodeExecutionData[];
+		continueOnFail?: boolean;
+		signal?: AbortSignal;
+		apiKey?: string;
+	} = {},
 ) {
 	const test = createContext({
 		node: new GenApi(),
 		credentialType: new GenApiApi(),
 		credentials: { apiKey, baseUrl: `${emulator.url}/` },
-		parameters: { resource: 'image', operation: 'generate', additionalFields: {}, options: { pollInterval: 1 }, ...parameters },
+		parameters: {
+			resource: 'image',
+			operation: 'generate',
+			additionalFields: {},
+			options: { pollInterval: 1 },
+			...parameters,
+		},
 		items,
 		continueOnFail,
 		signal,
@@ -43,7 +60,10 @@ function taskOf(taskId: unknown) {
 describe('Gen-API node: generate', () => {
 	it('turns 5 input items into 5 image items, paired and in order, in about the time of one', async () => {
 		const prompts = ['fox', 'lighthouse', 'ramen', 'boat', 'robot'];
-		const { test, result } = run({ prompt: (i: number) => prompts[i] }, { items: promptItems(prompts) });
+		const { test, result } = run(
+			{ prompt: (i: number) => prompts[i] },
+			{ items: promptItems(prompts) },
+		);
 		const output = await result;
 		expect(output).toHaveLength(5);
 		output.forEach((item, index) => {
@@ -52,11 +72,18 @@ describe('Gen-API node: generate', () => {
 			const binary = item.binary!.data;
 			expect(binary.mimeType).toBe('image/png');
 			expect(readPngPrompt(Buffer.from(binary.data, 'base64'))).toBe(prompts[index]);
-			expect((item.json.outputs as IDataObject[])[0]).toMatchObject({ mimeType: 'image/png', fileName: `genApi-${item.json.taskId}.png` });
+			expect((item.json.outputs as IDataObject[])[0]).toMatchObject({
+				mimeType: 'image/png',
+				fileName: `genApi-${item.json.taskId}.png`,
+			});
 		});
 		// Tasks are created first and polled together: every create came before the first status read.
-		const tasks = output.map((item) => taskOf(item.json.taskId) as unknown as Record<string, number>);
-		expect(Math.max(...tasks.map((task) => task.first_creates))).toBeLessThanOrEqual(Math.min(...tasks.map((task) => task.first_reads)));
+		const tasks = output.map(
+			(item) => taskOf(item.json.taskId) as unknown as Record<string, number>,
+		);
+		expect(Math.max(...tasks.map((task) => task.first_creates))).toBeLessThanOrEqual(
+			Math.min(...tasks.map((task) => task.first_reads)),
+		);
 		// URL downloads are streamed into the binary store, not buffered by the node.
 		expect(test.binaryInputs).toEqual(['stream', 'stream', 'stream', 'stream', 'stream']);
 		expect(JSON.stringify(output)).not.toContain(API_KEY);
@@ -65,20 +92,36 @@ describe('Gen-API node: generate', () => {
 	});
 
 	it('sends only the fields the user set, with the API names', async () => {
-		const { result } = run({ prompt: 'only some fields', additionalFields: { width: 512, numInferenceSteps: 12, translateInput: false } });
+		const { result } = run({
+			prompt: 'only some fields',
+			additionalFields: { width: 512, numInferenceSteps: 12, translateInput: false },
+		});
 		const [item] = await result;
 		expect(taskOf(item.json.taskId)).toMatchObject({
-			body: { prompt: 'only some fields', width: 512, num_inference_steps: 12, translate_input: false },
+			body: {
+				prompt: 'only some fields',
+				width: 512,
+				num_inference_steps: 12,
+				translate_input: false,
+			},
 		});
-		expect(Object.keys((taskOf(item.json.taskId) as unknown as { body: object }).body).sort()).toEqual(
-			['num_inference_steps', 'prompt', 'translate_input', 'width'],
-		);
+		expect(
+			Object.keys((taskOf(item.json.taskId) as unknown as { body: object }).body).sort(),
+		).toEqual(['num_inference_steps', 'prompt', 'translate_input', 'width']);
 	});
 
 	it('gives one item per file when a task makes several images, all paired to their input', async () => {
-		const { result } = run({ prompt: (i: number) => `pair ${i}`, additionalFields: { numImages: 2 } }, { items: promptItems(['a', 'b']) });
+		const { result } = run(
+			{ prompt: (i: number) => `pair ${i}`, additionalFields: { numImages: 2 } },
+			{ items: promptItems(['a', 'b']) },
+		);
 		const output = await result;
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
 		expect(output.map((item) => (item.json.outputs as IDataObject[])[0].fileName)).toEqual([
 			`genApi-${output[0].json.taskId}-1.png`,
 			`genApi-${output[0].json.taskId}-2.png`,
@@ -95,7 +138,9 @@ describe('Gen-API node: generate', () => {
 		const { result } = run({ prompt: `shape [shape:${shape}]` });
 		const [item] = await result;
 		expect(item.binary!.data.mimeType).toBe('image/png');
-		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(`shape [shape:${shape}]`);
+		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(
+			`shape [shape:${shape}]`,
+		);
 		const [file] = item.json.outputs as IDataObject[];
 		if (kind === 'inline') expect(file.url).toBeNull();
 		else expect(String(file.url)).toMatch(/^http:\/\/127\.0\.0\.1/);
@@ -118,7 +163,10 @@ describe('Gen-API node: generate', () => {
 	});
 
 	it('puts the file in the binary property the user named', async () => {
-		const { result } = run({ prompt: 'named', options: { pollInterval: 1, binaryPropertyName: 'image' } });
+		const { result } = run({
+			prompt: 'named',
+			options: { pollInterval: 1, binaryPropertyName: 'image' },
+		});
 		const [item] = await result;
 		expect(Object.keys(item.binary!)).toEqual(['image']);
 	});
@@ -128,7 +176,10 @@ describe('Gen-API node: failures', () => {
 	it('checks every item before sending anything: a bad item stops the run with its index and no request is sent', async () => {
 		const before = emulator.stats.requests;
 		const { result } = run(
-			{ prompt: (i: number) => `p${i}`, additionalFields: (i: number) => (i === 2 ? { width: 10 } : {}) },
+			{
+				prompt: (i: number) => `p${i}`,
+				additionalFields: (i: number) => (i === 2 ? { width: 10 } : {}),
+			},
 			{ items: promptItems(['a', 'b', 'c']) },
 		);
 		const error = await result.catch((e) => e);
@@ -147,7 +198,10 @@ describe('Gen-API node: failures', () => {
 	});
 
 	it('shows the provider message of a failed task, and names the other tasks so nothing is lost', async () => {
-		const { result } = run({ prompt: (i: number) => (i === 1 ? 'bad [fail]' : 'good') }, { items: promptItems(['a', 'b']) });
+		const { result } = run(
+			{ prompt: (i: number) => (i === 1 ? 'bad [fail]' : 'good') },
+			{ items: promptItems(['a', 'b']) },
+		);
 		const error = await result.catch((e) => e);
 		expect(error.message).toBe('Gen-API: NSFW content detected in the prompt');
 		expect(error.context.itemIndex).toBe(1);
@@ -176,7 +230,13 @@ describe('Gen-API node: failures', () => {
 		expect(error.httpCode).toBe('401');
 		expect(error.message).toContain('Unauthenticated');
 		expect(error.description).toMatch(/Check the API key/);
-		expect(JSON.stringify({ message: error.message, description: error.description, context: error.context })).not.toContain(wrongKey);
+		expect(
+			JSON.stringify({
+				message: error.message,
+				description: error.description,
+				context: error.context,
+			}),
+		).not.toContain(wrongKey);
 	});
 
 	it('does not send a create again after a 500: the provider may have started the task', async () => {
@@ -192,7 +252,8 @@ describe('Gen-API node: failures', () => {
 		afterEach(() => {
 			emulator.config.faults = null;
 		});
-		const tasksOf = (prompt: string) => Object.values(emulator.stats.tasks).filter((task) => task.prompt === prompt);
+		const tasksOf = (prompt: string) =>
+			Object.values(emulator.stats.tasks).filter((task) => task.prompt === prompt);
 
 		it('rides out 429, 5xx, cut connections, slow and broken answers and 404 while polling and downloading', async () => {
 			emulator.config.slowMs = 1500;
@@ -206,8 +267,14 @@ describe('Gen-API node: failures', () => {
 				{ prompt: (i: number) => prompts[i], options: { pollInterval: 1, requestTimeout: 1 } },
 				{ items: promptItems(prompts) },
 			).result;
-			expect(output.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-			output.forEach((item, index) => expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(prompts[index]));
+			expect(output.map((item) => item.json.status)).toEqual([
+				'succeeded',
+				'succeeded',
+				'succeeded',
+			]);
+			output.forEach((item, index) =>
+				expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(prompts[index]),
+			);
 			for (const prompt of prompts) expect(tasksOf(prompt)).toHaveLength(1);
 			expect(emulator.config.faults).toEqual({ create: [], read: [], file: [] });
 		}, 30_000);
@@ -234,14 +301,20 @@ describe('Gen-API node: failures', () => {
 		it('names a request timeout in seconds', async () => {
 			emulator.config.slowMs = 1500;
 			emulator.config.faults = { create: ['slow'] };
-			const error = await run({ prompt: 'slow create', options: { requestTimeout: 1 } }).result.catch((e) => e);
+			const error = await run({
+				prompt: 'slow create',
+				options: { requestTimeout: 1 },
+			}).result.catch((e) => e);
 			expect(error.message).toBe('Gen-API: Gen-API did not answer within 1 s');
 			expect(error.description).toMatch(/not sent again/);
 		});
 	});
 
 	it('outputs the task with status "timeout" and its ID when it is not ready in time (the default)', async () => {
-		const { test, result } = run({ prompt: 'slow [ms:60000]', options: { pollInterval: 1, maxWait: 2 } });
+		const { test, result } = run({
+			prompt: 'slow [ms:60000]',
+			options: { pollInterval: 1, maxWait: 2 },
+		});
 		const started = test.clock.now();
 		const [item] = await result;
 		// It waited the 2 s of Max Wait, reading about once a second, and no longer.
@@ -252,7 +325,10 @@ describe('Gen-API node: failures', () => {
 	});
 
 	it('fails on timeout when asked to', async () => {
-		const error = await run({ prompt: 'slow [ms:60000]', options: { pollInterval: 1, maxWait: 1, failOnTimeout: true } }).result.catch((e) => e);
+		const error = await run({
+			prompt: 'slow [ms:60000]',
+			options: { pollInterval: 1, maxWait: 1, failOnTimeout: true },
+		}).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/not ready after 1 seconds/);
 		expect(error.description).toMatch(/Task ID: \d+/);
@@ -274,25 +350,51 @@ describe('Gen-API node: failures', () => {
 
 describe('Gen-API node: other operations', () => {
 	it('Create Task returns at once with the task ID and passes the callback URL', async () => {
-		const { result } = run({ operation: 'createTask', prompt: 'later [ms:600000]', callbackUrl: 'https://example.com/hook?token=abc' });
+		const { result } = run({
+			operation: 'createTask',
+			prompt: 'later [ms:600000]',
+			callbackUrl: 'https://example.com/hook?token=abc',
+		});
 		const [item] = await result;
-		expect(item.json).toMatchObject({ provider: 'genApi', status: 'queued', taskId: expect.any(String) });
+		expect(item.json).toMatchObject({
+			provider: 'genApi',
+			status: 'queued',
+			taskId: expect.any(String),
+		});
 		// It did not wait: the task was created and never read.
 		expect(taskOf(item.json.taskId)).toMatchObject({ creates: 1, reads: 0 });
-		expect(taskOf(item.json.taskId)).toMatchObject({ body: { callback_url: 'https://example.com/hook?token=abc' } });
+		expect(taskOf(item.json.taskId)).toMatchObject({
+			body: { callback_url: 'https://example.com/hook?token=abc' },
+		});
 	});
 
 	it('refuses a callback URL that is not http(s)', async () => {
-		const error = await run({ operation: 'createTask', prompt: 'x', callbackUrl: 'ftp://nope' }).result.catch((e) => e);
+		const error = await run({
+			operation: 'createTask',
+			prompt: 'x',
+			callbackUrl: 'ftp://nope',
+		}).result.catch((e) => e);
 		expect(error.message).toMatch(/Callback URL must be an http\(s\) URL/);
 	});
 
 	it('Wait for Task follows the task IDs of earlier items; Get Task reads once', async () => {
-		const created = await run({ operation: 'createTask', prompt: (i: number) => `follow ${i}` }, { items: promptItems(['a', 'b']) }).result;
+		const created = await run(
+			{ operation: 'createTask', prompt: (i: number) => `follow ${i}` },
+			{ items: promptItems(['a', 'b']) },
+		).result;
 		const items = created.map((item) => ({ json: item.json }));
-		const readOnce = await run({ operation: 'getTask', taskId: (i: number) => items[i].json.taskId, options: {} }, { items }).result;
-		expect(readOnce.map((item) => item.json.status)).toEqual([expect.stringMatching(/queued|running/), expect.stringMatching(/queued|running/)]);
-		const waited = await run({ operation: 'waitForTask', taskId: (i: number) => items[i].json.taskId }, { items }).result;
+		const readOnce = await run(
+			{ operation: 'getTask', taskId: (i: number) => items[i].json.taskId, options: {} },
+			{ items },
+		).result;
+		expect(readOnce.map((item) => item.json.status)).toEqual([
+			expect.stringMatching(/queued|running/),
+			expect.stringMatching(/queued|running/),
+		]);
+		const waited = await run(
+			{ operation: 'waitForTask', taskId: (i: number) => items[i].json.taskId },
+			{ items },
+		).result;
 		expect(waited.map((item) => [item.pairedItem, item.json.taskId, item.json.status])).toEqual([
 			[{ item: 0 }, items[0].json.taskId, 'succeeded'],
 			[{ item: 1 }, items[1].json.taskId, 'succeeded'],
@@ -301,23 +403,38 @@ describe('Gen-API node: other operations', () => {
 	});
 
 	it('Get Task on an unknown ID says the task is not known', async () => {
-		const error = await run({ operation: 'getTask', taskId: '999999', options: {} }).result.catch((e) => e);
+		const error = await run({ operation: 'getTask', taskId: '999999', options: {} }).result.catch(
+			(e) => e,
+		);
 		expect(error.httpCode).toBe('404');
 		expect(error.description).toMatch(/does not know this task/);
 	});
 
 	it('runs any other network by ID with JSON parameters', async () => {
-		const { result } = run({ resource: 'network', networkId: 'flux', parameters: '{"prompt": "other network", "seed": 7}' });
+		const { result } = run({
+			resource: 'network',
+			networkId: 'flux',
+			parameters: '{"prompt": "other network", "seed": 7}',
+		});
 		const [item] = await result;
 		expect(item.json.status).toBe('succeeded');
-		expect(taskOf(item.json.taskId)).toMatchObject({ network: 'flux', body: { prompt: 'other network', seed: 7 } });
+		expect(taskOf(item.json.taskId)).toMatchObject({
+			network: 'flux',
+			body: { prompt: 'other network', seed: 7 },
+		});
 	});
 
 	it('refuses invalid JSON parameters and bad network IDs before any request', async () => {
 		const before = emulator.stats.requests;
-		await expect(run({ resource: 'network', networkId: 'flux', parameters: '{oops' }).result).rejects.toThrow(/not valid JSON/);
-		await expect(run({ resource: 'network', networkId: 'flux', parameters: '[1]' }).result).rejects.toThrow(/must be a JSON object/);
-		await expect(run({ resource: 'network', networkId: '../user', parameters: '{}' }).result).rejects.toThrow(/not a Gen-API network ID/);
+		await expect(
+			run({ resource: 'network', networkId: 'flux', parameters: '{oops' }).result,
+		).rejects.toThrow(/not valid JSON/);
+		await expect(
+			run({ resource: 'network', networkId: 'flux', parameters: '[1]' }).result,
+		).rejects.toThrow(/must be a JSON object/);
+		await expect(
+			run({ resource: 'network', networkId: '../user', parameters: '{}' }).result,
+		).rejects.toThrow(/not a Gen-API network ID/);
 		expect(emulator.stats.requests).toBe(before);
 	});
 
@@ -327,4 +444,3 @@ describe('Gen-API node: other operations', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 });
-

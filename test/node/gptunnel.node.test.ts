@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // The GPTunnel node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -17,7 +18,10 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(parameters: Record<string, unknown>, { items, continueOnFail }: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {}) {
+function run(
+	parameters: Record<string, unknown>,
+	{ items, continueOnFail }: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
+) {
 	return runNode({
 		node: new Gptunnel(),
 		credentialType: new GptunnelApi(),
@@ -36,20 +40,34 @@ function run(parameters: Record<string, unknown>, { items, continueOnFail }: { i
 	});
 }
 
-const task = (id: unknown) => emulator.stats.tasks[`gptunnel:${id}`] as unknown as { prompt: string; reads: number; body: IDataObject };
+const task = (id: unknown) =>
+	emulator.stats.tasks[`gptunnel:${id}`] as unknown as {
+		prompt: string;
+		reads: number;
+		body: IDataObject;
+	};
 
 describe('GPTunnel node', () => {
 	it('turns 5 prompts into 5 WebP files, paired and in order, sending the raw key', async () => {
 		const prompts = ['one', 'two', 'three', 'four', 'five'];
-		const { test, result } = run({ prompt: (i: number) => prompts[i], additionalFields: { ar: '9:21' } }, { items: prompts.map((prompt) => ({ json: { prompt } })) });
+		const { test, result } = run(
+			{ prompt: (i: number) => prompts[i], additionalFields: { ar: '9:21' } },
+			{ items: prompts.map((prompt) => ({ json: { prompt } })) },
+		);
 		const output = await result;
 		expect(output).toHaveLength(5);
 		output.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json).toMatchObject({ provider: 'gptunnel', status: 'succeeded' });
-			expect(item.binary!.data).toMatchObject({ mimeType: 'image/webp', fileName: `gptunnel-${item.json.taskId}.webp` });
+			expect(item.binary!.data).toMatchObject({
+				mimeType: 'image/webp',
+				fileName: `gptunnel-${item.json.taskId}.webp`,
+			});
 			expect(String(item.json.taskId)).toMatch(/^[0-9a-f]{24}$/);
-			expect(task(item.json.taskId)).toMatchObject({ prompt: prompts[index], body: { model: 'google-imagen-3', ar: '9:21' } });
+			expect(task(item.json.taskId)).toMatchObject({
+				prompt: prompts[index],
+				body: { model: 'google-imagen-3', ar: '9:21' },
+			});
 		});
 		const create = test.requests.find((request) => request.url.endsWith('/v1/media/create'))!;
 		expect(create.headers.Authorization).toBe(API_KEY);
@@ -58,17 +76,40 @@ describe('GPTunnel node', () => {
 
 	it('returns a video model result as an MP4 file', async () => {
 		const [item] = await run({ model: 'glabs-veo-3-fast', prompt: 'a wave' }).result;
-		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: `gptunnel-${item.json.taskId}.mp4` });
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileName: `gptunnel-${item.json.taskId}.mp4`,
+		});
 	});
 
 	it('sends a custom model ID and reference images from links and binary fields', async () => {
 		const png = makePng('ref', 'ref');
-		const items = [{ json: {}, binary: { photo: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'p.png' } } }];
+		const items = [
+			{
+				json: {},
+				binary: {
+					photo: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'p.png' },
+				},
+			},
+		];
 		const [item] = await run(
-			{ model: 'custom', customModel: 'nano-banana-2', prompt: 'edit it', referenceImages: { images: [{ source: 'url', imageUrl: 'https://example.com/a.png' }, { source: 'binary', inputBinaryField: 'photo' }] } },
+			{
+				model: 'custom',
+				customModel: 'nano-banana-2',
+				prompt: 'edit it',
+				referenceImages: {
+					images: [
+						{ source: 'url', imageUrl: 'https://example.com/a.png' },
+						{ source: 'binary', inputBinaryField: 'photo' },
+					],
+				},
+			},
 			{ items },
 		).result;
-		expect(task(item.json.taskId).body).toMatchObject({ model: 'nano-banana-2', images: ['https://example.com/a.png', 'data-url'] });
+		expect(task(item.json.taskId).body).toMatchObject({
+			model: 'nano-banana-2',
+			images: ['https://example.com/a.png', 'data-url'],
+		});
 	});
 
 	it('surfaces a refusal sent as HTTP 200 with code != 0, and sends nothing more for that item', async () => {
@@ -82,7 +123,9 @@ describe('GPTunnel node', () => {
 	it('shows the validation issues of a code 3 answer', async () => {
 		const error = await run({ prompt: 'p [invalid]' }).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('GPTunnel: Validation error — prompt: Prompt contains forbidden words');
+		expect(error.message).toBe(
+			'GPTunnel: Validation error — prompt: Prompt contains forbidden words',
+		);
 	});
 
 	it('refuses a model ID from an expression that is not in the list, before any request', async () => {
@@ -96,7 +139,9 @@ describe('GPTunnel node', () => {
 
 	it('asks for the custom model ID before any request', async () => {
 		const before = emulator.stats.requests;
-		const error = await run({ prompt: 'x', model: 'custom', customModel: ' ' }).result.catch((e) => e);
+		const error = await run({ prompt: 'x', model: 'custom', customModel: ' ' }).result.catch(
+			(e) => e,
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/Custom Model ID/);
 		expect(emulator.stats.requests).toBe(before);
@@ -105,7 +150,10 @@ describe('GPTunnel node', () => {
 	it('stops reading a task whose status read answers code != 0', async () => {
 		const { result } = run({ prompt: 'gone [resultcode:7]' }, { continueOnFail: true });
 		const [item] = await result;
-		expect(item.json).toMatchObject({ status: 'failed', error: 'GPTunnel: Task was removed by moderation' });
+		expect(item.json).toMatchObject({
+			status: 'failed',
+			error: 'GPTunnel: Task was removed by moderation',
+		});
 		expect(task(item.json.taskId).reads).toBe(1);
 	});
 
@@ -117,7 +165,13 @@ describe('GPTunnel node', () => {
 	it('refuses a missing binary field before any request, naming the fields there are', async () => {
 		const before = emulator.stats.requests;
 		const items = [{ json: {}, binary: { data: { data: 'AAAA', mimeType: 'image/png' } } }];
-		const error = await run({ prompt: 'x', referenceImages: { images: [{ source: 'binary', inputBinaryField: 'photo' }] } }, { items }).result.catch((e) => e);
+		const error = await run(
+			{
+				prompt: 'x',
+				referenceImages: { images: [{ source: 'binary', inputBinaryField: 'photo' }] },
+			},
+			{ items },
+		).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/no binary field "photo"/);
 		expect(error.description).toMatch(/Binary fields of this item: data/);

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // The MiniMax node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import http from 'http';
 import type { AddressInfo } from 'net';
@@ -21,7 +22,14 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(parameters: Record<string, unknown>, { items, continueOnFail, apiKey = API_KEY }: { items?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {}) {
+function run(
+	parameters: Record<string, unknown>,
+	{
+		items,
+		continueOnFail,
+		apiKey = API_KEY,
+	}: { items?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {},
+) {
 	return runNode({
 		node: new MiniMax(),
 		credentialType: new MiniMaxApi(),
@@ -40,31 +48,73 @@ function run(parameters: Record<string, unknown>, { items, continueOnFail, apiKe
 	});
 }
 
-const task = (id: unknown) => emulator.stats.tasks[`miniMax:${id}`] as unknown as { prompt: string; reads: number; body: IDataObject };
-const pngItem = (name = 'data') => ({ json: {}, binary: { [name]: { data: makePng('frame', 'frame').toString('base64'), mimeType: 'image/png', fileName: 'frame.png' } } });
+const task = (id: unknown) =>
+	emulator.stats.tasks[`miniMax:${id}`] as unknown as {
+		prompt: string;
+		reads: number;
+		body: IDataObject;
+	};
+const pngItem = (name = 'data') => ({
+	json: {},
+	binary: {
+		[name]: {
+			data: makePng('frame', 'frame').toString('base64'),
+			mimeType: 'image/png',
+			fileName: 'frame.png',
+		},
+	},
+});
 
 describe('MiniMax node', () => {
 	it('text to video: creates, waits, turns the file_id into a link and streams the MP4 in', async () => {
-		const { test, result } = run({ prompt: (i: number) => `a wave ${i}`, additionalFields: { duration: 6, resolution: '768P', promptOptimizer: false } }, { items: [{ json: {} }, { json: {} }] });
+		const { test, result } = run(
+			{
+				prompt: (i: number) => `a wave ${i}`,
+				additionalFields: { duration: 6, resolution: '768P', promptOptimizer: false },
+			},
+			{ items: [{ json: {} }, { json: {} }] },
+		);
 		const output = await result;
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const [index, item] of output.entries()) {
 			expect(item.json).toMatchObject({ provider: 'miniMax', status: 'succeeded' });
-			expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: `miniMax-${item.json.taskId}.mp4` });
+			expect(item.binary!.data).toMatchObject({
+				mimeType: 'video/mp4',
+				fileName: `miniMax-${item.json.taskId}.mp4`,
+			});
 			const [file] = item.json.outputs as IDataObject[];
-			expect(file).toMatchObject({ fileId: expect.any(String), mimeType: 'video/mp4', url: expect.stringContaining('/files/big-') });
+			expect(file).toMatchObject({
+				fileId: expect.any(String),
+				mimeType: 'video/mp4',
+				url: expect.stringContaining('/files/big-'),
+			});
 			expect(task(item.json.taskId)).toMatchObject({
 				prompt: `a wave ${index}`,
-				body: { model: 'MiniMax-Hailuo-2.3', duration: 6, resolution: '768P', prompt_optimizer: false },
+				body: {
+					model: 'MiniMax-Hailuo-2.3',
+					duration: 6,
+					resolution: '768P',
+					prompt_optimizer: false,
+				},
 			});
 		}
 		expect(test.binaryInputs).toEqual(['stream', 'stream']);
 	});
 
 	it('image to video: the first frame from a binary field is sent as a data URL', async () => {
-		const [item] = await run({ model: 'I2V-01', prompt: '', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } }, { items: [pngItem()] }).result;
+		const [item] = await run(
+			{
+				model: 'I2V-01',
+				prompt: '',
+				frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } },
+			},
+			{ items: [pngItem()] },
+		).result;
 		expect(item.binary!.data.mimeType).toBe('video/mp4');
-		expect(task(item.json.taskId).body).toMatchObject({ model: 'I2V-01', first_frame_image: 'data:image/png' });
+		expect(task(item.json.taskId).body).toMatchObject({
+			model: 'I2V-01',
+			first_frame_image: 'data:image/png',
+		});
 		expect(task(item.json.taskId).body.prompt).toBeUndefined();
 	});
 
@@ -76,21 +126,46 @@ describe('MiniMax node', () => {
 				lastFrame: { source: 'url', imageUrl: 'https://example.com/b.jpg' },
 			},
 		}).result;
-		expect(task(item.json.taskId).body).toMatchObject({ first_frame_image: 'https://example.com/a.jpg', last_frame_image: 'https://example.com/b.jpg' });
+		expect(task(item.json.taskId).body).toMatchObject({
+			first_frame_image: 'https://example.com/a.jpg',
+			last_frame_image: 'https://example.com/b.jpg',
+		});
 	});
 
 	it('checks prompt length, frame type and frame size before any request', async () => {
 		const before = emulator.stats.requests;
-		await expect(run({ prompt: 'x'.repeat(2001) }).result).rejects.toThrow(/2001 characters; MiniMax takes at most 2000/);
-		const gif = { json: {}, binary: { data: { data: Buffer.from('GIF89a....').toString('base64'), mimeType: 'image/gif' } } };
-		await expect(run({ prompt: 'x', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } }, { items: [gif] }).result).rejects.toThrow(
+		await expect(run({ prompt: 'x'.repeat(2001) }).result).rejects.toThrow(
+			/2001 characters; MiniMax takes at most 2000/,
+		);
+		const gif = {
+			json: {},
+			binary: {
+				data: { data: Buffer.from('GIF89a....').toString('base64'), mimeType: 'image/gif' },
+			},
+		};
+		await expect(
+			run(
+				{ prompt: 'x', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } },
+				{ items: [gif] },
+			).result,
+		).rejects.toThrow(
 			/First frame: "data" is image\/gif, not one of image\/jpeg, image\/png, image\/webp/,
 		);
 		const huge = Buffer.alloc(20 * 1024 * 1024, 0);
 		makePng('x').copy(huge);
-		const big = { json: {}, binary: { data: { data: huge.toString('base64'), mimeType: 'image/png' } } };
-		await expect(run({ prompt: 'x', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } }, { items: [big] }).result).rejects.toThrow(/is 20\.0 MB, more than/);
-		await expect(run({ prompt: '' }).result).rejects.toThrow(/"Prompt" is empty: enter a prompt, or give a first frame/);
+		const big = {
+			json: {},
+			binary: { data: { data: huge.toString('base64'), mimeType: 'image/png' } },
+		};
+		await expect(
+			run(
+				{ prompt: 'x', frames: { firstFrame: { source: 'binary', inputBinaryField: 'data' } } },
+				{ items: [big] },
+			).result,
+		).rejects.toThrow(/is 20\.0 MB, more than/);
+		await expect(run({ prompt: '' }).result).rejects.toThrow(
+			/"Prompt" is empty: enter a prompt, or give a first frame/,
+		);
 		expect(emulator.stats.requests).toBe(before);
 	});
 
@@ -119,8 +194,12 @@ describe('MiniMax node', () => {
 		const [item] = await run({ prompt: 'wobbly [querycode:1033:2]' }).result;
 		expect(item.json.status).toBe('succeeded');
 		expect(task(item.json.taskId).reads).toBeGreaterThanOrEqual(3);
-		const [failed] = await run({ prompt: 'banned [querycode:1027:1]' }, { continueOnFail: true }).result;
-		expect(failed.json).toMatchObject({ status: 'failed', error: 'MiniMax: The generated video was flagged as sensitive (1027: output new_sensitive)' });
+		const [failed] = await run({ prompt: 'banned [querycode:1027:1]' }, { continueOnFail: true })
+			.result;
+		expect(failed.json).toMatchObject({
+			status: 'failed',
+			error: 'MiniMax: The generated video was flagged as sensitive (1027: output new_sensitive)',
+		});
 		expect(task(failed.json.taskId).reads).toBe(1);
 	});
 
@@ -137,12 +216,16 @@ describe('MiniMax node', () => {
 	});
 
 	it('Download returns the video of a file ID', async () => {
-		const [done] = await run({ prompt: 'for later', options: { pollInterval: 1, download: false } }).result;
+		const [done] = await run({ prompt: 'for later', options: { pollInterval: 1, download: false } })
+			.result;
 		expect(done.binary).toBeUndefined();
 		const fileId = (done.json.outputs as IDataObject[])[0].fileId;
 		const [item] = await run({ operation: 'download', fileId, options: {} }).result;
 		expect(item.json).toMatchObject({ provider: 'miniMax', fileId, status: 'succeeded' });
-		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: `miniMax-${fileId}.mp4` });
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileName: `miniMax-${fileId}.mp4`,
+		});
 	});
 
 	describe('callback URL', () => {
@@ -172,22 +255,39 @@ describe('MiniMax node', () => {
 		it('Create Task with a receiver that answers the challenge gets status updates posted back, the last one final', async () => {
 			answerChallenge = true;
 			// 20 s on the emulator's clock: long enough that its progress calls are seconds apart.
-			const [item] = await run({ operation: 'createTask', prompt: 'call me [ms:20000]', callbackUrl: hook() }).result;
+			const [item] = await run({
+				operation: 'createTask',
+				prompt: 'call me [ms:20000]',
+				callbackUrl: hook(),
+			}).result;
 			expect(item.json).toMatchObject({ status: 'queued', taskId: expect.any(String) });
 			await new Promise((resolve) => setTimeout(resolve, 700));
 			expect(received.every((body) => body.task_id === item.json.taskId)).toBe(true);
-			expect(received.map((body) => parseMiniMaxTask(body).status)).toEqual(['queued', 'running', 'running', 'succeeded']);
+			expect(received.map((body) => parseMiniMaxTask(body).status)).toEqual([
+				'queued',
+				'running',
+				'running',
+				'succeeded',
+			]);
 		});
 
 		it('a receiver that does not answer the challenge makes the create fail with 2013', async () => {
 			answerChallenge = false;
-			const error = await run({ operation: 'createTask', prompt: 'call me', callbackUrl: hook() }).result.catch((e) => e);
-			expect(error.message).toBe('MiniMax: Invalid parameters (2013: invalid params, fail to check callback url)');
+			const error = await run({
+				operation: 'createTask',
+				prompt: 'call me',
+				callbackUrl: hook(),
+			}).result.catch((e) => e);
+			expect(error.message).toBe(
+				'MiniMax: Invalid parameters (2013: invalid params, fail to check callback url)',
+			);
 		});
 	});
 
 	it('refuses a 10 s duration typed by expression as 8', async () => {
-		const error = await run({ prompt: 'x', additionalFields: { duration: 8 } }).result.catch((e) => e);
+		const error = await run({ prompt: 'x', additionalFields: { duration: 8 } }).result.catch(
+			(e) => e,
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Duration must be 6 or 10 seconds');
 	});

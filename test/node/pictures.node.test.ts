@@ -18,7 +18,13 @@ import type { Emulator } from '../helpers/emulator';
 import { createEmulator, pictureSize, picturePrompt } from '../helpers/emulator';
 
 let emulator: Emulator;
-const keys = { genApi: 'pictures-genapi', gptunnel: 'pictures-gptunnel', defApi: 'dk-pictures', nalitek: 'pictures-nalitek', miniMax: 'sk-api-pictures' };
+const keys = {
+	genApi: 'pictures-genapi',
+	gptunnel: 'pictures-gptunnel',
+	defApi: 'dk-pictures',
+	nalitek: 'pictures-nalitek',
+	miniMax: 'sk-api-pictures',
+};
 
 /** The top-level boxes of an MP4: type and size, which must add up to the file. */
 function mp4Boxes(file: Buffer) {
@@ -69,7 +75,13 @@ describe('emulator pictures', () => {
 				node: new GenApi(),
 				credentialType: new GenApiApi(),
 				credentials: { apiKey: keys.genApi, baseUrl: emulator.url },
-				parameters: { resource: 'image', operation: 'generate', prompt, additionalFields: { width: 256, height: 256 }, options },
+				parameters: {
+					resource: 'image',
+					operation: 'generate',
+					prompt,
+					additionalFields: { width: 256, height: 256 },
+					options,
+				},
 			}).result;
 			return fileOf(item);
 		};
@@ -82,7 +94,15 @@ describe('emulator pictures', () => {
 			node: new Gptunnel(),
 			credentialType: new GptunnelApi(),
 			credentials: { apiKey: keys.gptunnel, baseUrl: emulator.url },
-			parameters: { resource: 'media', operation: 'generate', model: 'google-imagen-3', prompt: 'a samurai', additionalFields: { ar: '16:9' }, referenceImages: {}, options },
+			parameters: {
+				resource: 'media',
+				operation: 'generate',
+				model: 'google-imagen-3',
+				prompt: 'a samurai',
+				additionalFields: { ar: '16:9' },
+				referenceImages: {},
+				options,
+			},
 		}).result;
 		expect(item.binary!.data.mimeType).toBe('image/webp');
 		const file = fileOf(item);
@@ -118,10 +138,17 @@ describe('emulator pictures', () => {
 				parameters: { resource: 'image', options, ...parameters },
 				items,
 			}).result;
-		const [made] = await nalitek({ operation: 'generate', prompt: 'a castle', additionalFields: { width: 768, height: 512, format: 'webp' } });
+		const [made] = await nalitek({
+			operation: 'generate',
+			prompt: 'a castle',
+			additionalFields: { width: 768, height: 512, format: 'webp' },
+		});
 		expect(made.binary!.data.mimeType).toBe('image/webp');
 		expect(pictureSize(fileOf(made))).toEqual({ width: 768, height: 512 });
-		const [upscaled] = await nalitek({ operation: 'upscale', imageId: made.json.taskId, scale: 2, additionalFields: {} }, [made]);
+		const [upscaled] = await nalitek(
+			{ operation: 'upscale', imageId: made.json.taskId, scale: 2, additionalFields: {} },
+			[made],
+		);
 		expect(pictureSize(fileOf(upscaled))).toEqual({ width: 1536, height: 1024 });
 	});
 
@@ -131,7 +158,15 @@ describe('emulator pictures', () => {
 				node: new MiniMax(),
 				credentialType: new MiniMaxApi(),
 				credentials: { apiKey: keys.miniMax, baseUrl: emulator.url },
-				parameters: { resource: 'video', operation: 'generate', model: 'MiniMax-Hailuo-2.3', prompt, frames: {}, additionalFields: {}, options },
+				parameters: {
+					resource: 'video',
+					operation: 'generate',
+					model: 'MiniMax-Hailuo-2.3',
+					prompt,
+					frames: {},
+					additionalFields: {},
+					options,
+				},
 			}).result;
 			return fileOf(item);
 		};
@@ -139,6 +174,12 @@ describe('emulator pictures', () => {
 		expect(mp4Boxes(clip).map(([type]) => type)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
 		const padded = await video('a long wave [size:100000]');
 		expect(padded.length).toBe(100_000);
-		expect(mp4Boxes(padded).map(([type]) => type)).toEqual(['ftyp', 'moov', 'free', 'mdat', 'free']);
+		expect(mp4Boxes(padded).map(([type]) => type)).toEqual([
+			'ftyp',
+			'moov',
+			'free',
+			'mdat',
+			'free',
+		]);
 	});
 });

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // The shared engine with nock: retries, Retry-After, the transient-error budget, deadlines.
 import http from 'http';
 import type { AddressInfo } from 'net';
@@ -28,7 +29,9 @@ const tasks: TaskProtocol = {
 	},
 };
 
-const fakeNode = { description: { name: 'fake', defaults: { name: 'Fake' } } } as unknown as INodeType;
+const fakeNode = {
+	description: { name: 'fake', defaults: { name: 'Fake' } },
+} as unknown as INodeType;
 
 function session(signal?: AbortSignal, baseUrl = BASE) {
 	const { ctx } = createContext({
@@ -50,9 +53,12 @@ afterAll(() => nock.restore());
 describe('creating tasks', () => {
 	it('waits for Retry-After after a 429 and then creates the task once', async () => {
 		const scope = nock(BASE)
-			.post('/create').reply(429, { message: 'slow down' }, { 'Retry-After': '1' })
-			.post('/create').reply(200, { id: 'a' })
-			.get('/task/a').reply(200, { done: true });
+			.post('/create')
+			.reply(429, { message: 'slow down' }, { 'Retry-After': '1' })
+			.post('/create')
+			.reply(200, { id: 'a' })
+			.get('/task/a')
+			.reply(200, { done: true });
 		const s = session();
 		const started = s.clock.now();
 		const [result] = await runTasks(s, [create()], { wait: true });
@@ -89,15 +95,18 @@ describe('creating tasks', () => {
 	it.each([
 		[500, 'a server error'],
 		[502, 'a gateway error'],
-	])('never sends a create again after %i (%s): the task may exist and be paid for', async (status) => {
-		nock(BASE).post('/create').reply(status, { message: 'boom' });
-		const s = session();
-		const [result] = await runTasks(s, [create()], { wait: true });
-		expect(result.status).toBe('failed');
-		expect(result.error).toBeInstanceOf(ProviderError);
-		expect((result.error as ProviderError).details.httpCode).toBe(status);
-		expect(s.counters.creates).toBe(1);
-	});
+	])(
+		'never sends a create again after %i (%s): the task may exist and be paid for',
+		async (status) => {
+			nock(BASE).post('/create').reply(status, { message: 'boom' });
+			const s = session();
+			const [result] = await runTasks(s, [create()], { wait: true });
+			expect(result.status).toBe('failed');
+			expect(result.error).toBeInstanceOf(ProviderError);
+			expect((result.error as ProviderError).details.httpCode).toBe(status);
+			expect(s.counters.creates).toBe(1);
+		},
+	);
 
 	it('never sends a create again after a broken connection', async () => {
 		let received = 0;
@@ -122,17 +131,27 @@ describe('creating tasks', () => {
 describe('polling', () => {
 	it('retries 404 and 5xx reads within the budget', async () => {
 		nock(BASE)
-			.post('/create').reply(200, { id: 'c' })
-			.get('/task/c').reply(404, { message: 'not found' })
-			.get('/task/c').reply(503, 'unavailable')
-			.get('/task/c').reply(200, { done: false })
-			.get('/task/c').reply(200, { done: true });
+			.post('/create')
+			.reply(200, { id: 'c' })
+			.get('/task/c')
+			.reply(404, { message: 'not found' })
+			.get('/task/c')
+			.reply(503, 'unavailable')
+			.get('/task/c')
+			.reply(200, { done: false })
+			.get('/task/c')
+			.reply(200, { done: true });
 		const [result] = await runTasks(session(), [create()], { wait: true });
 		expect(result.status).toBe('succeeded');
 	});
 
 	it('gives a task up when transient errors exceed the budget', async () => {
-		nock(BASE).post('/create').reply(200, { id: 'd' }).get('/task/d').times(4).reply(500, { message: 'down' });
+		nock(BASE)
+			.post('/create')
+			.reply(200, { id: 'd' })
+			.get('/task/d')
+			.times(4)
+			.reply(500, { message: 'down' });
 		const s = session();
 		const [result] = await runTasks(s, [create()], { wait: true });
 		expect(result.status).toBe('failed');
@@ -141,7 +160,11 @@ describe('polling', () => {
 	});
 
 	it('does not retry a read the provider refused for good (401)', async () => {
-		nock(BASE).post('/create').reply(200, { id: 'e' }).get('/task/e').reply(401, { message: 'bad key' });
+		nock(BASE)
+			.post('/create')
+			.reply(200, { id: 'e' })
+			.get('/task/e')
+			.reply(401, { message: 'bad key' });
 		const s = session();
 		const [result] = await runTasks(s, [create()], { wait: true });
 		expect(result.status).toBe('failed');
@@ -150,9 +173,12 @@ describe('polling', () => {
 
 	it('pauses every read after a 429 for the Retry-After time', async () => {
 		nock(BASE)
-			.post('/create').reply(200, { id: 'f' })
-			.get('/task/f').reply(429, {}, { 'Retry-After': '1' })
-			.get('/task/f').reply(200, { done: true });
+			.post('/create')
+			.reply(200, { id: 'f' })
+			.get('/task/f')
+			.reply(429, {}, { 'Retry-After': '1' })
+			.get('/task/f')
+			.reply(200, { done: true });
 		const s = session();
 		const started = s.clock.now();
 		const [result] = await runTasks(s, [create()], { wait: true });
@@ -161,10 +187,17 @@ describe('polling', () => {
 	});
 
 	it('reports "timeout" with the task ID at the deadline, after a last read', async () => {
-		nock(BASE).post('/create').reply(200, { id: 'g' }).get('/task/g').times(100).reply(200, { done: false });
+		nock(BASE)
+			.post('/create')
+			.reply(200, { id: 'g' })
+			.get('/task/g')
+			.times(100)
+			.reply(200, { done: false });
 		const s = session();
 		const started = s.clock.now();
-		const [result] = await runTasks(s, [{ ...create(), timing: { ...timing, maxWaitMs: 400 } }], { wait: true });
+		const [result] = await runTasks(s, [{ ...create(), timing: { ...timing, maxWaitMs: 400 } }], {
+			wait: true,
+		});
 		expect(result).toMatchObject({ status: 'timeout', taskId: 'g' });
 		expect(s.clock.now() - started).toBeGreaterThanOrEqual(400);
 	});
@@ -175,29 +208,44 @@ describe('polling', () => {
 		const reads: string[] = [];
 		const s = session();
 		nock(BASE)
-			.post('/create').times(10).reply(200, () => {
+			.post('/create')
+			.times(10)
+			.reply(200, () => {
 				const taskId = String(++id);
 				readyAt.set(taskId, s.clock.now() + 3_000);
 				return { id: taskId };
 			})
-			.get(/\/task\/\d+/).times(2000).reply(200, (uri) => {
+			.get(/\/task\/\d+/)
+			.times(2000)
+			.reply(200, (uri) => {
 				const taskId = uri.split('/').pop()!;
 				reads.push(taskId);
 				return { done: s.clock.now() >= readyAt.get(taskId)! };
 			});
-		const results = await runTasks(s, Array.from({ length: 10 }, (_, i) => create(i)), { wait: true });
+		const results = await runTasks(
+			s,
+			Array.from({ length: 10 }, (_, i) => create(i)),
+			{ wait: true },
+		);
 		expect(results.map((r) => r.status)).toEqual(Array(10).fill('succeeded'));
 		expect(results.map((r) => r.itemIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 		// One loop reads every open task: the first ten reads are the ten tasks, not one task ten times,
 		// and no task is read much more often than another (one after another, the first would be read
 		// until it is done while the others wait).
 		expect(new Set(reads.slice(0, 10)).size).toBe(10);
-		const perTask = [...readyAt.keys()].map((taskId) => reads.filter((read) => read === taskId).length);
+		const perTask = [...readyAt.keys()].map(
+			(taskId) => reads.filter((read) => read === taskId).length,
+		);
 		expect(Math.max(...perTask) - Math.min(...perTask)).toBeLessThanOrEqual(2);
 	});
 
 	it('stops at once when the execution is cancelled', async () => {
-		nock(BASE).post('/create').reply(200, { id: 'h' }).get('/task/h').times(100_000).reply(200, { done: false });
+		nock(BASE)
+			.post('/create')
+			.reply(200, { id: 'h' })
+			.get('/task/h')
+			.times(100_000)
+			.reply(200, { done: false });
 		const controller = new AbortController();
 		let abortedAt = 0;
 		setTimeout(() => {
@@ -205,7 +253,9 @@ describe('polling', () => {
 			controller.abort();
 		}, 300);
 		const job = { ...create(), timing: { ...timing, maxWaitMs: 3_600_000 } };
-		await expect(runTasks(session(controller.signal), [job], { wait: true })).rejects.toThrow(/cancelled/);
+		await expect(runTasks(session(controller.signal), [job], { wait: true })).rejects.toThrow(
+			/cancelled/,
+		);
 		// A wait is cut into short slices: the run ends within one slice of the stop, on any clock.
 		expect(Date.now() - abortedAt).toBeLessThan(1_000);
 	});

@@ -25,33 +25,69 @@ describe('Gen-API answers', () => {
 	});
 
 	it('takes result[] first, then full_response[].url', () => {
-		expect(parseGenApiTask({ status: 'success', result: ['https://a/1.png'], full_response: [{ url: 'https://b/2.png' }] }).outputs).toEqual([
-			{ url: 'https://a/1.png' },
-		]);
-		expect(parseGenApiTask({ status: 'success', result: [], full_response: [{ url: 'https://b/2.png' }] }).outputs).toEqual([
-			{ url: 'https://b/2.png' },
-		]);
+		expect(
+			parseGenApiTask({
+				status: 'success',
+				result: ['https://a/1.png'],
+				full_response: [{ url: 'https://b/2.png' }],
+			}).outputs,
+		).toEqual([{ url: 'https://a/1.png' }]);
+		expect(
+			parseGenApiTask({
+				status: 'success',
+				result: [],
+				full_response: [{ url: 'https://b/2.png' }],
+			}).outputs,
+		).toEqual([{ url: 'https://b/2.png' }]);
 	});
 
 	it('reads the failure message from "error" as text or object', () => {
-		expect(parseGenApiTask({ status: 'failed', error: 'bad prompt' })).toMatchObject({ status: 'failed', error: 'bad prompt' });
-		expect(parseGenApiTask({ status: 'error', error: { message: 'gpu lost' } })).toMatchObject({ status: 'failed', error: 'gpu lost' });
-		expect(parseGenApiTask({ status: 'failed' })).toMatchObject({ status: 'failed', error: 'Generation failed' });
+		expect(parseGenApiTask({ status: 'failed', error: 'bad prompt' })).toMatchObject({
+			status: 'failed',
+			error: 'bad prompt',
+		});
+		expect(parseGenApiTask({ status: 'error', error: { message: 'gpu lost' } })).toMatchObject({
+			status: 'failed',
+			error: 'gpu lost',
+		});
+		expect(parseGenApiTask({ status: 'failed' })).toMatchObject({
+			status: 'failed',
+			error: 'Generation failed',
+		});
 	});
 
 	it('treats a success without any file as a failure', () => {
-		expect(parseGenApiTask({ status: 'success', result: [] })).toMatchObject({ status: 'failed', error: expect.stringMatching(/no file/) });
+		expect(parseGenApiTask({ status: 'success', result: [] })).toMatchObject({
+			status: 'failed',
+			error: expect.stringMatching(/no file/),
+		});
 	});
 
 	it('needs a request_id in the create answer', () => {
-		expect(() => genApiTasks.parseCreated({ statusCode: 200, headers: {}, body: { status: 'starting' } })).toThrow(/no request_id/);
-		expect(genApiTasks.parseCreated({ statusCode: 200, headers: {}, body: { request_id: 7, status: 'starting' } })).toEqual({ taskId: '7', state: undefined });
+		expect(() =>
+			genApiTasks.parseCreated({ statusCode: 200, headers: {}, body: { status: 'starting' } }),
+		).toThrow(/no request_id/);
+		expect(
+			genApiTasks.parseCreated({
+				statusCode: 200,
+				headers: {},
+				body: { request_id: 7, status: 'starting' },
+			}),
+		).toEqual({ taskId: '7', state: undefined });
 	});
 
 	it('shows validation errors of a 422 field by field', () => {
 		const error = (() => {
 			try {
-				checkResponse(genApiClient, { statusCode: 422, headers: {}, body: { message: 'invalid', errors_validation: { width: ['too small'] } } }, 'create');
+				checkResponse(
+					genApiClient,
+					{
+						statusCode: 422,
+						headers: {},
+						body: { message: 'invalid', errors_validation: { width: ['too small'] } },
+					},
+					'create',
+				);
 			} catch (e) {
 				return e as ProviderError;
 			}
@@ -73,25 +109,45 @@ describe('error classification', () => {
 	};
 
 	it('reads connection errors the way n8n hands them over: wrapped in a NodeApiError', () => {
-		const node: INode = { id: '1', name: 'Gen-API', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
+		const node: INode = {
+			id: '1',
+			name: 'Gen-API',
+			type: 't',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
 		const wrapped = (message: string, code: string) =>
 			new NodeApiError(node, Object.assign(new Error(message), { code }) as unknown as JsonObject);
-		const timeout = networkError(wrapped('timeout of 2000ms exceeded', 'ECONNABORTED'), 'Gen-API', 2000);
+		const timeout = networkError(
+			wrapped('timeout of 2000ms exceeded', 'ECONNABORTED'),
+			'Gen-API',
+			2000,
+		);
 		expect(timeout.message).toBe('Gen-API did not answer within 2 s');
 		expect(timeout.details).toMatchObject({ transient: true });
 		expect(timeout.details.notAccepted).toBeUndefined();
-		expect(networkError(wrapped('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), 'Gen-API').details.notAccepted).toBe(true);
+		expect(
+			networkError(wrapped('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), 'Gen-API').details
+				.notAccepted,
+		).toBe(true);
 		const reset = networkError(wrapped('socket hang up', 'ECONNRESET'), 'Gen-API');
 		expect(reset.message).toBe('Could not reach Gen-API: the connection broke');
 		expect(reset.details.hint).toMatch(/ECONNRESET/);
 		expect(reset.details.notAccepted).toBe(false);
-		expect(networkError(wrapped('canceled', 'ERR_CANCELED'), 'Gen-API').details.transient).toBe(false);
+		expect(networkError(wrapped('canceled', 'ERR_CANCELED'), 'Gen-API').details.transient).toBe(
+			false,
+		);
 	});
 
 	it('a success status with a body that is not JSON is a transient broken answer', () => {
-		expect(() => checkResponse(genApiClient, { statusCode: 200, headers: {}, body: '{"status": "succ' }, 'poll')).toThrow(
-			'Gen-API sent an answer that is not valid JSON',
-		);
+		expect(() =>
+			checkResponse(
+				genApiClient,
+				{ statusCode: 200, headers: {}, body: '{"status": "succ' },
+				'poll',
+			),
+		).toThrow('Gen-API sent an answer that is not valid JSON');
 	});
 
 	it('404 is transient only while polling', () => {
@@ -100,7 +156,11 @@ describe('error classification', () => {
 	});
 
 	it('429 is a refusal that may be sent again, with its Retry-After', () => {
-		expect(classify(429, 'create', { 'Retry-After': '3' })).toMatchObject({ notAccepted: true, transient: true, retryAfterMs: 3000 });
+		expect(classify(429, 'create', { 'Retry-After': '3' })).toMatchObject({
+			notAccepted: true,
+			transient: true,
+			retryAfterMs: 3000,
+		});
 	});
 
 	it('5xx is transient but may have been accepted', () => {
@@ -114,13 +174,30 @@ describe('error classification', () => {
 	it('a refused connection was never sent; a reset one may have been', () => {
 		expect(networkError({ code: 'ECONNREFUSED' }, 'X').details.notAccepted).toBe(true);
 		expect(networkError({ code: 'ECONNRESET' }, 'X').details.notAccepted).toBe(false);
-		expect(networkError({ code: 'ECONNRESET', config: { headers: { Authorization: 'Bearer secret' } } }, 'X').message).not.toContain('secret');
+		expect(
+			networkError(
+				{ code: 'ECONNRESET', config: { headers: { Authorization: 'Bearer secret' } } },
+				'X',
+			).message,
+		).not.toContain('secret');
 	});
 
 	it('hints are attached per status', () => {
-		const node = { name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {}, id: '1' } as never;
+		const node = {
+			name: 'n',
+			type: 't',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			id: '1',
+		} as never;
 		const make = (httpCode: number) =>
-			toNodeError(node, new ProviderError('m', 'http', { httpCode, hint: undefined }), 'Gen-API', 0);
+			toNodeError(
+				node,
+				new ProviderError('m', 'http', { httpCode, hint: undefined }),
+				'Gen-API',
+				0,
+			);
 		let paymentError: unknown;
 		try {
 			checkResponse(genApiClient, { statusCode: 402, headers: {}, body: {} }, 'create');
@@ -175,15 +252,26 @@ describe('timing', () => {
 
 describe('files', () => {
 	const png = makePng('x', 'hello');
-	const fakeNode = { description: { name: 'fake', defaults: { name: 'Fake' } } } as unknown as INodeType;
+	const fakeNode = {
+		description: { name: 'fake', defaults: { name: 'Fake' } },
+	} as unknown as INodeType;
 	const context = () =>
-		createContext({ node: fakeNode, credentialType: new GenApiApi(), credentials: { apiKey: 'k', baseUrl: 'http://x' }, parameters: {} });
+		createContext({
+			node: fakeNode,
+			credentialType: new GenApiApi(),
+			credentials: { apiKey: 'k', baseUrl: 'http://x' },
+			parameters: {},
+		});
 
 	afterEach(() => nock.cleanAll());
 
 	it('tells URLs, data URIs and bare base64 apart', () => {
 		expect(classifySource(' https://a/b.png ')).toEqual({ kind: 'url', url: 'https://a/b.png' });
-		expect(classifySource('data:image/webp;base64,AAAA')).toEqual({ kind: 'dataUri', mimeType: 'image/webp', base64: 'AAAA' });
+		expect(classifySource('data:image/webp;base64,AAAA')).toEqual({
+			kind: 'dataUri',
+			mimeType: 'image/webp',
+			base64: 'AAAA',
+		});
 		expect(classifySource('iVBORw0KGgo=')).toEqual({ kind: 'base64', base64: 'iVBORw0KGgo=' });
 	});
 
@@ -205,14 +293,22 @@ describe('files', () => {
 	});
 
 	it('prefers the URL extension over a generic octet-stream type', async () => {
-		nock('https://cdn.test').get('/v/clip.mp4').reply(200, Buffer.from('\0\0\0\x18ftypmp42', 'latin1'), { 'Content-Type': 'application/octet-stream' });
+		nock('https://cdn.test')
+			.get('/v/clip.mp4')
+			.reply(200, Buffer.from('\0\0\0\x18ftypmp42', 'latin1'), {
+				'Content-Type': 'application/octet-stream',
+			});
 		const binary = await toBinary(context().ctx, { url: 'https://cdn.test/v/clip.mp4' }, 'm-1');
 		expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName: 'm-1.mp4' });
 	});
 
 	it('decodes data URIs and bare base64 (PNG when the bytes say so)', async () => {
 		const { ctx } = context();
-		const fromUri = await toBinary(ctx, { url: `data:image/png;base64,${png.toString('base64')}` }, 't-1');
+		const fromUri = await toBinary(
+			ctx,
+			{ url: `data:image/png;base64,${png.toString('base64')}` },
+			't-1',
+		);
 		const bare = await toBinary(ctx, { url: png.toString('base64') }, 't-2');
 		expect(fromUri).toMatchObject({ mimeType: 'image/png', fileName: 't-1.png' });
 		expect(bare).toMatchObject({ mimeType: 'image/png', fileName: 't-2.png' });
@@ -221,7 +317,9 @@ describe('files', () => {
 
 	it('reports an expired link as a download error with a hint', async () => {
 		nock('https://cdn.test').get('/gone.png').reply(404, 'gone');
-		await expect(toBinary(context().ctx, { url: 'https://cdn.test/gone.png' }, 'x')).rejects.toMatchObject({
+		await expect(
+			toBinary(context().ctx, { url: 'https://cdn.test/gone.png' }, 'x'),
+		).rejects.toMatchObject({
 			kind: 'download',
 			details: { httpCode: 404, hint: expect.stringMatching(/expired/) },
 		});

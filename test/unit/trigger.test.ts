@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // The AI Media Trigger: who may call (tokens, signatures as real signers make them), what a
 // callback may make the trigger fetch, the answer the provider gets (at once), MiniMax's
 // handshake and progress, duplicates. Real HTTP to the emulator for tasks and files.
@@ -5,33 +6,60 @@ import { createHmac } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 
-import type { ICredentialType, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IDataObject,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { AiMediaTrigger } from '../../nodes/AiMediaTrigger/AiMediaTrigger.node';
-import { freshTimestamp, parseCallbackBody, pythonJson, sameSecret, verifyBodySignature, withoutMember } from '../../nodes/shared/callbacks';
+import {
+	freshTimestamp,
+	parseCallbackBody,
+	pythonJson,
+	sameSecret,
+	verifyBodySignature,
+	withoutMember,
+} from '../../nodes/shared/callbacks';
 import { createContext } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
 
 const SECRET = 'whsec-test-123';
-const hmac = (text: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(text, 'utf8').digest('hex')}`;
-const request = (raw: string, headers: Record<string, string> = {}) => ({ rawBody: Buffer.from(raw), body: JSON.parse(raw) as IDataObject, headers, query: {} });
+const hmac = (text: string, secret = SECRET) =>
+	`sha256=${createHmac('sha256', secret).update(text, 'utf8').digest('hex')}`;
+const request = (raw: string, headers: Record<string, string> = {}) => ({
+	rawBody: Buffer.from(raw),
+	body: JSON.parse(raw) as IDataObject,
+	headers,
+	query: {},
+});
 
 /** What Python 3's json.dumps printed for PAYLOAD (checked once with python3, kept as text). */
 const PAYLOAD = {
 	event: 'generation.complete',
 	timestamp: '2025-01-15T10:30:00Z',
-	data: { image_id: 123, url: 'https://x/y.png', prompt: 'футуристический город \u007f 😀 "q" \n', seed: 8472659, generation_time: 25.5, ok: true, none: null, list: [1, 2.5, 'a'] },
+	data: {
+		image_id: 123,
+		url: 'https://x/y.png',
+		prompt: 'футуристический город \u007f 😀 "q" \n',
+		seed: 8472659,
+		generation_time: 25.5,
+		ok: true,
+		none: null,
+		list: [1, 2.5, 'a'],
+	},
 };
 const PYTHON_DUMPS =
 	'{"event": "generation.complete", "timestamp": "2025-01-15T10:30:00Z", "data": {"image_id": 123, "url": "https://x/y.png", "prompt": "\\u0444\\u0443\\u0442\\u0443\\u0440\\u0438\\u0441\\u0442\\u0438\\u0447\\u0435\\u0441\\u043a\\u0438\\u0439 \\u0433\\u043e\\u0440\\u043e\\u0434 \\u007f \\ud83d\\ude00 \\"q\\" \\n", "seed": 8472659, "generation_time": 25.5, "ok": true, "none": null, "list": [1, 2.5, "a"]}}';
 
 describe('signatures as real signers make them', () => {
-	it('writes JSON exactly as Python\'s json.dumps does', () => {
+	it("writes JSON exactly as Python's json.dumps does", () => {
 		expect(pythonJson(PAYLOAD)).toBe(PYTHON_DUMPS);
 	});
 
@@ -42,13 +70,30 @@ describe('signatures as real signers make them', () => {
 
 	it('accepts compact JSON with the signature inside, and a signed raw body with the signature in a header', () => {
 		const compact = JSON.stringify(PAYLOAD);
-		expect(verifyBodySignature(request(JSON.stringify({ ...PAYLOAD, signature: hmac(compact) })), SECRET, [])).toBe(true);
-		expect(verifyBodySignature(request(compact, { 'x-signature': hmac(compact) }), SECRET, ['x-signature'])).toBe(true);
-		expect(verifyBodySignature(request(compact, { 'x-signature': hmac(compact).slice('sha256='.length) }), SECRET, ['x-signature'])).toBe(true);
+		expect(
+			verifyBodySignature(
+				request(JSON.stringify({ ...PAYLOAD, signature: hmac(compact) })),
+				SECRET,
+				[],
+			),
+		).toBe(true);
+		expect(
+			verifyBodySignature(request(compact, { 'x-signature': hmac(compact) }), SECRET, [
+				'x-signature',
+			]),
+		).toBe(true);
+		expect(
+			verifyBodySignature(
+				request(compact, { 'x-signature': hmac(compact).slice('sha256='.length) }),
+				SECRET,
+				['x-signature'],
+			),
+		).toBe(true);
 	});
 
 	it('accepts the raw body with the signature member cut out, whatever its spacing and key order', () => {
-		const signed = '{\n  "timestamp": "2025-01-15T10:30:00Z",\n  "event": "generation.complete",\n  "data": {"image_id": 5, "generation_time": 1.0}\n}';
+		const signed =
+			'{\n  "timestamp": "2025-01-15T10:30:00Z",\n  "event": "generation.complete",\n  "data": {"image_id": 5, "generation_time": 1.0}\n}';
 		const body = `${signed.slice(0, -2)},\n  "signature": "${hmac(signed)}"\n}`;
 		expect(withoutMember(body, 'signature')).toBe(signed);
 		expect(verifyBodySignature(request(body), SECRET, [])).toBe(true);
@@ -56,7 +101,9 @@ describe('signatures as real signers make them', () => {
 
 	it('refuses a one-character change, another key, a missing signature and an empty key', () => {
 		const body = `${PYTHON_DUMPS.slice(0, -1)}, "signature": "${hmac(PYTHON_DUMPS)}"}`;
-		expect(verifyBodySignature(request(body.replace('8472659', '8472658')), SECRET, [])).toBe(false);
+		expect(verifyBodySignature(request(body.replace('8472659', '8472658')), SECRET, [])).toBe(
+			false,
+		);
 		expect(verifyBodySignature(request(body), 'another-secret', [])).toBe(false);
 		expect(verifyBodySignature(request(PYTHON_DUMPS), SECRET, [])).toBe(false);
 		expect(verifyBodySignature(request(body), '', [])).toBe(false);
@@ -88,20 +135,51 @@ describe('AI Media Trigger webhook', () => {
 	});
 	afterAll(async () => emulator.stop());
 
-	const CREDENTIAL_TYPES: Record<string, ICredentialType> = { defApi: new DefApiApi(), genApi: new GenApiApi(), miniMax: new MiniMaxApi(), nalitek: new NalitekApi() };
+	const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
+		defApi: new DefApiApi(),
+		genApi: new GenApiApi(),
+		miniMax: new MiniMaxApi(),
+		nalitek: new NalitekApi(),
+	};
 
 	function call(
 		provider: string,
 		body: unknown,
-		{ query = {}, headers = {}, parameters = {}, credentials, raw, staticData = {} }: { query?: IDataObject; headers?: Record<string, string>; parameters?: IDataObject; credentials?: IDataObject; raw?: string; staticData?: IDataObject } = {},
+		{
+			query = {},
+			headers = {},
+			parameters = {},
+			credentials,
+			raw,
+			staticData = {},
+		}: {
+			query?: IDataObject;
+			headers?: Record<string, string>;
+			parameters?: IDataObject;
+			credentials?: IDataObject;
+			raw?: string;
+			staticData?: IDataObject;
+		} = {},
 	) {
-		const base = createContext({ node: new AiMediaTrigger() as never, credentialType: CREDENTIAL_TYPES[provider], credentials: credentials ?? {}, parameters: {} });
+		const base = createContext({
+			node: new AiMediaTrigger() as never,
+			credentialType: CREDENTIAL_TYPES[provider],
+			credentials: credentials ?? {},
+			parameters: {},
+		});
 		const sent: { status?: number; body?: unknown; at?: number } = {};
-		const params: IDataObject = { provider, token: '', verifySignature: true, options: {}, ...parameters };
+		const params: IDataObject = {
+			provider,
+			token: '',
+			verifySignature: true,
+			options: {},
+			...parameters,
+		};
 		const rawBody = Buffer.from(raw ?? JSON.stringify(body));
 		const ctx = {
 			...base.ctx,
-			getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+			getNodeParameter: (name: string, fallback?: unknown) =>
+				name in params ? params[name] : fallback,
 			getRequestObject: () => ({ rawBody, body }),
 			getResponseObject: () => ({
 				status(code: number) {
@@ -114,7 +192,8 @@ describe('AI Media Trigger webhook', () => {
 					return this;
 				},
 			}),
-			getHeaderData: () => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+			getHeaderData: () =>
+				Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
 			getQueryData: () => query,
 			getBodyData: () => body,
 			getWorkflowStaticData: () => staticData,
@@ -125,20 +204,53 @@ describe('AI Media Trigger webhook', () => {
 		} as unknown as IWebhookFunctions;
 		const trigger = new AiMediaTrigger();
 		const started = Date.now();
-		return trigger.webhook.call(ctx).then((result: IWebhookResponseData) => ({ result, sent, staticData, requests: base.requests, started, ended: Date.now() }));
+		return trigger.webhook.call(ctx).then((result: IWebhookResponseData) => ({
+			result,
+			sent,
+			staticData,
+			requests: base.requests,
+			started,
+			ended: Date.now(),
+		}));
 	}
 
 	const items = (result: IWebhookResponseData) => result.workflowData?.[0] ?? [];
-	const api = async (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
-		(await (await fetch(`${emulator.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as IDataObject;
+	const api = async (
+		method: string,
+		path: string,
+		headers: Record<string, string>,
+		body?: unknown,
+	) =>
+		(await (
+			await fetch(`${emulator.url}${path}`, {
+				method,
+				headers: { 'content-type': 'application/json', ...headers },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			})
+		).json()) as IDataObject;
 	const settle = () => new Promise((resolve) => setTimeout(resolve, 120));
 
-	const defApiDone = { task_id: 'ta-1', status: 'success', result: [{ image: 'https://example.com/a.png' }], consumed: '0.5', status_reason: { message: null } };
+	const defApiDone = {
+		task_id: 'ta-1',
+		status: 'success',
+		result: [{ image: 'https://example.com/a.png' }],
+		consumed: '0.5',
+		status_reason: { message: null },
+	};
 
 	it('DefAPI: the right token starts the workflow; a wrong or missing one gets 401 without echoing the secret', async () => {
-		const { result, sent } = await call('defApi', defApiDone, { query: { token: 's3cret' }, parameters: { token: 's3cret', options: { download: false } } });
+		const { result, sent } = await call('defApi', defApiDone, {
+			query: { token: 's3cret' },
+			parameters: { token: 's3cret', options: { download: false } },
+		});
 		expect(sent).toMatchObject({ status: 200, body: { received: true } });
-		expect(items(result)[0].json).toMatchObject({ provider: 'defApi', taskId: 'ta-1', status: 'succeeded', confirmed: true, outputs: [{ url: 'https://example.com/a.png' }] });
+		expect(items(result)[0].json).toMatchObject({
+			provider: 'defApi',
+			taskId: 'ta-1',
+			status: 'succeeded',
+			confirmed: true,
+			outputs: [{ url: 'https://example.com/a.png' }],
+		});
 		for (const query of [{ token: 'nope' }, {}]) {
 			const refused = await call('defApi', defApiDone, { query, parameters: { token: 's3cret' } });
 			expect(refused.result.workflowData).toBeUndefined();
@@ -159,7 +271,10 @@ describe('AI Media Trigger webhook', () => {
 		try {
 			const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow.png`;
 			const done = { ...defApiDone, result: [{ image: url }] };
-			const { result, sent, ended } = await call('defApi', done, { query: { token: 't' }, parameters: { token: 't' } });
+			const { result, sent, ended } = await call('defApi', done, {
+				query: { token: 't' },
+				parameters: { token: 't' },
+			});
 			expect(sent.body).toEqual({ received: true });
 			// The provider had its answer before the file host sent the file; the item came after.
 			expect(servedAt).toBeGreaterThan(0);
@@ -173,12 +288,24 @@ describe('AI Media Trigger webhook', () => {
 
 	it('DefAPI: a 2 MB base64 result arrives as a file', async () => {
 		const key = emulator.config.keys.defApi;
-		const created = await api('POST', '/api/image/gen', { authorization: `Bearer ${key}` }, { model: 'google/gempix2', prompt: 'large [ms:10] [shape:datauri] [bytes:2000000]' });
+		const created = await api(
+			'POST',
+			'/api/image/gen',
+			{ authorization: `Bearer ${key}` },
+			{ model: 'google/gempix2', prompt: 'large [ms:10] [shape:datauri] [bytes:2000000]' },
+		);
 		await settle();
-		const task = await api('GET', `/api/task/query?task_id=${(created.data as IDataObject).task_id}`, { authorization: `Bearer ${key}` });
+		const task = await api(
+			'GET',
+			`/api/task/query?task_id=${(created.data as IDataObject).task_id}`,
+			{ authorization: `Bearer ${key}` },
+		);
 		const payload = JSON.stringify(task.data);
 		expect(payload.length).toBeGreaterThan(2_000_000);
-		const { result, sent } = await call('defApi', task.data, { query: { token: 't' }, parameters: { token: 't' } });
+		const { result, sent } = await call('defApi', task.data, {
+			query: { token: 't' },
+			parameters: { token: 't' },
+		});
 		expect(sent.status).toBe(200);
 		const file = Buffer.from(items(result)[0].binary!.data.data, 'base64');
 		expect(file.length).toBe(2_000_000);
@@ -187,29 +314,69 @@ describe('AI Media Trigger webhook', () => {
 
 	it('a result larger than Max File Size is not downloaded: the item says so and keeps the link', async () => {
 		const url = `${emulator.url}/files/big-${3 * 1024 * 1024}.png`;
-		const { result } = await call('defApi', { ...defApiDone, result: [{ image: url }] }, { query: { token: 't' }, parameters: { token: 't', options: { maxFileSizeMb: 1 } } });
+		const { result } = await call(
+			'defApi',
+			{ ...defApiDone, result: [{ image: url }] },
+			{ query: { token: 't' }, parameters: { token: 't', options: { maxFileSizeMb: 1 } } },
+		);
 		const [item] = items(result);
 		expect(item.binary).toBeUndefined();
-		expect(item.json).toMatchObject({ outputs: [{ url }], error: expect.stringMatching(/3\.0 MB, more than the 1\.0 MB allowed/) });
+		expect(item.json).toMatchObject({
+			outputs: [{ url }],
+			error: expect.stringMatching(/3\.0 MB, more than the 1\.0 MB allowed/),
+		});
 	});
 
 	it('Gen-API: the body is only a signal; the task is read again and nothing the body names is fetched', async () => {
 		const key = emulator.config.keys.genApi;
-		const created = await api('POST', '/api/v1/networks/z-image', { authorization: `Bearer ${key}` }, { prompt: 'real [ms:10]', width: 256, height: 256 });
+		const created = await api(
+			'POST',
+			'/api/v1/networks/z-image',
+			{ authorization: `Bearer ${key}` },
+			{ prompt: 'real [ms:10]', width: 256, height: 256 },
+		);
 		await settle();
-		const forged = { request_id: created.request_id, status: 'success', result: ['http://127.0.0.1:9/evil.png'] };
-		const { result, requests } = await call('genApi', forged, { query: { token: 't' }, parameters: { token: 't' }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const forged = {
+			request_id: created.request_id,
+			status: 'success',
+			result: ['http://127.0.0.1:9/evil.png'],
+		};
+		const { result, requests } = await call('genApi', forged, {
+			query: { token: 't' },
+			parameters: { token: 't' },
+			credentials: { apiKey: key, baseUrl: emulator.url },
+		});
 		const [item] = items(result);
-		expect(item.json).toMatchObject({ provider: 'genApi', taskId: String(created.request_id), status: 'succeeded', confirmed: true });
+		expect(item.json).toMatchObject({
+			provider: 'genApi',
+			taskId: String(created.request_id),
+			status: 'succeeded',
+			confirmed: true,
+		});
 		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('real [ms:10]');
 		expect(requests.map((r) => r.url).filter((u) => u.includes('evil'))).toEqual([]);
-		expect(requests.some((r) => r.url.endsWith(`/api/v1/request/get/${created.request_id}`))).toBe(true);
+		expect(requests.some((r) => r.url.endsWith(`/api/v1/request/get/${created.request_id}`))).toBe(
+			true,
+		);
 	});
 
 	it('Gen-API: a callback for a task that is still running starts nothing', async () => {
 		const key = emulator.config.keys.genApi;
-		const created = await api('POST', '/api/v1/networks/z-image', { authorization: `Bearer ${key}` }, { prompt: 'slow [ms:60000]' });
-		const { result, sent } = await call('genApi', { request_id: created.request_id }, { query: { token: 't' }, parameters: { token: 't' }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const created = await api(
+			'POST',
+			'/api/v1/networks/z-image',
+			{ authorization: `Bearer ${key}` },
+			{ prompt: 'slow [ms:60000]' },
+		);
+		const { result, sent } = await call(
+			'genApi',
+			{ request_id: created.request_id },
+			{
+				query: { token: 't' },
+				parameters: { token: 't' },
+				credentials: { apiKey: key, baseUrl: emulator.url },
+			},
+		);
 		expect(sent.body).toEqual({ received: true });
 		expect(result.workflowData).toBeUndefined();
 	});
@@ -224,7 +391,10 @@ describe('AI Media Trigger webhook', () => {
 	async function finishedMiniMaxTask() {
 		const key = emulator.config.keys.miniMax;
 		const auth = { authorization: `Bearer ${key}` };
-		const created = await api('POST', '/v1/video_generation', auth, { model: 'T2V-01', prompt: 'clip [ms:10]' });
+		const created = await api('POST', '/v1/video_generation', auth, {
+			model: 'T2V-01',
+			prompt: 'clip [ms:10]',
+		});
 		await settle();
 		const status = await api('GET', `/v1/query/video_generation?task_id=${created.task_id}`, auth);
 		return { key, taskId: String(created.task_id), status };
@@ -232,7 +402,12 @@ describe('AI Media Trigger webhook', () => {
 
 	it('MiniMax: Processing, Processing, Success start the workflow once; with progress updates on, each does', async () => {
 		const { key, taskId, status } = await finishedMiniMaxTask();
-		const processing = { task_id: taskId, status: 'Processing', file_id: '', base_resp: { status_code: 0, status_msg: 'success' } };
+		const processing = {
+			task_id: taskId,
+			status: 'Processing',
+			file_id: '',
+			base_resp: { status_code: 0, status_msg: 'success' },
+		};
 		const credentials = { apiKey: key, baseUrl: emulator.url };
 		const staticData: IDataObject = {};
 		const started: unknown[] = [];
@@ -246,7 +421,11 @@ describe('AI Media Trigger webhook', () => {
 		// Asked for, progress starts the workflow too (from a verified caller, as the body says it).
 		const progressStarts: unknown[] = [];
 		for (const body of [{ ...processing, status: 'Queueing' }, processing]) {
-			const { result } = await call('miniMax', body, { credentials, query: { token: 'k' }, parameters: { token: 'k', progressUpdates: true } });
+			const { result } = await call('miniMax', body, {
+				credentials,
+				query: { token: 'k' },
+				parameters: { token: 'k', progressUpdates: true },
+			});
 			if (result.workflowData) progressStarts.push(items(result)[0].json.status);
 		}
 		expect(progressStarts).toEqual(['queued', 'running']);
@@ -254,16 +433,30 @@ describe('AI Media Trigger webhook', () => {
 
 	it('MiniMax with a token: the file id becomes a file with the credential', async () => {
 		const { key, taskId, status } = await finishedMiniMaxTask();
-		const { result } = await call('miniMax', status, { query: { token: 'k' }, parameters: { token: 'k' }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const { result } = await call('miniMax', status, {
+			query: { token: 'k' },
+			parameters: { token: 'k' },
+			credentials: { apiKey: key, baseUrl: emulator.url },
+		});
 		const [item] = items(result);
-		expect(item.json).toMatchObject({ provider: 'miniMax', taskId, status: 'succeeded', confirmed: true });
-		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: `miniMax-${taskId}.mp4` });
+		expect(item.json).toMatchObject({
+			provider: 'miniMax',
+			taskId,
+			status: 'succeeded',
+			confirmed: true,
+		});
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileName: `miniMax-${taskId}.mp4`,
+		});
 	});
 
 	it('MiniMax without a token: the task is confirmed with the API, and a file id from the body is never resolved', async () => {
 		const { key, taskId, status } = await finishedMiniMaxTask();
 		const forged = { ...status, file_id: '999999999' };
-		const { result, requests } = await call('miniMax', forged, { credentials: { apiKey: key, baseUrl: emulator.url } });
+		const { result, requests } = await call('miniMax', forged, {
+			credentials: { apiKey: key, baseUrl: emulator.url },
+		});
 		const [item] = items(result);
 		expect(item.json).toMatchObject({ taskId, status: 'succeeded', confirmed: true });
 		expect(item.binary!.data.mimeType).toBe('video/mp4');
@@ -276,7 +469,11 @@ describe('AI Media Trigger webhook', () => {
 		const { status } = await finishedMiniMaxTask();
 		const { result, requests } = await call('miniMax', status);
 		const [item] = items(result);
-		expect(item.json).toMatchObject({ status: 'succeeded', confirmed: false, hint: expect.stringMatching(/credential/) });
+		expect(item.json).toMatchObject({
+			status: 'succeeded',
+			confirmed: false,
+			hint: expect.stringMatching(/credential/),
+		});
 		expect(item.binary).toBeUndefined();
 		expect(requests).toEqual([]);
 	});
@@ -290,14 +487,30 @@ describe('AI Media Trigger webhook', () => {
 
 	it('Nalitek: a Python-signed webhook with a Cyrillic prompt starts the workflow; one changed character gets 401', async () => {
 		const { key, imageId } = await nalitekImage('город ночью [ms:10]');
-		const payload = { event: 'generation.complete', timestamp: new Date().toISOString(), data: { image_id: imageId, url: `/uploads/images/flux_${imageId}.png?prompt=${encodeURIComponent('город ночью [ms:10]')}`, prompt: 'город ночью [ms:10]', seed: 1 } };
+		const payload = {
+			event: 'generation.complete',
+			timestamp: new Date().toISOString(),
+			data: {
+				image_id: imageId,
+				url: `/uploads/images/flux_${imageId}.png?prompt=${encodeURIComponent('город ночью [ms:10]')}`,
+				prompt: 'город ночью [ms:10]',
+				seed: 1,
+			},
+		};
 		const text = pythonJson(payload);
 		const raw = `${text.slice(0, -1)}, "signature": "${hmac(text)}"}`;
 		const credentials = { apiKey: key, baseUrl: emulator.url, webhookSecret: SECRET };
 		const { result } = await call('nalitek', JSON.parse(raw), { raw, credentials });
 		const [item] = items(result);
-		expect(item.json).toMatchObject({ provider: 'nalitek', taskId: String(imageId), status: 'succeeded', event: 'generation.complete' });
-		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('город ночью [ms:10]');
+		expect(item.json).toMatchObject({
+			provider: 'nalitek',
+			taskId: String(imageId),
+			status: 'succeeded',
+			event: 'generation.complete',
+		});
+		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(
+			'город ночью [ms:10]',
+		);
 		const tampered = raw.replace('"seed": 1', '"seed": 2');
 		const refused = await call('nalitek', JSON.parse(tampered), { raw: tampered, credentials });
 		expect(refused.sent.status).toBe(401);
@@ -308,21 +521,39 @@ describe('AI Media Trigger webhook', () => {
 		const { key, imageId } = await nalitekImage('keyed [ms:10]');
 		const credentials = { apiKey: key, baseUrl: emulator.url, webhookSecret: '' };
 		const signed = (timestamp: string) => {
-			const payload = { event: 'generation.complete', timestamp, data: { image_id: imageId, url: `/uploads/images/flux_${imageId}.png` } };
+			const payload = {
+				event: 'generation.complete',
+				timestamp,
+				data: { image_id: imageId, url: `/uploads/images/flux_${imageId}.png` },
+			};
 			return JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload), key) });
 		};
 		const fresh = signed(new Date().toISOString());
-		expect((await call('nalitek', JSON.parse(fresh), { raw: fresh, credentials })).sent.status).toBe(200);
+		expect(
+			(await call('nalitek', JSON.parse(fresh), { raw: fresh, credentials })).sent.status,
+		).toBe(200);
 		const stale = signed(new Date(Date.now() - 6 * 60_000).toISOString());
-		expect((await call('nalitek', JSON.parse(stale), { raw: stale, credentials })).sent.status).toBe(401);
+		expect(
+			(await call('nalitek', JSON.parse(stale), { raw: stale, credentials })).sent.status,
+		).toBe(401);
 	});
 
 	it('Nalitek with verification off: the image is read through the API before anything is fetched', async () => {
 		const { key, imageId } = await nalitekImage('unsigned [ms:10]');
-		const body = { event: 'generation.complete', data: { image_id: imageId, url: 'http://127.0.0.1:9/evil.png' } };
-		const { result, requests } = await call('nalitek', body, { parameters: { verifySignature: false }, credentials: { apiKey: key, baseUrl: emulator.url } });
+		const body = {
+			event: 'generation.complete',
+			data: { image_id: imageId, url: 'http://127.0.0.1:9/evil.png' },
+		};
+		const { result, requests } = await call('nalitek', body, {
+			parameters: { verifySignature: false },
+			credentials: { apiKey: key, baseUrl: emulator.url },
+		});
 		const [item] = items(result);
-		expect(item.json).toMatchObject({ taskId: String(imageId), status: 'succeeded', confirmed: true });
+		expect(item.json).toMatchObject({
+			taskId: String(imageId),
+			status: 'succeeded',
+			confirmed: true,
+		});
 		expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe('unsigned [ms:10]');
 		expect(requests.map((r) => r.url).filter((u) => u.includes('evil'))).toEqual([]);
 	});
@@ -335,22 +566,38 @@ describe('AI Media Trigger webhook', () => {
 		] as const) {
 			const payload = { event, data };
 			const raw = JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload)) });
-			const { result, sent } = await call('nalitek', JSON.parse(raw), { raw, credentials, parameters: { events: ['generation.complete'] } });
+			const { result, sent } = await call('nalitek', JSON.parse(raw), {
+				raw,
+				credentials,
+				parameters: { events: ['generation.complete'] },
+			});
 			expect(result.workflowData).toBeUndefined();
 			expect(sent).toMatchObject({ status: 200, body: { received: true, ignored: event } });
 		}
 	});
 
 	it('refuses bodies that are not JSON objects with 400', async () => {
-		const { sent } = await call('defApi', undefined, { raw: 'not json', query: { token: 't' }, parameters: { token: 't' } });
+		const { sent } = await call('defApi', undefined, {
+			raw: 'not json',
+			query: { token: 't' },
+			parameters: { token: 't' },
+		});
 		expect(sent.status).toBe(400);
 	});
 
 	it('starts the workflow once for a repeated callback', async () => {
 		const staticData: IDataObject = {};
-		const first = await call('defApi', defApiDone, { query: { token: 't' }, parameters: { token: 't', options: { download: false } }, staticData });
+		const first = await call('defApi', defApiDone, {
+			query: { token: 't' },
+			parameters: { token: 't', options: { download: false } },
+			staticData,
+		});
 		expect(first.result.workflowData).toBeDefined();
-		const again = await call('defApi', defApiDone, { query: { token: 't' }, parameters: { token: 't', options: { download: false } }, staticData });
+		const again = await call('defApi', defApiDone, {
+			query: { token: 't' },
+			parameters: { token: 't', options: { download: false } },
+			staticData,
+		});
 		expect(again.result.workflowData).toBeUndefined();
 		expect(again.sent.body).toEqual({ received: true, duplicate: true });
 	});

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
 // What a workflow builder sees of every node, checked the way n8n's own UI verification tests
 // check node descriptions: the words that find a node in the node panel, action labels,
 // subtitles, placeholders, collection names, the same names for the same things in every node,
@@ -41,17 +42,24 @@ interface Codex {
 }
 
 function codexOf(folder: string): Codex {
-	return JSON.parse(fs.readFileSync(path.join(__dirname, '../../nodes', folder, `${folder}.node.json`), 'utf8')) as Codex;
+	return JSON.parse(
+		fs.readFileSync(path.join(__dirname, '../../nodes', folder, `${folder}.node.json`), 'utf8'),
+	) as Codex;
 }
 
 /** Every parameter of a node, with the ones inside collections and fixed collections. */
-function flatten(properties: INodeProperties[], parent?: INodeProperties): Array<{ property: INodeProperties; parent?: INodeProperties }> {
+function flatten(
+	properties: INodeProperties[],
+	parent?: INodeProperties,
+): Array<{ property: INodeProperties; parent?: INodeProperties }> {
 	const out: Array<{ property: INodeProperties; parent?: INodeProperties }> = [];
 	for (const property of properties) {
 		out.push({ property, parent });
 		for (const option of property.options ?? []) {
-			if ('type' in option && 'displayName' in option) out.push(...flatten([option as INodeProperties], property));
-			if ('values' in option) out.push(...flatten((option as INodePropertyCollection).values, property));
+			if ('type' in option && 'displayName' in option)
+				out.push(...flatten([option as INodeProperties], property));
+			if ('values' in option)
+				out.push(...flatten((option as INodePropertyCollection).values, property));
 		}
 	}
 	return out;
@@ -64,9 +72,12 @@ function flatten(properties: INodeProperties[], parent?: INodeProperties): Array
  * substring match is stricter than the editor's fuzzy match: what it finds, the editor finds.
  */
 function foundBySearch(description: INodeTypeDescription, codex: Codex, word: string): boolean {
-	const aiFiltered = codex.categories.includes('AI') && !codex.subcategories?.AI?.includes('Root Nodes');
+	const aiFiltered =
+		codex.categories.includes('AI') && !codex.subcategories?.AI?.includes('Root Nodes');
 	if (aiFiltered) return false;
-	const haystack = [description.displayName, ...(codex.alias ?? [])].map((text) => text.toLowerCase());
+	const haystack = [description.displayName, ...(codex.alias ?? [])].map((text) =>
+		text.toLowerCase(),
+	);
 	return haystack.some((text) => text.includes(word.toLowerCase()));
 }
 
@@ -77,20 +88,33 @@ const SEARCH_WORDS: Record<string, string[]> = {
 	DefApi: ['DefAPI', 'genmedia', 'nano banana', 'gempix', 'gemini', 'image'],
 	MiniMax: ['MiniMax', 'genmedia', 'hailuo', 'video', 'image to video'],
 	Nalitek: ['Nalitek', 'genmedia', 'flux', 'upscale', 'image', 'lora', 'batch'],
-	AiMediaTrigger: ['AI Media Trigger', 'genmedia', 'callback', 'webhook', 'Gen-API', 'DefAPI', 'MiniMax', 'Nalitek'],
+	AiMediaTrigger: [
+		'AI Media Trigger',
+		'genmedia',
+		'callback',
+		'webhook',
+		'Gen-API',
+		'DefAPI',
+		'MiniMax',
+		'Nalitek',
+	],
 };
 
 describe('the node panel finds every node', () => {
 	it.each(ALL)('%s is found by the words a user types', (folder, node) => {
 		const codex = codexOf(folder);
 		expect(codex.node).toBe(`n8n-nodes-genmedia.${node.description.name}`);
-		const missed = SEARCH_WORDS[folder].filter((word) => !foundBySearch(node.description, codex, word));
+		const missed = SEARCH_WORDS[folder].filter(
+			(word) => !foundBySearch(node.description, codex, word),
+		);
 		expect(missed).toEqual([]);
 	});
 
 	it('every word of the issue finds at least one node', () => {
 		for (const word of ['image', 'video', 'z-image', 'flux', 'hailuo', 'upscale', 'callback']) {
-			const found = ALL.filter(([folder, node]) => foundBySearch(node.description, codexOf(folder), word));
+			const found = ALL.filter(([folder, node]) =>
+				foundBySearch(node.description, codexOf(folder), word),
+			);
 			expect({ word, found: found.length > 0 }).toEqual({ word, found: true });
 		}
 	});
@@ -104,36 +128,74 @@ describe('the node panel finds every node', () => {
 // ---------------------------------------------------------------------------------------------
 // Actions and subtitles
 
-const VERBS = ['Ban', 'Cancel', 'Change', 'Create', 'Delete', 'Download', 'Generate', 'Get', 'Transform', 'Update', 'Upscale', 'Wait'];
+const VERBS = [
+	'Ban',
+	'Cancel',
+	'Change',
+	'Create',
+	'Delete',
+	'Download',
+	'Generate',
+	'Get',
+	'Transform',
+	'Update',
+	'Upscale',
+	'Wait',
+];
 /** Short words an action may hold; anything else of one or two letters is a broken word ("lo ras"). */
-const SHORT_WORDS = new Set(['a', 'an', 'as', 'at', 'by', 'in', 'of', 'on', 'or', 'to', 'up', 'id', 'ID', '2×', '4×']);
+const SHORT_WORDS = new Set([
+	'a',
+	'an',
+	'as',
+	'at',
+	'by',
+	'in',
+	'of',
+	'on',
+	'or',
+	'to',
+	'up',
+	'id',
+	'ID',
+	'2×',
+	'4×',
+]);
 const VOWEL_SOUND_EXCEPTIONS = /^(user|uni|one|use)/i;
 
 function actionProblems(action: string): string[] {
 	const problems: string[] = [];
 	const words = action.split(/\s+/);
-	if (!VERBS.includes(words[0])) problems.push(`"${action}" does not start with a verb of n8n's actions`);
+	if (!VERBS.includes(words[0]))
+		problems.push(`"${action}" does not start with a verb of n8n's actions`);
 	for (let i = 0; i < words.length - 1; i++) {
 		const [word, next] = [words[i].toLowerCase(), words[i + 1]];
-		if (['a', 'an', 'the'].includes(word) && ['a', 'an', 'the'].includes(next.toLowerCase())) problems.push(`"${action}": two articles`);
-		if (word === 'a' && /^[aeiou]/i.test(next) && !VOWEL_SOUND_EXCEPTIONS.test(next)) problems.push(`"${action}": "a ${next}"`);
-		if (word === 'an' && !/^[aeiou]/i.test(next) && !/^(API|hour)/.test(next)) problems.push(`"${action}": "an ${next}"`);
+		if (['a', 'an', 'the'].includes(word) && ['a', 'an', 'the'].includes(next.toLowerCase()))
+			problems.push(`"${action}": two articles`);
+		if (word === 'a' && /^[aeiou]/i.test(next) && !VOWEL_SOUND_EXCEPTIONS.test(next))
+			problems.push(`"${action}": "a ${next}"`);
+		if (word === 'an' && !/^[aeiou]/i.test(next) && !/^(API|hour)/.test(next))
+			problems.push(`"${action}": "an ${next}"`);
 	}
 	for (const word of words) {
-		if (word.length <= 2 && !SHORT_WORDS.has(word)) problems.push(`"${action}": broken word "${word}"`);
+		if (word.length <= 2 && !SHORT_WORDS.has(word))
+			problems.push(`"${action}": broken word "${word}"`);
 	}
 	return problems;
 }
 
 /** Every resource × operation pair a node offers, with the option the user picks. */
 function operationsOf(description: INodeTypeDescription) {
-	const resources = (description.properties.find((p) => p.name === 'resource')?.options ?? []) as INodePropertyOptions[];
+	const resources = (description.properties.find((p) => p.name === 'resource')?.options ??
+		[]) as INodePropertyOptions[];
 	const pairs: Array<{ resource: INodePropertyOptions; operation: INodePropertyOptions }> = [];
 	for (const resource of resources) {
 		const operationProperty = description.properties.find(
-			(p) => p.name === 'operation' && (p.displayOptions?.show?.resource ?? []).includes(resource.value as string),
+			(p) =>
+				p.name === 'operation' &&
+				(p.displayOptions?.show?.resource ?? []).includes(resource.value as string),
 		);
-		for (const operation of (operationProperty?.options ?? []) as INodePropertyOptions[]) pairs.push({ resource, operation });
+		for (const operation of (operationProperty?.options ?? []) as INodePropertyOptions[])
+			pairs.push({ resource, operation });
 	}
 	return pairs;
 }
@@ -143,7 +205,7 @@ function subtitle(description: INodeTypeDescription, parameters: INodeParameters
 	const source = String(description.subtitle ?? '');
 	const match = /^=\{\{([\s\S]*)\}\}$/.exec(source);
 	if (!match) return source;
-	// eslint-disable-next-line @typescript-eslint/no-implied-eval
+	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the node's own subtitle, evaluated as n8n does
 	return String(new Function('$parameter', `return (${match[1]});`)(parameters));
 }
 
@@ -160,16 +222,23 @@ describe('actions and subtitles', () => {
 	it.each(ACTION_NODES)('%s: the subtitle says in words what the node does', (_folder, node) => {
 		const problems: string[] = [];
 		for (const { resource, operation } of operationsOf(node.description)) {
-			const text = subtitle(node.description, { resource: resource.value, operation: operation.value });
+			const text = subtitle(node.description, {
+				resource: resource.value,
+				operation: operation.value,
+			});
 			// The words of the action the user picked, not internal values such as "imageToImage: image".
-			if (text !== operation.action) problems.push(`${resource.value}.${operation.value}: "${text}" (action "${operation.action}")`);
+			if (text !== operation.action)
+				problems.push(
+					`${resource.value}.${operation.value}: "${text}" (action "${operation.action}")`,
+				);
 		}
 		expect(problems).toEqual([]);
 	});
 
 	it('the trigger subtitle names the provider as the panel shows it', () => {
 		const { description } = NODES.AiMediaTrigger;
-		const providers = description.properties.find((p) => p.name === 'provider')!.options as INodePropertyOptions[];
+		const providers = description.properties.find((p) => p.name === 'provider')!
+			.options as INodePropertyOptions[];
 		for (const provider of providers) {
 			const text = subtitle(description, { provider: provider.value });
 			expect(text).toContain(provider.name);
@@ -187,13 +256,15 @@ describe('actions and subtitles', () => {
 				const key = String(operation.value);
 				if (!['getTask', 'waitForTask', 'createTask', 'generate'].includes(key)) continue;
 				const known = seen.get(key);
-				if (known && known !== operation.name) problems.push(`${folder}: "${operation.name}" for ${key}, elsewhere "${known}"`);
+				if (known && known !== operation.name)
+					problems.push(`${folder}: "${operation.name}" for ${key}, elsewhere "${known}"`);
 				seen.set(key, operation.name);
 			}
 			// Every resource that waits for tasks can also read one.
 			for (const pair of values) {
 				const [resource, operation] = pair.split('.');
-				if (operation === 'waitForTask' && !values.has(`${resource}.getTask`)) problems.push(`${folder}: ${resource} has Wait for Task but no Get Task`);
+				if (operation === 'waitForTask' && !values.has(`${resource}.getTask`))
+					problems.push(`${folder}: ${resource} has Wait for Task but no Get Task`);
 			}
 		}
 		expect(problems).toEqual([]);
@@ -212,13 +283,20 @@ const COLLECTIONS: Record<string, { displayName: string; placeholder: string }> 
 };
 
 describe('parameters', () => {
-	it.each(ALL)('%s: collections are named as in n8n (Additional Fields, Options, Filters, Update Fields)', (_folder, node) => {
-		const problems = node.description.properties
-			.filter((p) => p.type === 'collection')
-			.filter((p) => COLLECTIONS[p.name]?.displayName !== p.displayName || COLLECTIONS[p.name]?.placeholder !== p.placeholder)
-			.map((p) => `${p.name}: "${p.displayName}" / "${p.placeholder}"`);
-		expect(problems).toEqual([]);
-	});
+	it.each(ALL)(
+		'%s: collections are named as in n8n (Additional Fields, Options, Filters, Update Fields)',
+		(_folder, node) => {
+			const problems = node.description.properties
+				.filter((p) => p.type === 'collection')
+				.filter(
+					(p) =>
+						COLLECTIONS[p.name]?.displayName !== p.displayName ||
+						COLLECTIONS[p.name]?.placeholder !== p.placeholder,
+				)
+				.map((p) => `${p.name}: "${p.displayName}" / "${p.placeholder}"`);
+			expect(problems).toEqual([]);
+		},
+	);
 
 	it('the same parameter has the same label in every node', () => {
 		const labels = new Map<string, Set<string>>();
@@ -229,7 +307,9 @@ describe('parameters', () => {
 				(labels.get(key) ?? labels.set(key, new Set()).get(key)!).add(property.displayName);
 			}
 		}
-		const different = [...labels].filter(([name, names]) => names.size > 1 && !['operation', 'resource'].includes(name));
+		const different = [...labels].filter(
+			([name, names]) => names.size > 1 && !['operation', 'resource'].includes(name),
+		);
 		expect(different.map(([name, names]) => `${name}: ${[...names].join(' | ')}`)).toEqual([]);
 	});
 
@@ -238,10 +318,17 @@ describe('parameters', () => {
 		for (const [folder, node] of ACTION_NODES) {
 			for (const property of node.description.properties) {
 				const operations = (property.displayOptions?.show?.operation ?? []) as string[];
-				if (!operations.some((operation) => ['getTask', 'waitForTask'].includes(operation))) continue;
+				if (!operations.some((operation) => ['getTask', 'waitForTask'].includes(operation)))
+					continue;
 				if (property.type !== 'string' || property.name === 'options') continue;
-				if (property.name !== 'taskId' || property.displayName !== 'Task ID' || !String(property.default).includes('$json.taskId')) {
-					problems.push(`${folder}: ${property.name} "${property.displayName}" default ${String(property.default)}`);
+				if (
+					property.name !== 'taskId' ||
+					property.displayName !== 'Task ID' ||
+					!String(property.default).includes('$json.taskId')
+				) {
+					problems.push(
+						`${folder}: ${property.name} "${property.displayName}" default ${String(property.default)}`,
+					);
 				}
 			}
 		}
@@ -254,9 +341,15 @@ describe('parameters', () => {
 			for (const { property, parent } of flatten(node.description.properties)) {
 				if (parent?.name === 'options') continue; // "Put Output File in Field" names the output
 				const label = property.displayName;
-				if (/binary|field$/i.test(label) && property.type === 'string' && label !== 'Input Binary Field') problems.push(`${folder}: "${label}"`);
+				if (
+					/binary|field$/i.test(label) &&
+					property.type === 'string' &&
+					label !== 'Input Binary Field'
+				)
+					problems.push(`${folder}: "${label}"`);
 				if (/link/i.test(label)) problems.push(`${folder}: "${label}" (say URL, as n8n does)`);
-				if (property.name === 'inputBinaryField' && property.default !== 'data') problems.push(`${folder}: ${property.name} default`);
+				if (property.name === 'inputBinaryField' && property.default !== 'data')
+					problems.push(`${folder}: ${property.name} default`);
 			}
 		}
 		expect(problems).toEqual([]);
@@ -271,11 +364,18 @@ describe('parameters', () => {
 		expect(problems).toEqual([]);
 	});
 
-	it.each(ACTION_NODES.filter(([, node]) => node.description.properties.some((p) => p.name === 'customModel')))(
-		'%s: the Custom Model ID example is written like this provider\'s model IDs',
+	it.each(
+		ACTION_NODES.filter(([, node]) =>
+			node.description.properties.some((p) => p.name === 'customModel'),
+		),
+	)(
+		"%s: the Custom Model ID example is written like this provider's model IDs",
 		(_folder, node) => {
 			const custom = node.description.properties.find((p) => p.name === 'customModel')!;
-			const models = (node.description.properties.find((p) => p.name === 'model')!.options as INodePropertyOptions[])
+			const models = (
+				node.description.properties.find((p) => p.name === 'model')!
+					.options as INodePropertyOptions[]
+			)
 				.map((o) => String(o.value))
 				.filter((v) => v !== 'custom');
 			const example = String(custom.placeholder).replace(/^e\.g\. /, '');
@@ -290,86 +390,131 @@ describe('parameters', () => {
 
 /** Every parameter a node shows for these values, as n8n decides it. */
 function visible(description: INodeTypeDescription, values: INodeParameters): string[] {
-	const parameters = NodeHelpers.getNodeParameters(description.properties, values, true, false, null, description) ?? {};
+	const parameters =
+		NodeHelpers.getNodeParameters(description.properties, values, true, false, null, description) ??
+		{};
 	return description.properties
 		.filter((p) => NodeHelpers.displayParameter(parameters, p, null, description))
 		.map((p) => p.name);
 }
 
 function visibleCredentials(description: INodeTypeDescription, values: INodeParameters): string[] {
-	const parameters = NodeHelpers.getNodeParameters(description.properties, values, true, false, null, description) ?? {};
+	const parameters =
+		NodeHelpers.getNodeParameters(description.properties, values, true, false, null, description) ??
+		{};
 	return (description.credentials ?? [])
-		.filter((credential: INodeCredentialDescription) => NodeHelpers.displayParameter(parameters, credential as never, null, description))
+		.filter((credential: INodeCredentialDescription) =>
+			NodeHelpers.displayParameter(parameters, credential as never, null, description),
+		)
 		.map((credential) => credential.name);
 }
 
 describe('display rules', () => {
-	it.each(ALL)('%s: every display rule names a parameter and values that exist', (_folder, node) => {
-		const problems: string[] = [];
-		const check = (owner: string, rules: Record<string, unknown> | undefined, siblings: INodeProperties[]) => {
-			for (const [name, values] of Object.entries(rules ?? {})) {
-				if (name.startsWith('@')) continue;
-				const targets = siblings.filter((p) => p.name === name);
-				if (!targets.length) {
-					problems.push(`${owner}: no parameter "${name}"`);
-					continue;
+	it.each(ALL)(
+		'%s: every display rule names a parameter and values that exist',
+		(_folder, node) => {
+			const problems: string[] = [];
+			const check = (
+				owner: string,
+				rules: Record<string, unknown> | undefined,
+				siblings: INodeProperties[],
+			) => {
+				for (const [name, values] of Object.entries(rules ?? {})) {
+					if (name.startsWith('@')) continue;
+					const targets = siblings.filter((p) => p.name === name);
+					if (!targets.length) {
+						problems.push(`${owner}: no parameter "${name}"`);
+						continue;
+					}
+					const allowed = targets.flatMap((t) =>
+						t.type === 'options' ? (t.options as INodePropertyOptions[]).map((o) => o.value) : [],
+					);
+					for (const value of values as unknown[]) {
+						if (allowed.length && !allowed.includes(value as string))
+							problems.push(`${owner}: "${name}" has no value ${String(value)}`);
+						if (targets[0].type === 'boolean' && typeof value !== 'boolean')
+							problems.push(`${owner}: "${name}" is a boolean`);
+					}
 				}
-				const allowed = targets.flatMap((t) => (t.type === 'options' ? (t.options as INodePropertyOptions[]).map((o) => o.value) : []));
-				for (const value of values as unknown[]) {
-					if (allowed.length && !allowed.includes(value as string)) problems.push(`${owner}: "${name}" has no value ${String(value)}`);
-					if (targets[0].type === 'boolean' && typeof value !== 'boolean') problems.push(`${owner}: "${name}" is a boolean`);
+			};
+			const walk = (properties: INodeProperties[]) => {
+				for (const property of properties) {
+					check(property.name, property.displayOptions?.show as never, properties);
+					check(property.name, property.displayOptions?.hide as never, properties);
+					for (const option of property.options ?? []) {
+						if ('values' in option) walk((option as INodePropertyCollection).values);
+					}
 				}
+			};
+			walk(node.description.properties);
+			for (const credential of node.description.credentials ?? []) {
+				check(
+					credential.name,
+					credential.displayOptions?.show as never,
+					node.description.properties,
+				);
+				check(
+					credential.name,
+					credential.displayOptions?.hide as never,
+					node.description.properties,
+				);
 			}
-		};
-		const walk = (properties: INodeProperties[]) => {
-			for (const property of properties) {
-				check(property.name, property.displayOptions?.show as never, properties);
-				check(property.name, property.displayOptions?.hide as never, properties);
-				for (const option of property.options ?? []) {
-					if ('values' in option) walk((option as INodePropertyCollection).values);
-				}
-			}
-		};
-		walk(node.description.properties);
-		for (const credential of node.description.credentials ?? []) {
-			check(credential.name, credential.displayOptions?.show as never, node.description.properties);
-			check(credential.name, credential.displayOptions?.hide as never, node.description.properties);
-		}
-		expect(problems).toEqual([]);
-	});
+			expect(problems).toEqual([]);
+		},
+	);
 
-	it.each(ALL)('%s: every parameter is shown for some choice of the fields it depends on', (_folder, node) => {
-		const pairs: INodeParameters[] = operationsOf(node.description).map(({ resource, operation }) => ({ resource: resource.value, operation: operation.value }));
-		if (!pairs.length) pairs.push({});
-		const dead = node.description.properties.filter((property) => {
-			const rules = (property.displayOptions?.show ?? {}) as Record<string, unknown[]>;
-			// The other fields it depends on take the first value its rule names.
-			const others = Object.fromEntries(Object.entries(rules).filter(([name]) => !['resource', 'operation'].includes(name)).map(([name, values]) => [name, values[0]]));
-			// …and a value its hide rule does not name.
-			for (const [name, values] of Object.entries((property.displayOptions?.hide ?? {}) as Record<string, unknown[]>)) {
-				others[name] = typeof values[0] === 'boolean' ? !values[0] : `not ${String(values[0])}`;
-			}
-			return !pairs.some((pair) => visible(node.description, { ...pair, ...others } as INodeParameters).includes(property.name));
-		});
-		expect(dead.map((p) => p.name)).toEqual([]);
-	});
+	it.each(ALL)(
+		'%s: every parameter is shown for some choice of the fields it depends on',
+		(_folder, node) => {
+			const pairs: INodeParameters[] = operationsOf(node.description).map(
+				({ resource, operation }) => ({ resource: resource.value, operation: operation.value }),
+			);
+			if (!pairs.length) pairs.push({});
+			const dead = node.description.properties.filter((property) => {
+				const rules = (property.displayOptions?.show ?? {}) as Record<string, unknown[]>;
+				// The other fields it depends on take the first value its rule names.
+				const others = Object.fromEntries(
+					Object.entries(rules)
+						.filter(([name]) => !['resource', 'operation'].includes(name))
+						.map(([name, values]) => [name, values[0]]),
+				);
+				// …and a value its hide rule does not name.
+				for (const [name, values] of Object.entries(
+					(property.displayOptions?.hide ?? {}) as Record<string, unknown[]>,
+				)) {
+					others[name] = typeof values[0] === 'boolean' ? !values[0] : `not ${String(values[0])}`;
+				}
+				return !pairs.some((pair) =>
+					visible(node.description, { ...pair, ...others } as INodeParameters).includes(
+						property.name,
+					),
+				);
+			});
+			expect(dead.map((p) => p.name)).toEqual([]);
+		},
+	);
 
 	it('the trigger shows a Provider field (the editor folds fields that credentials "show" on into the credential box)', () => {
 		const { description } = NODES.AiMediaTrigger;
-		for (const credential of description.credentials ?? []) expect(credential.displayOptions?.show).toBeUndefined();
+		for (const credential of description.credentials ?? [])
+			expect(credential.displayOptions?.show).toBeUndefined();
 		expect(visible(description, {})).toContain('provider');
 	});
 
-	it('the node panel does not offer one provider\'s events as the trigger\'s actions', () => {
+	it("the node panel does not offer one provider's events as the trigger's actions", () => {
 		// The editor turns a trigger field labelled "Event", "Events" or "Trigger On" into the
 		// trigger's actions ("On generation started", …): only Nalitek has events.
-		const labels = NODES.AiMediaTrigger.description.properties.map((p) => p.displayName.toLowerCase());
+		const labels = NODES.AiMediaTrigger.description.properties.map((p) =>
+			p.displayName.toLowerCase(),
+		);
 		expect(labels.filter((label) => ['event', 'events', 'trigger on'].includes(label))).toEqual([]);
 	});
 
 	it('the trigger shows only what each provider needs', () => {
 		const { description } = NODES.AiMediaTrigger;
-		const providers = (description.properties.find((p) => p.name === 'provider')!.options as INodePropertyOptions[]).map((o) => o.value);
+		const providers = (
+			description.properties.find((p) => p.name === 'provider')!.options as INodePropertyOptions[]
+		).map((o) => o.value);
 		expect(providers.sort()).toEqual(['defApi', 'genApi', 'miniMax', 'nalitek']);
 		const shown = (provider: string) => visible(description, { provider });
 		expect(shown('genApi')).toEqual(expect.arrayContaining(['token']));
@@ -381,9 +526,14 @@ describe('display rules', () => {
 		expect(shown('nalitek')).toEqual(expect.arrayContaining(['events', 'verifySignature']));
 		expect(shown('nalitek')).not.toContain('token');
 		// Only MiniMax reports progress between the callbacks that matter.
-		expect(providers.filter((provider) => shown(provider as string).includes('progressUpdates'))).toEqual(['miniMax']);
+		expect(
+			providers.filter((provider) => shown(provider as string).includes('progressUpdates')),
+		).toEqual(['miniMax']);
 		// One note per provider on where its URL goes.
-		for (const provider of providers) expect(shown(provider as string).filter((name) => name.endsWith('Notice'))).toEqual([`${provider}Notice`]);
+		for (const provider of providers)
+			expect(shown(provider as string).filter((name) => name.endsWith('Notice'))).toEqual([
+				`${provider}Notice`,
+			]);
 		// Exactly the credential of the chosen provider.
 		expect(visibleCredentials(description, { provider: 'genApi' })).toEqual(['genApiApi']);
 		expect(visibleCredentials(description, { provider: 'defApi' })).toEqual(['defApiApi']);

@@ -55,9 +55,19 @@ export const operations: Record<string, Record<string, Operation>> = {
 		waitForBatch: batchWaitForBatch,
 	},
 	lora: { getMany: loraGetMany },
-	account: { getStats: accountGetStats, getProfile: accountGetProfile, updateProfile: accountUpdateProfile, changePassword: accountChangePassword },
+	account: {
+		getStats: accountGetStats,
+		getProfile: accountGetProfile,
+		updateProfile: accountUpdateProfile,
+		changePassword: accountChangePassword,
+	},
 	apiKey: { getMany: apiKeyGetMany, create: apiKeyCreate, delete: apiKeyDelete },
-	admin: { getUsers: adminGetUsers, getStatistics: adminGetStatistics, updateQuota: adminUpdateQuota, banUser: adminBanUser },
+	admin: {
+		getUsers: adminGetUsers,
+		getStatistics: adminGetStatistics,
+		updateQuota: adminUpdateQuota,
+		banUser: adminBanUser,
+	},
 	service: { getStatus: serviceGetStatus },
 };
 
@@ -66,7 +76,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[resource]?.[operation];
 	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return [await handler.execute.call(this)];
 }

@@ -9,7 +9,13 @@ export async function getLoras(this: ILoadOptionsFunctions): Promise<INodeProper
 		url: `${baseUrl}/api/loras`,
 		json: true,
 	})) as IDataObject;
-	const loras = (Array.isArray(body?.loras) ? body.loras : Array.isArray((body?.data as IDataObject)?.loras) ? (body.data as IDataObject).loras : []) as IDataObject[];
+	const loras = (
+		Array.isArray(body?.loras)
+			? body.loras
+			: Array.isArray((body?.data as IDataObject)?.loras)
+				? (body.data as IDataObject).loras
+				: []
+	) as IDataObject[];
 	return loras
 		.filter((lora) => lora.is_active !== false)
 		.map((lora) => ({

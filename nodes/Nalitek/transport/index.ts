@@ -1,7 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { executeSimpleCall } from '../../shared/operations';
-import type { ProviderCall, ProviderClient, ProviderFailure, ProviderResponse } from '../../shared/types';
+import type {
+	ProviderCall,
+	ProviderClient,
+	ProviderFailure,
+	ProviderResponse,
+} from '../../shared/types';
 
 const HINTS: Record<number, string> = {
 	403: 'The daily quota of your plan is used up; it resets at 00:00 UTC. (An admin operation with a non-admin key also gives 403.)',
@@ -11,10 +16,12 @@ const HINTS: Record<number, string> = {
 /** Errors come as `{ error, details, code, request_id }`. */
 export function readNalitekFailure(response: ProviderResponse): ProviderFailure | undefined {
 	if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
-	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
+	const body = (
+		response.body && typeof response.body === 'object' ? response.body : {}
+	) as IDataObject;
 	const error = typeof body.error === 'string' ? body.error : undefined;
 	const details = typeof body.details === 'string' ? body.details : undefined;
-	const message = error && details ? `${error}: ${details}` : error ?? details;
+	const message = error && details ? `${error}: ${details}` : (error ?? details);
 	if (!message) return undefined;
 	return { message, code: typeof body.code === 'string' ? body.code : undefined };
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { nalitekCall } from '../../transport';
 
@@ -6,7 +11,9 @@ export const description: INodeProperties[] = [];
 
 /** One item per API key (their prefixes, never the keys themselves). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await nalitekCall(this, { method: 'GET', path: '/api/user/api-keys' }, (body) =>
-		(Array.isArray(body.api_keys) ? body.api_keys : []) as IDataObject[],
+	return await nalitekCall(
+		this,
+		{ method: 'GET', path: '/api/user/api-keys' },
+		(body) => (Array.isArray(body.api_keys) ? body.api_keys : []) as IDataObject[],
 	);
 }

@@ -33,7 +33,12 @@ export interface RejectedItem {
  * Runs a check for one item (or for every item of a batch): its value, or — with Continue On
  * Fail — undefined and the items noted as refused. Without Continue On Fail the error stops the node.
  */
-export function rejectOrKeep<T>(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], check: () => T): T | undefined {
+export function rejectOrKeep<T>(
+	ctx: IExecuteFunctions,
+	itemIndexes: number | number[],
+	rejected: RejectedItem[],
+	check: () => T,
+): T | undefined {
 	try {
 		return check();
 	} catch (error) {
@@ -41,7 +46,12 @@ export function rejectOrKeep<T>(ctx: IExecuteFunctions, itemIndexes: number | nu
 	}
 }
 
-export async function rejectOrKeepAsync<T>(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], check: () => Promise<T>): Promise<T | undefined> {
+export async function rejectOrKeepAsync<T>(
+	ctx: IExecuteFunctions,
+	itemIndexes: number | number[],
+	rejected: RejectedItem[],
+	check: () => Promise<T>,
+): Promise<T | undefined> {
 	try {
 		return await check();
 	} catch (error) {
@@ -49,9 +59,15 @@ export async function rejectOrKeepAsync<T>(ctx: IExecuteFunctions, itemIndexes: 
 	}
 }
 
-function reject(ctx: IExecuteFunctions, itemIndexes: number | number[], rejected: RejectedItem[], error: unknown): undefined {
+function reject(
+	ctx: IExecuteFunctions,
+	itemIndexes: number | number[],
+	rejected: RejectedItem[],
+	error: unknown,
+): undefined {
 	const indexes = Array.isArray(itemIndexes) ? itemIndexes : [itemIndexes];
-	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, nalitekClient.displayName, indexes[0]);
+	if (!ctx.continueOnFail())
+		throw toNodeError(ctx.getNode(), error, nalitekClient.displayName, indexes[0]);
 	for (const itemIndex of indexes) rejected.push({ itemIndex, error });
 	return undefined;
 }
@@ -69,19 +85,32 @@ function itemForJob(plan: BatchPlan, job: BatchJob, position: number): number {
  * Creates the batches (2 per minute, as Nalitek allows), follows them until every job is final,
  * and gives one output item per job with its file, paired to the input item it came from.
  */
-export async function runBatches(ctx: IExecuteFunctions, plans: BatchPlan[], rejected: RejectedItem[] = []): Promise<INodeExecutionData[]> {
+export async function runBatches(
+	ctx: IExecuteFunctions,
+	plans: BatchPlan[],
+	rejected: RejectedItem[] = [],
+): Promise<INodeExecutionData[]> {
 	const session = new TaskSession(ctx, batchTasks);
 	const settings = new Map<number, ItemSettings>();
-	for (const plan of plans) for (const itemIndex of plan.itemIndexes) settings.set(itemIndex, readSettings(ctx, batchTasks, itemIndex));
-	if (plans.length) session.requestTimeoutMs = settings.get(plans[0].itemIndexes[0])!.requestTimeoutMs;
+	for (const plan of plans)
+		for (const itemIndex of plan.itemIndexes)
+			settings.set(itemIndex, readSettings(ctx, batchTasks, itemIndex));
+	if (plans.length)
+		session.requestTimeoutMs = settings.get(plans[0].itemIndexes[0])!.requestTimeoutMs;
 	const jobs: TaskJob[] = plans.map((plan) => {
 		const itemIndex = plan.itemIndexes[0];
 		const timing = settings.get(itemIndex)!.timing;
-		return plan.batchId !== undefined ? { itemIndex, taskId: plan.batchId, timing } : { itemIndex, call: plan.call!, timing };
+		return plan.batchId !== undefined
+			? { itemIndex, taskId: plan.batchId, timing }
+			: { itemIndex, call: plan.call!, timing };
 	});
 	const results = await runTasks(session, jobs, { wait: true });
 
-	const outcomes: ItemOutcome[] = rejected.map(({ itemIndex, error }) => ({ itemIndex, error, json: { provider: 'nalitek', status: 'failed' } }));
+	const outcomes: ItemOutcome[] = rejected.map(({ itemIndex, error }) => ({
+		itemIndex,
+		error,
+		json: { provider: 'nalitek', status: 'failed' },
+	}));
 	for (const [index, result] of results.entries()) {
 		outcomes.push(...(await batchOutcomes(ctx, session, plans[index], result, settings)));
 	}
@@ -101,7 +130,11 @@ async function batchOutcomes(
 	const batchId = result.taskId ?? null;
 	const base = { provider: 'nalitek', batchId };
 	if (result.error || result.status === 'failed') {
-		const error = result.error ?? new ProviderError(result.state?.error ?? 'The batch failed', 'task', { taskId: batchId ?? undefined });
+		const error =
+			result.error ??
+			new ProviderError(result.state?.error ?? 'The batch failed', 'task', {
+				taskId: batchId ?? undefined,
+			});
 		return plan.itemIndexes.map((itemIndex, n) => ({
 			itemIndex,
 			error,
@@ -112,12 +145,21 @@ async function batchOutcomes(
 		// Nothing is lost: "Wait for Batch" picks these items up by batch and job id.
 		return plan.itemIndexes.map((itemIndex, n) => {
 			const itemSettings = settings.get(itemIndex)!;
-			const json: IDataObject = { ...base, jobId: plan.jobIds?.[n] ?? null, status: 'timeout', outputs: [] };
+			const json: IDataObject = {
+				...base,
+				jobId: plan.jobIds?.[n] ?? null,
+				status: 'timeout',
+				outputs: [],
+			};
 			if (itemSettings.failOnTimeout) {
-				const error = new ProviderError(`The batch was not done after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`, 'timeout', {
-					taskId: batchId ?? undefined,
-					hint: 'Raise "Max Wait", or use "Wait for Batch" later with this batch ID.',
-				});
+				const error = new ProviderError(
+					`The batch was not done after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`,
+					'timeout',
+					{
+						taskId: batchId ?? undefined,
+						hint: 'Raise "Max Wait", or use "Wait for Batch" later with this batch ID.',
+					},
+				);
 				return { itemIndex, error, json };
 			}
 			return { itemIndex, items: [{ json, pairedItem: { item: itemIndex } }] };
@@ -128,15 +170,41 @@ async function batchOutcomes(
 		const itemIndex = itemForJob(plan, job, position);
 		const imageId = readImageId(job as IDataObject) ?? null;
 		const status = String(job.status ?? '').toLowerCase();
-		const json: IDataObject = { ...base, jobId: job.id ?? null, taskId: imageId, status: 'succeeded', outputs: [], raw: job as unknown as JsonObject };
+		const json: IDataObject = {
+			...base,
+			jobId: job.id ?? null,
+			taskId: imageId,
+			status: 'succeeded',
+			outputs: [],
+			raw: job as unknown as JsonObject,
+		};
 		if (status !== 'completed' || !job.url) {
-			const message = job.error_message ?? job.message ?? (status === 'cancelled' ? 'The job was cancelled' : `The job ended with status "${status}"`);
-			return { itemIndex, error: new ProviderError(message, 'task', { taskId: imageId ?? undefined }), json: { ...json, status: 'failed' } };
+			const message =
+				job.error_message ??
+				job.message ??
+				(status === 'cancelled'
+					? 'The job was cancelled'
+					: `The job ended with status "${status}"`);
+			return {
+				itemIndex,
+				error: new ProviderError(message, 'task', { taskId: imageId ?? undefined }),
+				json: { ...json, status: 'failed' },
+			};
 		}
 		const itemSettings = settings.get(itemIndex)!;
 		const file = await settle(async () =>
-			toFileItem(ctx, session, await session.resolveOutput({ url: job.url as string }), `nalitek-${imageId ?? batchId}`, itemSettings, json, { item: itemIndex }),
+			toFileItem(
+				ctx,
+				session,
+				await session.resolveOutput({ url: job.url as string }),
+				`nalitek-${imageId ?? batchId}`,
+				itemSettings,
+				json,
+				{ item: itemIndex },
+			),
 		);
-		return file.ok ? { itemIndex, items: [file.value] } : { itemIndex, error: file.error, json: { ...json, status: 'failed' } };
+		return file.ok
+			? { itemIndex, items: [file.value] }
+			: { itemIndex, error: file.error, json: { ...json, status: 'failed' } };
 	});
 }

@@ -1,5 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { checkHttpUrl, readPrompt } from '../../../shared/validation';
 import { MAX_BATCH } from '../../adapter';
@@ -31,11 +36,18 @@ const batchFields: INodeProperties[] = [
 	},
 ];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['generate'] } }, [
-	{ ...promptField, description: 'The prompt of each item. Up to 10 items go into one batch; more items make several batches.' },
-	generationOptions({ extra: [...batchFields, callbackUrlOption] }),
-	waitOptions,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['batch'], operation: ['generate'] } },
+	[
+		{
+			...promptField,
+			description:
+				'The prompt of each item. Up to 10 items go into one batch; more items make several batches.',
+		},
+		generationOptions({ extra: [...batchFields, callbackUrlOption] }),
+		waitOptions,
+	],
+);
 
 /** Every input item becomes one job; items are sent 10 to a batch. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -56,14 +68,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (let start = 0; start < jobs.length; start += MAX_BATCH) {
 		const chunk = jobs.slice(start, start + MAX_BATCH);
 		const first = chunk[0].itemIndex;
-		const body = rejectOrKeep(this, chunk.map(({ itemIndex }) => itemIndex), rejected, () => {
-			const settings = this.getNodeParameter('additionalFields', first, {}) as IDataObject;
-			const batch: IDataObject = { batch: chunk.map(({ job }) => job) };
-			if (typeof settings.parallel === 'boolean') batch.parallel = settings.parallel;
-			if (settings.priority) batch.priority = settings.priority;
-			if (settings.callbackUrl) batch.webhook_url = checkHttpUrl(this.getNode(), first, 'Callback URL', String(settings.callbackUrl).trim());
-			return batch;
-		});
+		const body = rejectOrKeep(
+			this,
+			chunk.map(({ itemIndex }) => itemIndex),
+			rejected,
+			() => {
+				const settings = this.getNodeParameter('additionalFields', first, {}) as IDataObject;
+				const batch: IDataObject = { batch: chunk.map(({ job }) => job) };
+				if (typeof settings.parallel === 'boolean') batch.parallel = settings.parallel;
+				if (settings.priority) batch.priority = settings.priority;
+				if (settings.callbackUrl)
+					batch.webhook_url = checkHttpUrl(
+						this.getNode(),
+						first,
+						'Callback URL',
+						String(settings.callbackUrl).trim(),
+					);
+				return batch;
+			},
+		);
 		if (!body) continue;
 		plans.push({
 			itemIndexes: chunk.map(({ itemIndex }) => itemIndex),

@@ -5,12 +5,18 @@ import { batchIdField } from '../../fields';
 import { nalitekCall } from '../../transport';
 import { readBatchId } from './readBatchId';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['get'] } }, [batchIdField]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['batch'], operation: ['get'] } },
+	[batchIdField],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await nalitekCall(
 		this,
-		(itemIndex) => ({ method: 'GET', path: `/api/batch/${encodeURIComponent(readBatchId(this, itemIndex))}` }),
+		(itemIndex) => ({
+			method: 'GET',
+			path: `/api/batch/${encodeURIComponent(readBatchId(this, itemIndex))}`,
+		}),
 		(body, itemIndex) => ({ batchId: readBatchId(this, itemIndex), ...body }),
 	);
 }

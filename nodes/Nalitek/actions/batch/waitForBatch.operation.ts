@@ -6,10 +6,10 @@ import { batchIdField, waitOptions } from '../../fields';
 import type { BatchPlan } from './common';
 import { runBatches } from './common';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['batch'], operation: ['waitForBatch'] } }, [
-	batchIdField,
-	waitOptions,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['batch'], operation: ['waitForBatch'] } },
+	[batchIdField, waitOptions],
+);
 
 /**
  * Follows the batches named by the input items. Items that came out of a timed-out batch carry

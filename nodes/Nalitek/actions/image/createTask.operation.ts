@@ -6,12 +6,10 @@ import { generateTasks } from '../../adapter';
 import { callbackUrl, generationOptions, promptField, webhookEvents } from '../../fields';
 import { createGenerateRequest } from '../../parameters';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['createTask'] } }, [
-	promptField,
-	generationOptions(),
-	callbackUrl,
-	webhookEvents,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['createTask'] } },
+	[promptField, generationOptions(), callbackUrl, webhookEvents],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await executeTaskOperation(this, generateTasks, 'createTask', createGenerateRequest);

@@ -5,12 +5,18 @@ import { imageIdField } from '../../fields';
 import { readImageIdParameter } from '../../parameters';
 import { nalitekCall } from '../../transport';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['delete'] } }, [imageIdField]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['delete'] } },
+	[imageIdField],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await nalitekCall(
 		this,
-		(itemIndex) => ({ method: 'DELETE', path: `/api/images/${encodeURIComponent(readImageIdParameter(this, itemIndex))}` }),
+		(itemIndex) => ({
+			method: 'DELETE',
+			path: `/api/images/${encodeURIComponent(readImageIdParameter(this, itemIndex))}`,
+		}),
 		(_body, itemIndex) => ({ imageId: readImageIdParameter(this, itemIndex), deleted: true }),
 	);
 }

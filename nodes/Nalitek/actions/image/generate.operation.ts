@@ -6,11 +6,10 @@ import { generateTasks } from '../../adapter';
 import { generationOptions, promptField, waitOptions } from '../../fields';
 import { createGenerateRequest } from '../../parameters';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, [
-	promptField,
-	generationOptions(),
-	waitOptions,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['generate'] } },
+	[promptField, generationOptions(), waitOptions],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await executeTaskOperation(this, generateTasks, 'generate', createGenerateRequest);

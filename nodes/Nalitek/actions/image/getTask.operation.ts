@@ -5,10 +5,10 @@ import { executeTaskOperation } from '../../../shared/operations';
 import { generateTasks } from '../../adapter';
 import { readOptions, taskId } from '../../fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['getTask'] } }, [
-	taskId,
-	readOptions,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['getTask'] } },
+	[taskId, readOptions],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await executeTaskOperation(this, generateTasks, 'getTask');

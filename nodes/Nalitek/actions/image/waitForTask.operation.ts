@@ -5,10 +5,10 @@ import { executeTaskOperation } from '../../../shared/operations';
 import { generateTasks } from '../../adapter';
 import { taskId, waitOptions } from '../../fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['waitForTask'] } }, [
-	taskId,
-	waitOptions,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['waitForTask'] } },
+	[taskId, waitOptions],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await executeTaskOperation(this, generateTasks, 'waitForTask');

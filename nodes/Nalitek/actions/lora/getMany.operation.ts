@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { nalitekCall } from '../../transport';
 
@@ -7,7 +12,13 @@ export const description: INodeProperties[] = [];
 /** One item per LoRA model of GET /api/loras. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await nalitekCall(this, { method: 'GET', path: '/api/loras' }, (body) => {
-		const loras = (Array.isArray(body.loras) ? body.loras : Array.isArray((body.data as IDataObject)?.loras) ? (body.data as IDataObject).loras : []) as IDataObject[];
+		const loras = (
+			Array.isArray(body.loras)
+				? body.loras
+				: Array.isArray((body.data as IDataObject)?.loras)
+					? (body.data as IDataObject).loras
+					: []
+		) as IDataObject[];
 		return loras;
 	});
 }
