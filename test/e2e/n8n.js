@@ -31,33 +31,20 @@ function log(message) {
 }
 
 /**
- * Named checks that log "ok"/"FAIL" with their time and go on after a failure. When `only` is set
- * (the value of an *_ONLY variable), only the checks whose name contains it run.
+ * Named checks on node:test: each is a top-level test, run in order when awaited, reported by
+ * node:test's reporters (spec on stderr, test/e2e/summary.mjs's count on stdout). A failed check
+ * does not stop the next. When `only` is set (the value of an *_ONLY variable), the checks whose
+ * name does not contain it are skipped. `fail` records a failure outside any check (setup).
  */
 function checkRunner(only) {
-	const results = [];
-	async function check(name, fn) {
-		if (only && !name.includes(only)) return;
-		const started = Date.now();
-		try {
-			await fn();
-			results.push({ name, ok: true });
-			log(`ok   ${name} (${Date.now() - started} ms)`);
-		} catch (error) {
-			results.push({ name, ok: false });
-			log(`FAIL ${name}: ${error.stack ?? error}`);
-		}
-	}
-	/** "e2e: 3 passed, 1 failed" */
-	const summary = (label) => {
-		const failed = results.filter((r) => !r.ok).length;
-		return {
-			line: `${label}: ${results.length - failed} passed, ${failed} failed`,
-			failed,
-			total: results.length,
-		};
-	};
-	return { check, results, summary };
+	const { test } = require('node:test');
+	const check = (name, fn) =>
+		test(name, only && !name.includes(only) ? { skip: `name does not contain "${only}"` } : {}, fn);
+	const fail = (name, error) =>
+		test(name, () => {
+			throw error;
+		});
+	return { check, fail };
 }
 
 function run(command, args, options = {}) {

@@ -20,7 +20,7 @@ const KEYS = {
 const VIDEO_BYTES = 100 * 1024 * 1024;
 
 // E2E_ONLY=<part of a name> runs only the matching checks (for work on one of them).
-const { check, summary } = e2e.checkRunner(process.env.E2E_ONLY);
+const { check, fail } = e2e.checkRunner(process.env.E2E_ONLY);
 
 /** An example workflow with other prompts and node options. */
 function variant(example, nodeName, id, prompts, parameters = {}, nodeSettings = {}) {
@@ -609,13 +609,7 @@ async function main() {
 
 	await emulator.stop();
 	e2e.removeTemporary();
-	const { line, failed } = summary('e2e');
 	e2e.log(`n8n ${e2e.N8N_VERSION}`);
-	process.stdout.write(`${line}\n`);
-	process.exitCode = failed ? 1 : 0;
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	process.exitCode = 1;
-});
+main().catch((error) => fail('e2e setup (n8n, emulator, package)', error));

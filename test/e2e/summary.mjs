@@ -1,0 +1,22 @@
+// A node:test reporter that ends a run with one line CI reads: "e2e: 35 passed, 1 failed"
+// ("browser: …" for the editor test). Only the checks count (top-level tests), not their steps.
+// A run in which no check ran is a failure: a filter that matches nothing must not look green.
+import path from 'node:path';
+
+export default async function* summary(source) {
+	let passed = 0;
+	let failed = 0;
+	let skipped = 0;
+	let label = 'e2e';
+	for await (const event of source) {
+		if (event.data?.file?.includes(`${path.sep}browser${path.sep}`)) label = 'browser';
+		if (event.data?.nesting !== 0) continue;
+		if (event.type === 'test:pass') {
+			if (event.data.skip) skipped++;
+			else passed++;
+		}
+		if (event.type === 'test:fail') failed++;
+	}
+	if (passed + failed === 0) process.exitCode = 1;
+	yield `${label}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`;
+}
