@@ -37,6 +37,14 @@ const otherProviders = (provider: string) =>
 const providersWhere = (test: (contract: CallbackContract) => boolean) =>
 	RECEIVERS.filter((receiver) => test(receiver.callback)).map((receiver) => receiver.provider);
 
+/** "Gen-API, DefAPI, MiniMax or Nalitek", in the order of nodes/providers.ts. */
+function providerNames(): string {
+	const names = RECEIVERS.map((receiver) => receiver.displayName);
+	return names.length > 1
+		? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`
+		: names.join('');
+}
+
 /** A repeated callback for the same task and status within this time starts nothing. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 const DEFAULT_MAX_FILE_MB = 200;
@@ -58,7 +66,7 @@ function properties(): INodeProperties[] {
 			options: providers,
 			default: firstProvider,
 			description:
-				'The provider whose Create Task nodes send their callbacks here. GPTunnel has no callbacks.',
+				'The provider whose Create Task nodes send their callbacks here. Providers that do not call back (GPTunnel) are not listed.',
 		},
 		...RECEIVERS.map(
 			(receiver): INodeProperties => ({
@@ -224,8 +232,7 @@ export class AiMediaTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: `={{ "When " + ${JSON.stringify(Object.fromEntries(RECEIVERS.map((receiver) => [receiver.provider, receiver.displayName])))}[$parameter["provider"]] + " calls back" }}`,
-		description:
-			'Starts the workflow when Gen-API, DefAPI, MiniMax or Nalitek calls back with a finished task',
+		description: `Starts the workflow when ${providerNames()} calls back with a finished task`,
 		defaults: { name: 'AI Media Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
