@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	callbackUrlField,
 	getTaskOptionsField,
+	promptField,
 	taskIdField,
 	taskOperationOptions,
 	waitOptionsField,
@@ -77,18 +78,11 @@ export const genApiProperties: INodeProperties[] = [
 	},
 
 	// z-image
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
-		placeholder: 'e.g. A lighthouse on a cliff at sunset, oil painting',
-		description:
-			'What the image should show. Prompts in any language are translated unless you turn that off.',
-		displayOptions: create('image'),
-	},
+	promptField(
+		'e.g. A lighthouse on a cliff at sunset, oil painting',
+		'What the image should show. Prompts in any language are translated unless you turn that off.',
+		create('image'),
+	),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

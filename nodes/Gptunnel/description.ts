@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	customModelField,
 	getTaskOptionsField,
+	promptField,
 	referenceImagesField,
 	taskIdField,
 	taskOperationOptions,
@@ -70,17 +71,11 @@ export const gptunnelProperties: INodeProperties[] = [
 		displayOptions: create,
 	},
 	customModelField(RESOURCES, 'google-imagen-4'),
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
-		placeholder: 'e.g. A samurai in white porcelain armour in a misty forest, cinematic',
-		description: 'What to generate',
-		displayOptions: create,
-	},
+	promptField(
+		'e.g. A samurai in white porcelain armour in a misty forest, cinematic',
+		'What to generate',
+		create,
+	),
 	referenceImagesField(RESOURCES, {
 		purpose: 'that models such as Nano Banana or Veo use as context or first frame',
 	}),

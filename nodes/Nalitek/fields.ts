@@ -4,6 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	callbackUrlField,
 	getTaskOptionsField,
+	promptField as sharedPromptField,
 	taskIdField,
 	waitOptionsField,
 } from '../shared/descriptions';
@@ -150,16 +151,10 @@ export const callbackUrlOption: INodeProperties = {
 		'Optional. Nalitek also posts the result to this URL, for example the Production URL of an AI Media Trigger.',
 };
 
-export const promptField: INodeProperties = {
-	displayName: 'Prompt',
-	name: 'prompt',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	required: true,
-	default: '',
-	placeholder: 'e.g. A lighthouse on a cliff at sunset, oil painting',
-	description: 'What the image should show',
-};
+export const promptField = sharedPromptField(
+	'e.g. A lighthouse on a cliff at sunset, oil painting',
+	'What the image should show',
+);
 
 export const imageIdField: INodeProperties = {
 	displayName: 'Image ID',

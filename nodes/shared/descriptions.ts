@@ -11,6 +11,30 @@ export const TASK_OPERATIONS: readonly TaskOperation[] = [
 	'waitForTask',
 ];
 
+/**
+ * The prompt of a create operation: four rows, an example that fits the node as placeholder.
+ * Required unless the node accepts another input instead (MiniMax: a first frame).
+ */
+export function promptField(
+	placeholder: string,
+	description: string,
+	displayOptions?: INodeProperties['displayOptions'],
+	{ required = true }: { required?: boolean } = {},
+): INodeProperties {
+	const field: INodeProperties = {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder,
+		description,
+	};
+	if (required) field.required = true;
+	if (displayOptions) field.displayOptions = displayOptions;
+	return field;
+}
+
 /** How a node says what its task operations make, in n8n's action wording. */
 export interface TaskWords {
 	/** "Generate an image", "Generate a video", "Generate media". */
