@@ -23,12 +23,17 @@ const http = require('http');
 const path = require('path');
 const { URL } = require('url');
 
-const defApi = require('./defapi');
-const genApi = require('./genapi');
-const gptunnel = require('./gptunnel');
-const miniMax = require('./minimax');
-const nalitek = require('./nalitek');
 const pictures = require('./pictures');
+
+/**
+ * Every provider is one module in providers/: a factory `(emulator) => { handle, reset }` with
+ * its `routes` (creates and reads, as "METHOD /path" patterns) and its HTTP-200 `errorBody`.
+ */
+const PROVIDER_MODULES = fs
+	.readdirSync(path.join(__dirname, 'providers'))
+	.filter((file) => file.endsWith('.js'))
+	.sort()
+	.map((file) => require(path.join(__dirname, 'providers', file)));
 
 const DEFAULT_CONFIG = {
 	taskMs: 1500,
@@ -46,41 +51,22 @@ const DEFAULT_CONFIG = {
 	nalitekWebhookSecret: 'test-nalitek-webhook-secret',
 };
 
-/** Requests that start a paid task, and status reads, of every provider. */
-const CREATE_ROUTES = [
-	/^POST \/api\/v1\/networks\/[^/]+$/,
-	/^POST \/v1\/media\/create$/,
-	/^POST \/api\/image\/gen$/,
-	/^POST \/v1\/video_generation$/,
-	/^POST \/api\/(generate|img2img|upscale\/\d+|batch\/generate|batch\/img2img)$/,
-];
-const READ_ROUTES = [
-	/^GET \/api\/v1\/request\/get\/[^/]+$/,
-	/^(GET|POST) \/v1\/media\/result$/,
-	/^GET \/api\/task\/query$/,
-	/^GET \/v1\/query\/video_generation$/,
-	/^GET \/v1\/files\/retrieve$/,
-	/^GET \/api\/get\/\d+$/,
-	/^GET \/api\/batch\/[\w-]+$/,
-];
-
+/** Whether a request starts a paid task ("create"), reads one ("read"), or neither. */
 function requestClass(method, pathname) {
 	const route = `${method} ${pathname}`;
-	if (CREATE_ROUTES.some((pattern) => pattern.test(route))) return 'create';
-	if (READ_ROUTES.some((pattern) => pattern.test(route))) return 'read';
+	const matches = (patterns) => patterns.some((pattern) => pattern.test(route));
+	if (PROVIDER_MODULES.some((module) => matches(module.routes.create))) return 'create';
+	if (PROVIDER_MODULES.some((module) => matches(module.routes.read))) return 'read';
 	return undefined;
 }
 
-/** Each provider's way of saying "error" with HTTP 200 (as their documents show). */
-function errorBodyFor(pathname) {
-	if (pathname.startsWith('/api/v1/')) return { error: 'Service temporarily unavailable' };
-	if (pathname.startsWith('/v1/media/'))
-		return { code: 1, message: 'Internal server error, try again later' };
-	if (pathname.startsWith('/api/task/') || pathname.startsWith('/api/image/'))
-		return { code: 1, message: 'internal error' };
-	if (pathname.startsWith('/v1/'))
-		return { base_resp: { status_code: 1033, status_msg: 'system error' } };
-	return { error: 'Temporary failure', details: 'please retry' };
+/** The provider's own way of saying "error" with HTTP 200 (as its document shows). */
+function errorBodyFor(method, pathname) {
+	const route = `${method} ${pathname}`;
+	const owner = PROVIDER_MODULES.find((module) =>
+		[...module.routes.create, ...module.routes.read].some((pattern) => pattern.test(route)),
+	);
+	return owner?.errorBody ?? { error: 'Temporary failure', details: 'please retry' };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -214,13 +200,7 @@ function createEmulator(options = {}) {
 		},
 	};
 
-	const providers = [
-		genApi(emulator),
-		gptunnel(emulator),
-		defApi(emulator),
-		miniMax(emulator),
-		nalitek(emulator),
-	];
+	const providers = PROVIDER_MODULES.map((create) => create(emulator));
 
 	function send(res, status, body, headers = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -285,7 +265,7 @@ function createEmulator(options = {}) {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			return res.end('{"status": "succ');
 		}
-		if (fault === 'error200') return send(res, 200, errorBodyFor(pathname));
+		if (fault === 'error200') return send(res, 200, errorBodyFor(req.method, pathname));
 		if (fault === '404') return send(res, 404, { message: 'Not found' });
 		return send(res, Number(fault) || 500, { message: 'Server Error' });
 	}

@@ -8,7 +8,7 @@
 
 const crypto = require('crypto');
 
-const { pictureSize } = require('./pictures');
+const { pictureSize } = require('../pictures');
 
 const LIMITS = { generate: 10, img2img: 10, upscale: 5, images: 60, batch: 2 };
 /** The largest side each plan allows (the document's plan table). */
@@ -983,3 +983,14 @@ module.exports = function nalitek(emulator) {
 		},
 	};
 };
+
+/**
+ * What the server needs to know of this provider without asking it: which requests start a paid
+ * task and which read one (the fault queues and counts use them), and its way of saying "error"
+ * with HTTP 200.
+ */
+module.exports.routes = {
+	create: [/^POST \/api\/(generate|img2img|upscale\/\d+|batch\/generate|batch\/img2img)$/],
+	read: [/^GET \/api\/get\/\d+$/, /^GET \/api\/batch\/[\w-]+$/],
+};
+module.exports.errorBody = { error: 'Temporary failure', details: 'please retry' };

@@ -146,3 +146,14 @@ module.exports = function gptunnel(emulator) {
 		},
 	};
 };
+
+/**
+ * What the server needs to know of this provider without asking it: which requests start a paid
+ * task and which read one (the fault queues and counts use them), and its way of saying "error"
+ * with HTTP 200.
+ */
+module.exports.routes = {
+	create: [/^POST \/v1\/media\/create$/],
+	read: [/^(GET|POST) \/v1\/media\/result$/],
+};
+module.exports.errorBody = { code: 1, message: 'Internal server error, try again later' };

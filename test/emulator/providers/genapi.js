@@ -129,3 +129,14 @@ module.exports = function genApi(emulator) {
 		},
 	};
 };
+
+/**
+ * What the server needs to know of this provider without asking it: which requests start a paid
+ * task and which read one (the fault queues and counts use them), and its way of saying "error"
+ * with HTTP 200.
+ */
+module.exports.routes = {
+	create: [/^POST \/api\/v1\/networks\/[^/]+$/],
+	read: [/^GET \/api\/v1\/request\/get\/[^/]+$/],
+};
+module.exports.errorBody = { error: 'Service temporarily unavailable' };

@@ -219,3 +219,14 @@ module.exports = function miniMax(emulator) {
 		},
 	};
 };
+
+/**
+ * What the server needs to know of this provider without asking it: which requests start a paid
+ * task and which read one (the fault queues and counts use them), and its way of saying "error"
+ * with HTTP 200.
+ */
+module.exports.routes = {
+	create: [/^POST \/v1\/video_generation$/],
+	read: [/^GET \/v1\/query\/video_generation$/, /^GET \/v1\/files\/retrieve$/],
+};
+module.exports.errorBody = { base_resp: { status_code: 1033, status_msg: 'system error' } };

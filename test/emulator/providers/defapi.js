@@ -142,3 +142,14 @@ module.exports = function defApi(emulator) {
 		},
 	};
 };
+
+/**
+ * What the server needs to know of this provider without asking it: which requests start a paid
+ * task and which read one (the fault queues and counts use them), and its way of saying "error"
+ * with HTTP 200.
+ */
+module.exports.routes = {
+	create: [/^POST \/api\/image\/gen$/],
+	read: [/^GET \/api\/task\/query$/],
+};
+module.exports.errorBody = { code: 1, message: 'internal error' };
