@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Runs `n8n-node lint` (@n8n/node-cli, n8n's tool for verified community nodes) on this repository.
+//
+// The CLI is installed once into the cache folder the n8n installs use (~/.cache/n8n-genmedia, or
+// $N8N_E2E_CACHE), not into the project: it brings ~500 MB (an AI SDK, LangChain, native modules),
+// and one of its resolvers has platform packages that a registry serving only Linux packages does
+// not have, which `npm ci` refuses while `npm install` skips them. The project's
+// node_modules/@n8n/node-cli is a link to that install, so eslint.config.mjs — exactly the CLI's
+// template, as its strict mode requires — imports '@n8n/node-cli/eslint' as n8n's starter does.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const VERSION = '0.48.3';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cache = process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-genmedia');
+const installDir = path.join(cache, `node-cli-${VERSION}`);
+const installed = path.join(installDir, 'node_modules', '@n8n', 'node-cli');
+
+if (!fs.existsSync(path.join(installed, 'package.json'))) {
+	process.stderr.write(`> installing @n8n/node-cli ${VERSION} into ${installDir} (once, about a minute)\n`);
+	fs.mkdirSync(installDir, { recursive: true });
+	fs.writeFileSync(path.join(installDir, 'package.json'), JSON.stringify({ private: true }));
+	execFileSync(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `@n8n/node-cli@${VERSION}`],
+		{ cwd: installDir, stdio: 'inherit' },
+	);
+}
+
+const link = path.join(root, 'node_modules', '@n8n', 'node-cli');
+if (safeRealpath(link) !== fs.realpathSync.native(installed)) {
+	fs.mkdirSync(path.dirname(link), { recursive: true });
+	fs.rmSync(link, { recursive: true, force: true });
+	fs.symlinkSync(installed, link, 'dir');
+}
+
+const result = spawnSync(path.join(installDir, 'node_modules', '.bin', 'n8n-node'), ['lint'], {
+	cwd: root,
+	stdio: 'inherit',
+});
+process.exitCode = result.status ?? 1;
+
+function safeRealpath(target) {
+	try {
+		return fs.realpathSync.native(target);
+	} catch {
+		return undefined;
+	}
+}
