@@ -20,12 +20,21 @@ const installDir = path.join(cache, `node-cli-${VERSION}`);
 const installed = path.join(installDir, 'node_modules', '@n8n', 'node-cli');
 
 if (!fs.existsSync(path.join(installed, 'package.json'))) {
-	process.stderr.write(`> installing @n8n/node-cli ${VERSION} into ${installDir} (once, about a minute)\n`);
+	process.stderr.write(
+		`> installing @n8n/node-cli ${VERSION} into ${installDir} (once, about a minute)\n`,
+	);
 	fs.mkdirSync(installDir, { recursive: true });
 	fs.writeFileSync(path.join(installDir, 'package.json'), JSON.stringify({ private: true }));
 	execFileSync(
 		'npm',
-		['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `@n8n/node-cli@${VERSION}`],
+		[
+			'install',
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts',
+			'--loglevel=error',
+			`@n8n/node-cli@${VERSION}`,
+		],
 		{ cwd: installDir, stdio: 'inherit' },
 	);
 }
