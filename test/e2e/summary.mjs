@@ -7,9 +7,13 @@ export default async function* summary(source) {
 	let passed = 0;
 	let failed = 0;
 	let skipped = 0;
-	let label = 'e2e';
+	// A file run directly (`node --test-reporter=… file.js`) gives its events no `file` on every
+	// Node line, so the script path in argv names the run as well.
+	const isBrowser = (file) =>
+		typeof file === 'string' && file.includes(`${path.sep}browser${path.sep}`);
+	let label = isBrowser(path.resolve(process.argv[1] ?? '')) ? 'browser' : 'e2e';
 	for await (const event of source) {
-		if (event.data?.file?.includes(`${path.sep}browser${path.sep}`)) label = 'browser';
+		if (isBrowser(event.data?.file)) label = 'browser';
 		if (event.data?.nesting !== 0) continue;
 		if (event.type === 'test:pass') {
 			if (event.data.skip) skipped++;
