@@ -379,7 +379,7 @@ describe('Gen-API node: other operations', () => {
 
 	it('Wait for Task follows the task IDs of earlier items; Get Task reads once', async () => {
 		const created = await run(
-			{ operation: 'createTask', prompt: (i: number) => `follow ${i}` },
+			{ operation: 'createTask', prompt: (i: number) => `follow ${i} [ms:20000]` },
 			{ items: promptItems(['a', 'b']) },
 		).result;
 		const items = created.map((item) => ({ json: item.json }));
@@ -399,7 +399,9 @@ describe('Gen-API node: other operations', () => {
 			[{ item: 0 }, items[0].json.taskId, 'succeeded'],
 			[{ item: 1 }, items[1].json.taskId, 'succeeded'],
 		]);
-		expect(readPngPrompt(Buffer.from(waited[1].binary!.data.data, 'base64'))).toBe('follow 1');
+		expect(readPngPrompt(Buffer.from(waited[1].binary!.data.data, 'base64'))).toBe(
+			'follow 1 [ms:20000]',
+		);
 	});
 
 	it('Get Task on an unknown ID says the task is not known', async () => {
