@@ -109,6 +109,25 @@ function createEmulator(options = {}) {
 	let baseUrl = '';
 	const origin = Date.now();
 
+	const held = [];
+	async function deliver(entry) {
+		try {
+			const started = Date.now();
+			entry.sentAt = started;
+			const response = await fetch(entry.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...entry.headers },
+				body: entry.text,
+			});
+			entry.answeredMs = Date.now() - started;
+			entry.status = response.status;
+			entry.body = await response.text();
+		} catch (error) {
+			entry.status = `error: ${error.message}`;
+		}
+		return entry;
+	}
+
 	const emulator = {
 		config,
 		stats,
@@ -145,7 +164,11 @@ function createEmulator(options = {}) {
 			);
 			timers.add(timer);
 		},
-		/** POSTs JSON (an object, or text as it is) to a callback URL; failures are recorded, never thrown. */
+		/**
+		 * POSTs JSON (an object, or text as it is) to a callback URL; failures are recorded, never
+		 * thrown. With `config.holdCallbacks` a callback is kept instead (a provider whose callback is
+		 * late, or lost), to be sent by `releaseCallbacks()` or dropped by `dropCallbacks()`.
+		 */
 		async callback(url, payload, headers = {}) {
 			stats.callbacks = stats.callbacks ?? [];
 			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
@@ -153,23 +176,31 @@ function createEmulator(options = {}) {
 				url,
 				payload: typeof payload === 'string' ? JSON.parse(payload) : payload,
 				text,
+				headers,
 				status: null,
 			};
 			stats.callbacks.push(entry);
-			try {
-				const started = Date.now();
-				const response = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', ...headers },
-					body: text,
-				});
-				entry.answeredMs = Date.now() - started;
-				entry.status = response.status;
-				entry.body = await response.text();
-			} catch (error) {
-				entry.status = `error: ${error.message}`;
+			if (config.holdCallbacks) {
+				entry.status = 'held';
+				held.push(entry);
+				return entry;
 			}
-			return entry;
+			return await deliver(entry);
+		},
+		/** Sends the callbacks kept while `config.holdCallbacks` was on (all, or those `which` picks). */
+		async releaseCallbacks(which = () => true) {
+			const now = held.filter(which);
+			for (const entry of now) held.splice(held.indexOf(entry), 1);
+			return await Promise.all(now.map(deliver));
+		},
+		/** Forgets kept callbacks: they are never sent (a provider that lost them). */
+		dropCallbacks() {
+			const dropped = held.splice(0);
+			for (const entry of dropped) entry.status = 'dropped';
+			return dropped;
+		},
+		get heldCallbacks() {
+			return [...held];
 		},
 		fileUrl(name) {
 			return `${baseUrl}/files/${name}`;

@@ -117,6 +117,7 @@ module.exports = function defApi(emulator) {
 							: image,
 					),
 					body: { ...json, images: undefined },
+					doneAt: task.createdAt + task.ms,
 				});
 				if (typeof json.callback_url === 'string') {
 					emulator.later(task.ms + 50, () => {

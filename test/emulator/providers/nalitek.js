@@ -181,6 +181,7 @@ module.exports = function nalitek(emulator) {
 			prompt: fields.prompt,
 			kind: fields.kind,
 			body: fields.body,
+			doneAt: image.createdAt + image.ms,
 		});
 		if (fields.webhookUrl) {
 			emulator.later(image.ms + 50, () => {
