@@ -4,11 +4,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
-import { routeProviderNode } from '../shared/operations';
-import { defApiTasks } from './adapter';
+import { resumeParkedRun, routeProviderNode } from '../shared/operations';
+import { PARKED_WEBHOOKS } from '../shared/parking';
+import { defApiCallback, defApiTasks } from './adapter';
 import { defApiProperties } from './description';
 import { createDefApiRequest } from './parameters';
 
@@ -27,10 +30,16 @@ export class DefApi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'defApiApi', required: true }],
+		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
+		webhooks: PARKED_WEBHOOKS,
 		properties: defApiProperties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, defApiTasks, createDefApiRequest);
+		return await routeProviderNode(this, defApiTasks, createDefApiRequest, {}, { parking: true });
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeParkedRun(this, defApiTasks, defApiCallback);
 	}
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { waitModeFields } from '../shared/parking';
 import {
 	callbackUrlField,
 	customModelField,
@@ -91,6 +92,7 @@ export const defApiProperties: INodeProperties[] = [
 	},
 	callbackUrlField(RESOURCES),
 	taskIdField(RESOURCES),
+	...waitModeFields({ resource: RESOURCES, operation: ['generate'] }, 'DefAPI'),
 	waitOptionsField(RESOURCES, defApiTasks.timing),
 	getTaskOptionsField(RESOURCES),
 ];

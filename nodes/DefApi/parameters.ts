@@ -8,7 +8,7 @@ import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES } from './adapter';
 import { DEFAPI_MODELS } from './models';
 
 /** The create request of an item: model, prompt, options, up to four reference images. */
-export const createDefApiRequest: CreateRequest = async (ctx, itemIndex) => {
+export const createDefApiRequest: CreateRequest = async (ctx, itemIndex, options) => {
 	const node = ctx.getNode();
 	const body: IDataObject = {
 		model: readModel(ctx, itemIndex, DEFAPI_MODELS),
@@ -40,7 +40,7 @@ export const createDefApiRequest: CreateRequest = async (ctx, itemIndex) => {
 		maxBytes: 20 * 1024 * 1024,
 	});
 	if (images.length) body.images = images;
-	const callbackUrl = readCallbackUrl(ctx, itemIndex);
+	const callbackUrl = options?.callbackUrl ?? readCallbackUrl(ctx, itemIndex);
 	if (callbackUrl) body.callback_url = callbackUrl;
 	return { method: 'POST', path: '/api/image/gen', body };
 };

@@ -5,11 +5,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
-import { executeSimpleCall, routeProviderNode } from '../shared/operations';
-import { API, genApiClient, genApiTasks } from './adapter';
+import { executeSimpleCall, resumeParkedRun, routeProviderNode } from '../shared/operations';
+import { PARKED_WEBHOOKS } from '../shared/parking';
+import { API, genApiCallback, genApiClient, genApiTasks } from './adapter';
 import { genApiProperties } from './description';
 import { createGenApiRequest } from './parameters';
 
@@ -28,23 +31,35 @@ export class GenApi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'genApiApi', required: true }],
+		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
+		webhooks: PARKED_WEBHOOKS,
 		properties: genApiProperties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, genApiTasks, createGenApiRequest, {
-			'account.getBalance': async () =>
-				await executeSimpleCall(
-					this,
-					genApiClient,
-					{ method: 'GET', path: `${API}/user` },
-					(body) => {
-						const account = (
-							body.data && typeof body.data === 'object' ? body.data : body
-						) as IDataObject;
-						return { balance: account.balance ?? null };
-					},
-				),
-		});
+		return await routeProviderNode(
+			this,
+			genApiTasks,
+			createGenApiRequest,
+			{
+				'account.getBalance': async () =>
+					await executeSimpleCall(
+						this,
+						genApiClient,
+						{ method: 'GET', path: `${API}/user` },
+						(body) => {
+							const account = (
+								body.data && typeof body.data === 'object' ? body.data : body
+							) as IDataObject;
+							return { balance: account.balance ?? null };
+						},
+					),
+			},
+			{ parking: true },
+		);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeParkedRun(this, genApiTasks, genApiCallback);
 	}
 }

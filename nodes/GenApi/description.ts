@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { waitModeFields } from '../shared/parking';
 import {
 	callbackUrlField,
 	getTaskOptionsField,
@@ -200,6 +201,7 @@ export const genApiProperties: INodeProperties[] = [
 
 	callbackUrlField(TASK_RESOURCES),
 	taskIdField(TASK_RESOURCES),
+	...waitModeFields({ resource: TASK_RESOURCES, operation: ['generate'] }, 'Gen-API'),
 	waitOptionsField(TASK_RESOURCES, genApiTasks.timing),
 	getTaskOptionsField(TASK_RESOURCES),
 ];

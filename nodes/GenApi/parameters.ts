@@ -69,13 +69,13 @@ function networkBody(
 }
 
 /** The create request of an item: z-image, or any other network with JSON parameters. */
-export const createGenApiRequest: CreateRequest = (ctx, itemIndex): ProviderCall => {
+export const createGenApiRequest: CreateRequest = (ctx, itemIndex, options): ProviderCall => {
 	const resource = ctx.getNodeParameter('resource', itemIndex) as string;
 	const { networkId, body } =
 		resource === 'network'
 			? networkBody(ctx, itemIndex)
 			: { networkId: Z_IMAGE, body: zImageBody(ctx, itemIndex) };
-	const callbackUrl = readCallbackUrl(ctx, itemIndex);
+	const callbackUrl = options?.callbackUrl ?? readCallbackUrl(ctx, itemIndex);
 	if (callbackUrl) body.callback_url = callbackUrl;
 	return { method: 'POST', path: `${API}/networks/${encodeURIComponent(networkId)}`, body };
 };

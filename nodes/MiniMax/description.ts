@@ -139,6 +139,15 @@ export const miniMaxProperties: INodeProperties[] = [
 			'The file ID of a finished video task. The default reads it from the incoming item.',
 		displayOptions: { show: { resource: RESOURCES, operation: ['download'] } },
 	},
+	{
+		// Gen-API, DefAPI and Nalitek offer "Wait Mode: Provider Callback" here; MiniMax cannot.
+		displayName:
+			'Generate waits by polling. MiniMax checks a callback URL with a challenge while the task is still being created, before n8n can pause the execution, so a paused execution cannot receive its callbacks. To avoid polling a long video, use Create Task with the Production URL of an AI Media Trigger as Callback URL.',
+		name: 'pollingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: RESOURCES, operation: ['generate'] } },
+	},
 	waitOptionsField(RESOURCES, miniMaxTasks.timing),
 	{
 		...getTaskOptionsField(RESOURCES),

@@ -4,9 +4,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
+import { resumeParkedRun } from '../shared/operations';
+import { PARKED_WEBHOOKS } from '../shared/parking';
+import { generateTasks, nalitekCallback, upscaleTasks } from './adapter';
 import { router } from './actions/router';
 import { nalitekProperties } from './description';
 import { getLoras } from './methods/loadOptions';
@@ -26,6 +31,8 @@ export class Nalitek implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'nalitekApi', required: true }],
+		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
+		webhooks: PARKED_WEBHOOKS,
 		properties: nalitekProperties,
 	};
 
@@ -33,5 +40,10 @@ export class Nalitek implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const upscale = this.getNodeParameter('operation', '') === 'upscale';
+		return await resumeParkedRun(this, upscale ? upscaleTasks : generateTasks, nalitekCallback);
 	}
 }

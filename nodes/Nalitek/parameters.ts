@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { readBinaryImage } from '../shared/images';
 import { buildMultipart } from '../shared/multipart';
 import type { MultipartPart } from '../shared/multipart';
-import type { CreateRequest, ProviderCall } from '../shared/types';
+import type { CreateOptions, CreateRequest, ProviderCall } from '../shared/types';
 import { checkHttpUrl, readIdParameter, readPrompt } from '../shared/validation';
 import { FORMATS, INPUT_TYPES, MAX_INPUT_BYTES, MODELS } from './adapter';
 
@@ -140,7 +140,17 @@ export function readGenerationOptions(
 	return body;
 }
 
-function readWebhook(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject) {
+function readWebhook(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	body: IDataObject,
+	options?: CreateOptions,
+) {
+	if (options?.callbackUrl) {
+		body.webhook_url = options.callbackUrl;
+		body.webhook_events = ['generation.complete', 'generation.failed'];
+		return;
+	}
 	if (ctx.getNodeParameter('operation', itemIndex) !== 'createTask') return;
 	const url = String(ctx.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
 	if (!url) return;
@@ -150,12 +160,12 @@ function readWebhook(ctx: IExecuteFunctions, itemIndex: number, body: IDataObjec
 }
 
 /** Generate and Create Task: prompt, options and — for Create Task — the webhook. */
-export const createGenerateRequest: CreateRequest = (ctx, itemIndex) => {
+export const createGenerateRequest: CreateRequest = (ctx, itemIndex, options) => {
 	const body: IDataObject = {
 		prompt: readPrompt(ctx, itemIndex),
 		...readGenerationOptions(ctx, itemIndex),
 	};
-	readWebhook(ctx, itemIndex, body);
+	readWebhook(ctx, itemIndex, body, options);
 	return { method: 'POST', path: '/api/generate', body };
 };
 
@@ -201,7 +211,7 @@ export function readImageIdParameter(ctx: IExecuteFunctions, itemIndex: number):
 }
 
 /** Upscale: an earlier image by id, 2× or 4×. */
-export const createUpscaleRequest: CreateRequest = (ctx, itemIndex) => {
+export const createUpscaleRequest: CreateRequest = (ctx, itemIndex, options) => {
 	const node = ctx.getNode();
 	const imageId = readImageIdParameter(ctx, itemIndex);
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
@@ -211,8 +221,13 @@ export const createUpscaleRequest: CreateRequest = (ctx, itemIndex) => {
 	if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;
 	const denoise = checkNumber(node, itemIndex, 'Denoise', fields.denoise, 0, 1);
 	if (denoise !== undefined) body.denoise = denoise;
-	if (typeof fields.callbackUrl === 'string' && fields.callbackUrl.trim()) {
-		body.webhook_url = checkHttpUrl(node, itemIndex, 'Callback URL', fields.callbackUrl.trim());
+	const callbackUrl = options?.callbackUrl
+		? options.callbackUrl
+		: typeof fields.callbackUrl === 'string' && fields.callbackUrl.trim()
+			? checkHttpUrl(node, itemIndex, 'Callback URL', fields.callbackUrl.trim())
+			: '';
+	if (callbackUrl) {
+		body.webhook_url = callbackUrl;
 		body.webhook_events = ['upscale.complete', 'upscale.failed'];
 	}
 	return { method: 'POST', path: `/api/upscale/${encodeURIComponent(imageId)}`, body };

@@ -306,6 +306,7 @@ export async function runTasks(
 				taskId: created.taskId,
 				status: created.state?.status ?? 'queued',
 				state: created.state,
+				createdAt: clock.now(),
 			};
 			return result;
 		} catch (error) {

@@ -14,12 +14,14 @@ export type ItemOutcome =
  * The one place where an item's failure is decided: without Continue On Fail it stops the node
  * (with `onStop` adding to the message first); with it, the item's `json` goes on with the
  * provider's message and hint, paired to its input item. Outcomes are emitted in the order given.
+ * A resumed execution cannot be stopped by the node: it passes `continueOnFail` true.
  */
 export function emitOutcomes(
 	ctx: IExecuteFunctions,
 	client: ProviderClient,
 	outcomes: Iterable<ItemOutcome>,
 	onStop?: (error: NodeError, itemIndex: number) => void,
+	continueOnFail = ctx.continueOnFail(),
 ): INodeExecutionData[] {
 	const output: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
@@ -33,7 +35,7 @@ export function emitOutcomes(
 			client.displayName,
 			outcome.itemIndex,
 		);
-		if (!ctx.continueOnFail()) {
+		if (!continueOnFail) {
 			onStop?.(nodeError, outcome.itemIndex);
 			throw nodeError;
 		}

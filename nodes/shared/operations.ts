@@ -1,13 +1,22 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { describeOutput, toBinary } from './binary';
+import type { CallbackContract } from './callbacks';
 import { TASK_OPERATIONS } from './descriptions';
 import type { TaskOperation } from './descriptions';
 import { ProviderSession, TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
 import { REQUEST_TIMEOUT_MS, checkResponse } from './http';
 import { emitOutcomes, forEachItem } from './items';
+import { canPark, parkExecution, parkedCallbackUrl, resumeParked } from './parking';
+import { isFinal } from './states';
 import type { ItemOutcome } from './items';
 import { RetryMemory } from './retries';
 import { readIdParameter } from './validation';
@@ -21,6 +30,7 @@ import type {
 	TaskJob,
 	TaskProtocol,
 	TaskResult,
+	TaskState,
 	TaskStatus,
 } from './types';
 
@@ -43,27 +53,27 @@ export function readSettings(
 	itemIndex: number,
 ): ItemSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return settingsFrom(options, tasks, (message) => {
+		throw new NodeOperationError(ctx.getNode(), message, { itemIndex });
+	});
+}
+
+/** The settings in an operation's Options; `refuse` throws for a value that cannot be used. */
+export function settingsFrom(
+	options: IDataObject,
+	tasks: TaskProtocol,
+	refuse: (message: string) => never,
+): ItemSettings {
 	const seconds = (name: string, fallbackMs: number) => {
 		const value = options[name];
 		if (value === undefined || value === '') return fallbackMs;
 		const number = Number(value);
-		if (!Number.isFinite(number) || number < 1) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`"${name}" must be a number of seconds, at least 1`,
-				{
-					itemIndex,
-				},
-			);
-		}
+		if (!Number.isFinite(number) || number < 1)
+			refuse(`"${name}" must be a number of seconds, at least 1`);
 		return number * 1000;
 	};
 	const binaryPropertyName = String(options.binaryPropertyName ?? 'data').trim();
-	if (!binaryPropertyName) {
-		throw new NodeOperationError(ctx.getNode(), '"Put Output File in Field" must not be empty', {
-			itemIndex,
-		});
-	}
+	if (!binaryPropertyName) refuse('"Put Output File in Field" must not be empty');
 	const intervalMs = seconds('pollInterval', tasks.timing.intervalMs);
 	return {
 		timing: {
@@ -188,11 +198,12 @@ export async function toFileItem(
  * one item per task without files. Failed items become error items with "Continue On Fail",
  * otherwise the first failure (by item order) stops the node once every task has been handled.
  */
-async function toOutputItems(
+export async function toOutputItems(
 	ctx: IExecuteFunctions,
 	session: TaskSession,
 	results: TaskResult[],
 	settings: Map<number, ItemSettings>,
+	continueOnFail = ctx.continueOnFail(),
 ): Promise<INodeExecutionData[]> {
 	const { client } = session;
 	const outcomes = await mapWithLimit(
@@ -268,20 +279,26 @@ async function toOutputItems(
 		},
 	);
 
-	return emitOutcomes(ctx, client, outcomes, (nodeError, itemIndex) => {
-		const others = results
-			.filter((r) => r.taskId && r.itemIndex !== itemIndex)
-			.map((r) => r.taskId);
-		if (others.length) {
-			// Nothing is lost: the other tasks of this run may have finished and can be fetched by ID.
-			nodeError.description = [
-				nodeError.description,
-				`Tasks of the other items: ${others.join(', ')}.`,
-			]
-				.filter(Boolean)
-				.join(' ');
-		}
-	});
+	return emitOutcomes(
+		ctx,
+		client,
+		outcomes,
+		(nodeError, itemIndex) => {
+			const others = results
+				.filter((r) => r.taskId && r.itemIndex !== itemIndex)
+				.map((r) => r.taskId);
+			if (others.length) {
+				// Nothing is lost: the other tasks of this run may have finished and can be fetched by ID.
+				nodeError.description = [
+					nodeError.description,
+					`Tasks of the other items: ${others.join(', ')}.`,
+				]
+					.filter(Boolean)
+					.join(' ');
+			}
+		},
+		continueOnFail,
+	);
 }
 
 /**
@@ -293,8 +310,16 @@ export async function executeTaskOperation(
 	tasks: TaskProtocol,
 	operation: TaskOperation,
 	createRequest?: CreateRequest,
+	{ parking = false }: { parking?: boolean } = {},
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
+	// "Provider Callback": the tasks call this execution back instead of being polled.
+	const park =
+		parking &&
+		operation === 'generate' &&
+		canPark(ctx) &&
+		ctx.getNodeParameter('waitMode', 0, 'poll') === 'callback';
+	const callbackUrl = park ? parkedCallbackUrl(ctx) : undefined;
 	const session = new TaskSession(ctx, tasks);
 	const { client } = tasks;
 	const settings = new Map<number, ItemSettings>();
@@ -314,7 +339,7 @@ export async function executeTaskOperation(
 						ctx.getNode(),
 						`The operation "${operation}" creates nothing here`,
 					);
-				const call = await createRequest(ctx, itemIndex);
+				const call = await createRequest(ctx, itemIndex, { callbackUrl });
 				calls.set(itemIndex, call);
 				// On n8n's Retry On Fail, a task an earlier try created for this item is followed, not paid again.
 				const known = memory?.taskFor(itemIndex, call);
@@ -354,7 +379,11 @@ export async function executeTaskOperation(
 			}
 		});
 	} else {
-		results = await runTasks(session, jobs, { wait: operation !== 'createTask' });
+		results = await runTasks(session, jobs, { wait: operation !== 'createTask' && !park });
+	}
+	if (park) {
+		const parked = await parkTasks(ctx, session, results, rejected, settings, memory, calls);
+		if (parked) return parked;
 	}
 	results.push(...rejected);
 	results.sort((a, b) => a.itemIndex - b.itemIndex);
@@ -374,6 +403,128 @@ export async function executeTaskOperation(
 	const output = await toOutputItems(ctx, session, results, settings);
 	session.logSummary();
 	return output;
+}
+
+/**
+ * After the creates of a "Provider Callback" run: tasks created long enough ago to have finished
+ * (a callback that came while the run was still creating got n8n's 409) are read once; then the
+ * execution parks with the items a timeout passes on, or — when nothing is left to wait for —
+ * returns undefined and the run ends as in Poll mode.
+ */
+async function parkTasks(
+	ctx: IExecuteFunctions,
+	session: TaskSession,
+	results: TaskResult[],
+	rejected: TaskResult[],
+	settings: Map<number, ItemSettings>,
+	memory: RetryMemory | undefined,
+	calls: Map<number, ProviderCall>,
+): Promise<INodeExecutionData[] | undefined> {
+	const isWaiting = (result: TaskResult) =>
+		!result.error && result.taskId !== undefined && !(result.state && isFinal(result.state));
+	const readBefore = session.clock.now() - session.tasks.timing.firstCheckMs;
+	await mapWithLimit(
+		results.filter((result) => isWaiting(result) && (result.createdAt ?? 0) <= readBefore),
+		session.limits.pollConcurrency,
+		async (result) => {
+			const read = await settle(async () => await session.readTask(result.taskId!));
+			if (read.ok && isFinal(read.value)) {
+				result.state = read.value;
+				result.status = read.value.status;
+			}
+		},
+	);
+	if (!results.some(isWaiting)) return undefined;
+
+	const all = [...results, ...rejected].sort((a, b) => a.itemIndex - b.itemIndex);
+	if (memory)
+		for (const result of all) {
+			const call = calls.get(result.itemIndex);
+			if (call) memory.remember(result.itemIndex, call, result);
+		}
+	// What a timeout passes on: waiting tasks as "timeout" with their ID, finished ones with their
+	// links (downloaded when the execution resumes), failures as now — without Continue On Fail
+	// they stop the node here, naming the other tasks.
+	const parkedSettings = new Map<number, ItemSettings>();
+	for (const [itemIndex, itemSettings] of settings)
+		parkedSettings.set(itemIndex, { ...itemSettings, download: false, failOnTimeout: false });
+	const known = new Map<string, TaskState>();
+	const stored = await toOutputItems(
+		ctx,
+		session,
+		all.map((result) => {
+			if (result.taskId && result.state && isFinal(result.state))
+				known.set(result.taskId, result.state);
+			return isWaiting(result) ? { ...result, status: 'timeout', state: undefined } : result;
+		}),
+		parkedSettings,
+	);
+	const first = settings.get(all[0].itemIndex)!;
+	const waitTill = new Date(Date.now() + first.timing.maxWaitMs);
+	session.debug(
+		`${all.filter(isWaiting).length} tasks wait for their callbacks until ${waitTill.toISOString()}`,
+	);
+	session.logSummary();
+	await parkExecution(ctx, stored, waitTill, known);
+	return stored;
+}
+
+/**
+ * The items of a parked run when it resumes: what `stored` kept, with every waiting task now
+ * final (`states`) and the files downloaded, as Poll mode gives them. Failures are items: a
+ * resumed execution cannot be stopped by the node.
+ */
+export async function finishParked(
+	ctx: IExecuteFunctions,
+	session: TaskSession,
+	stored: INodeExecutionData[],
+	states: Map<string, TaskState>,
+	itemSettings: ItemSettings,
+): Promise<INodeExecutionData[]> {
+	const results: TaskResult[] = [];
+	const kept: INodeExecutionData[] = [];
+	const settings = new Map<number, ItemSettings>();
+	stored.forEach((item, position) => {
+		const paired = item.pairedItem;
+		const itemIndex =
+			typeof paired === 'number'
+				? paired
+				: Array.isArray(paired)
+					? (paired[0]?.item ?? position)
+					: (paired?.item ?? position);
+		settings.set(itemIndex, itemSettings);
+		const json = item.json ?? {};
+		const taskId =
+			json.taskId === null || json.taskId === undefined ? undefined : String(json.taskId);
+		const state = taskId ? states.get(taskId) : undefined;
+		if (json.status === 'timeout' && state) {
+			results.push({ itemIndex, taskId, status: state.status, state });
+			return;
+		}
+		const outputs = Array.isArray(json.outputs) ? (json.outputs as IDataObject[]) : [];
+		if (json.status === 'succeeded' && itemSettings.download && outputs.length) {
+			// A file known before the execution parked: fetched now, as Poll mode would have.
+			results.push({
+				itemIndex,
+				taskId,
+				status: 'succeeded',
+				state: {
+					status: 'succeeded',
+					outputs: outputs.map((output) => ({
+						url: String(output.url ?? ''),
+						fileId: output.fileId === undefined ? undefined : String(output.fileId),
+					})),
+					raw: (json.raw ?? {}) as IDataObject,
+				},
+			});
+			return;
+		}
+		kept.push({ json, pairedItem: { item: itemIndex } });
+	});
+	const made = await toOutputItems(ctx, session, results, settings, true);
+	const indexOf = (item: INodeExecutionData) =>
+		(item.pairedItem as { item: number } | undefined)?.item ?? 0;
+	return [...kept, ...made].sort((a, b) => indexOf(a) - indexOf(b));
 }
 
 /**
@@ -449,6 +600,7 @@ export async function routeProviderNode(
 	tasks: TaskProtocol,
 	createRequest: CreateRequest,
 	own: Record<string, () => Promise<INodeExecutionData[]>> = {},
+	{ parking = false }: { parking?: boolean } = {},
 ): Promise<INodeExecutionData[][]> {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
@@ -457,5 +609,36 @@ export async function routeProviderNode(
 	if (!TASK_OPERATIONS.includes(operation as TaskOperation)) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`);
 	}
-	return [await executeTaskOperation(ctx, tasks, operation as TaskOperation, createRequest)];
+	return [
+		await executeTaskOperation(ctx, tasks, operation as TaskOperation, createRequest, { parking }),
+	];
+}
+
+/**
+ * The webhook() of a provider node whose operations can wait for callbacks: resumes the parked
+ * execution once every task is final, with the items Poll mode gives.
+ */
+export async function resumeParkedRun(
+	ctx: IWebhookFunctions,
+	tasks: TaskProtocol,
+	callback: CallbackContract,
+): Promise<IWebhookResponseData> {
+	return await resumeParked(ctx, {
+		tasks,
+		callback,
+		finish: async (webhookCtx, session, stored, states) => {
+			const options = webhookCtx.getNodeParameter('options', {}) as IDataObject;
+			const itemSettings = settingsFrom(options, tasks, (message) => {
+				throw new NodeOperationError(webhookCtx.getNode(), message);
+			});
+			// The engine's helpers work with any context that offers HTTP and binary helpers.
+			return await finishParked(
+				webhookCtx as unknown as IExecuteFunctions,
+				session,
+				stored,
+				states,
+				itemSettings,
+			);
+		},
+	});
 }

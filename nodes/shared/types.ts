@@ -130,7 +130,13 @@ export interface TaskProtocol {
 export type CreateRequest = (
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	options?: CreateOptions,
 ) => Promise<ProviderCall> | ProviderCall;
+
+export interface CreateOptions {
+	/** Set in "Provider Callback" wait mode: the URL the task calls back, instead of the node's own. */
+	callbackUrl?: string;
+}
 
 /** A provider that calls back: the AI Media Trigger receives its callbacks and reads its tasks. */
 export interface CallbackProvider {
@@ -150,4 +156,6 @@ export interface TaskResult {
 	state?: TaskState;
 	/** Set when the task could not be created, read, or has failed. */
 	error?: Error;
+	/** When the create was answered, on the run's clock. */
+	createdAt?: number;
 }

@@ -541,3 +541,83 @@ describe('display rules', () => {
 		expect(visibleCredentials(description, { provider: 'nalitek' })).toEqual(['nalitekApi']);
 	});
 });
+
+describe('Wait Mode', () => {
+	/** "resource.operation" pairs where a node offers Wait Mode. */
+	const offered = (node: INodeType) =>
+		operationsOf(node.description)
+			.filter(({ resource, operation }) =>
+				visible(node.description, {
+					resource: resource.value,
+					operation: operation.value,
+				} as INodeParameters).includes('waitMode'),
+			)
+			.map(({ resource, operation }) => `${String(resource.value)}.${String(operation.value)}`);
+
+	it('is offered where a task is created and waited for, by the providers that call back', () => {
+		expect(
+			Object.fromEntries(ACTION_NODES.map(([folder, node]) => [folder, offered(node)])),
+		).toEqual({
+			GenApi: ['image.generate', 'network.generate'],
+			Gptunnel: [],
+			DefApi: ['image.generate'],
+			MiniMax: [],
+			Nalitek: ['image.generate', 'image.upscale'],
+		});
+	});
+
+	it('defaults to Poll; Provider Callback says what it needs (WEBHOOK_URL) and what a timeout gives', () => {
+		for (const [folder, node] of ACTION_NODES) {
+			const [first] = offered(node);
+			if (!first) continue;
+			const [resource, operation] = first.split('.');
+			const waitMode = node.description.properties.find((p) => p.name === 'waitMode')!;
+			expect(waitMode.default).toBe('poll');
+			expect((waitMode.options as INodePropertyOptions[]).map((o) => o.name)).toEqual([
+				'Poll',
+				'Provider Callback',
+			]);
+			expect(visible(node.description, { resource, operation } as INodeParameters)).not.toContain(
+				'callbackNotice',
+			);
+			const notice = node.description.properties.find(
+				(p) =>
+					p.name === 'callbackNotice' &&
+					visible(node.description, {
+						resource,
+						operation,
+						waitMode: 'callback',
+					} as INodeParameters).includes(p.name),
+			);
+			expect(`${folder}: ${notice?.displayName}`).toMatch(/WEBHOOK_URL.*"timeout".*Wait for Task/);
+		}
+	});
+
+	it('nodes that offer it resume parked executions through their own webhook, which no workflow activates', () => {
+		for (const [folder, node] of ACTION_NODES) {
+			const offers = offered(node).length > 0;
+			expect(`${folder}: ${typeof node.webhook}`).toBe(
+				`${folder}: ${offers ? 'function' : 'undefined'}`,
+			);
+			if (!offers) continue;
+			expect(node.description.webhooks).toEqual([
+				expect.objectContaining({
+					path: '={{ $nodeId }}',
+					restartWebhook: true,
+					responseData: '',
+				}),
+			]);
+		}
+	});
+
+	it('MiniMax says why it waits by polling, and what to use instead', () => {
+		const { description } = NODES.MiniMax;
+		const shown = visible(description, {
+			resource: 'video',
+			operation: 'generate',
+		} as INodeParameters);
+		const notice = description.properties.find((p) => p.name === 'pollingNotice')!;
+		expect(shown).toContain('pollingNotice');
+		expect(notice.displayName).toMatch(/challenge.*AI Media Trigger/);
+	});
+});

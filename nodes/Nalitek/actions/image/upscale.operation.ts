@@ -2,6 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeTaskOperation } from '../../../shared/operations';
+import { waitModeFields } from '../../../shared/parking';
 import { upscaleTasks } from '../../adapter';
 import { callbackUrlOption, imageIdField, waitOptions } from '../../fields';
 import { createUpscaleRequest } from '../../parameters';
@@ -46,10 +47,13 @@ export const description: INodeProperties[] = updateDisplayOptions(
 				},
 			],
 		},
+		...waitModeFields({}, 'Nalitek'),
 		waitOptions,
 	],
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, upscaleTasks, 'generate', createUpscaleRequest);
+	return await executeTaskOperation(this, upscaleTasks, 'generate', createUpscaleRequest, {
+		parking: true,
+	});
 }

@@ -1,0 +1,295 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+// "Wait Mode: Provider Callback" in detail: what the node parks, and what its webhook() does with
+// each callback. The emulator calls a local server standing in for n8n's resume URL; each
+// callback it receives is handed to the node's webhook() as n8n would. The e2e run does the same
+// inside a real n8n (test/e2e/parked.js).
+import http from 'http';
+
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { GenApiApi } from '../../credentials/GenApiApi.credentials';
+import { GenApi } from '../../nodes/GenApi/GenApi.node';
+import { createContext } from '../helpers/context';
+import type { TestContext } from '../helpers/context';
+import type { Emulator } from '../helpers/emulator';
+import { createEmulator, readPngPrompt } from '../helpers/emulator';
+
+const API_KEY = 'test-genapi-key-parked-tests-4d3c2b';
+let emulator: Emulator;
+/** Stands in for n8n's /webhook-waiting/… route: keeps what the provider posts. */
+let resume: http.Server;
+let resumeBase = '';
+const received: Array<{ path: string; body: Buffer }> = [];
+
+beforeAll(async () => {
+	emulator = createEmulator({ keys: { genApi: API_KEY }, taskMs: 400 });
+	await emulator.start();
+	resume = http.createServer((req, res) => {
+		const parts: Buffer[] = [];
+		req.on('data', (part: Buffer) => parts.push(part));
+		req.on('end', () => {
+			received.push({ path: req.url ?? '', body: Buffer.concat(parts) });
+			res.end('{}');
+		});
+	});
+	await new Promise<void>((resolve) => resume.listen(0, '127.0.0.1', resolve));
+	resumeBase = `http://127.0.0.1:${(resume.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+	await emulator.stop();
+	await new Promise((resolve) => resume.close(resolve));
+});
+
+interface Parked {
+	test: TestContext;
+	output: INodeExecutionData[];
+	stored: INodeExecutionData[];
+	waitTill?: Date;
+	executionId: string;
+	callbackUrl: string;
+}
+
+let executions = 0;
+
+async function park(
+	prompts: string[],
+	{
+		options = {},
+		continueOnFail = false,
+		nodeType,
+	}: { options?: IDataObject; continueOnFail?: boolean; nodeType?: string } = {},
+): Promise<Parked> {
+	const executionId = String(1000 + ++executions);
+	const test = createContext({
+		node: new GenApi(),
+		credentialType: new GenApiApi(),
+		credentials: { apiKey: API_KEY, baseUrl: `${emulator.url}/` },
+		parameters: {
+			resource: 'image',
+			operation: 'generate',
+			prompt: (i: number) => prompts[i],
+			additionalFields: {},
+			waitMode: 'callback',
+			options,
+		},
+		items: prompts.map((prompt) => ({ json: { prompt } })),
+		continueOnFail,
+	});
+	const executeData = { data: { main: [[] as INodeExecutionData[]] } };
+	let waitTill: Date | undefined;
+	if (nodeType) test.ctx.getNode().type = nodeType;
+	Object.assign(test.ctx, {
+		getExecutionId: () => executionId,
+		getExecuteData: () => executeData,
+		evaluateExpression: (expression: string) => {
+			if (expression.includes('$execution.resumeUrl'))
+				return `${resumeBase}/webhook-waiting/${executionId}?signature=abc123`;
+			throw new Error(`unexpected expression ${expression}`);
+		},
+		putExecutionToWait: async (date: Date) => {
+			waitTill = date;
+		},
+	});
+	const [output] = await new GenApi().execute.call(test.ctx);
+	return {
+		test,
+		output,
+		stored: executeData.data.main[0],
+		waitTill,
+		executionId,
+		callbackUrl: `${resumeBase}/webhook-waiting/${executionId}/test-node?signature=abc123`,
+	};
+}
+
+interface Answer {
+	status: number;
+	body: IDataObject;
+	result: IWebhookResponseData;
+}
+
+/** Hands one callback body to the node's webhook() as n8n does for a waiting execution. */
+async function callBack(
+	parked: Parked,
+	body: Buffer | IDataObject,
+	{ executionId = parked.executionId }: { executionId?: string } = {},
+): Promise<Answer> {
+	const raw = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+	// n8n parses what it can; a body that is not JSON arrives as an empty object.
+	const parsed = Buffer.isBuffer(body) ? {} : body;
+	const answer = { status: 0, body: {} as IDataObject };
+	const base = parked.test.ctx as unknown as Record<string | symbol, unknown>;
+	const ctx = {
+		...base,
+		getExecutionId: () => executionId,
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name === 'options' ? {} : name === 'operation' ? 'generate' : fallback,
+		evaluateExpression: (expression: string) => {
+			if (expression.includes('$input.all()')) return parked.stored;
+			throw new Error(`unexpected expression ${expression}`);
+		},
+		getRequestObject: () => ({ rawBody: raw, body: parsed }),
+		getResponseObject: () => ({
+			status(code: number) {
+				answer.status = code;
+				return {
+					json(value: IDataObject) {
+						answer.body = value;
+					},
+				};
+			},
+		}),
+		getHeaderData: () => ({}),
+		getQueryData: () => ({ signature: 'abc123' }),
+		getBodyData: () => parsed,
+	} as unknown as IWebhookFunctions;
+	const result = await new GenApi().webhook.call(ctx);
+	return { ...answer, result };
+}
+
+/** The callbacks the emulator sent for these tasks, once all have come. */
+async function callbacksFor(parked: Parked, count: number) {
+	const mine = () =>
+		received.filter((entry) => entry.path.startsWith(`/webhook-waiting/${parked.executionId}/`));
+	const deadline = Date.now() + 10_000;
+	while (mine().length < count && Date.now() < deadline)
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	return mine();
+}
+
+const reads = (parked: Parked) =>
+	parked.test.requests.filter((request) => request.url.includes('/request/get/')).length;
+const taskIds = (parked: Parked) => parked.stored.map((item) => String(item.json.taskId));
+
+describe('Gen-API node: Wait Mode "Provider Callback"', () => {
+	it('creates the tasks with the resume URL of this node and parks with "timeout" items, reading nothing', async () => {
+		const before = Date.now();
+		const parked = await park(['fox', 'lighthouse', 'ramen'], { options: { maxWait: 600 } });
+		expect(parked.waitTill).toBeDefined();
+		const waitMs = parked.waitTill!.getTime() - before;
+		expect(waitMs).toBeGreaterThanOrEqual(599_000);
+		expect(waitMs).toBeLessThanOrEqual(601_000 + 5_000);
+		// What n8n keeps with the execution, and passes on unchanged if Max Wait comes first.
+		expect(parked.stored).toHaveLength(3);
+		expect(parked.output).toEqual(parked.stored);
+		parked.stored.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json).toMatchObject({ provider: 'genApi', status: 'timeout', outputs: [] });
+			expect(item.binary).toBeUndefined();
+			const task = emulator.stats.tasks[`genApi:${item.json.taskId}`] as unknown as {
+				body: IDataObject;
+			};
+			expect(task.body.callback_url).toBe(parked.callbackUrl);
+		});
+		expect(reads(parked)).toBe(0);
+	});
+
+	it('resumes on the last callback with the files, one status read per task, in input order', async () => {
+		const prompts = ['fox [ms:5000]', 'lighthouse [ms:5500]', 'ramen [ms:6000]'];
+		const parked = await park(prompts);
+		const callbacks = await callbacksFor(parked, 3);
+		expect(callbacks).toHaveLength(3);
+		const answers: Answer[] = [];
+		for (const callback of callbacks) answers.push(await callBack(parked, callback.body));
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+		expect(answers[0].body).toEqual({ received: true, waiting: 2 });
+		expect(answers[1].body).toEqual({ received: true, waiting: 1 });
+		expect(answers[0].result.workflowData).toBeUndefined();
+		expect(answers[1].result.workflowData).toBeUndefined();
+		const items = answers[2].result.workflowData![0];
+		expect(items).toHaveLength(3);
+		items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json).toMatchObject({ provider: 'genApi', status: 'succeeded' });
+			expect(item.json.taskId).toBe(parked.stored[index].json.taskId);
+			expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(prompts[index]);
+		});
+		expect(reads(parked)).toBe(3);
+		// Late and repeated: the execution has resumed; a callback again starts nothing twice.
+		const again = await callBack(parked, callbacks[2].body);
+		expect(again.result.workflowData).toBeUndefined();
+	});
+
+	it('a stray or forged callback changes nothing and fetches no link it names', async () => {
+		const parked = await park(['slow fox [ms:60000]']);
+		const [taskId] = taskIds(parked);
+		const stray = await callBack(parked, { request_id: 987654, status: 'success' });
+		expect(stray.status).toBe(200);
+		expect(stray.body.ignored).toBe('not a task of this execution');
+		const evil = `${emulator.url}/evil/forged.png`;
+		const forged = await callBack(parked, {
+			request_id: Number(taskId),
+			status: 'success',
+			result: [evil],
+		});
+		expect(forged.status).toBe(200);
+		expect(forged.body).toEqual({ received: true, waiting: 1 });
+		expect(forged.result.workflowData).toBeUndefined();
+		expect(emulator.stats.byRoute['GET /evil/forged.png'] ?? 0).toBe(0);
+		const progress = await callBack(parked, { request_id: Number(taskId), status: 'processing' });
+		expect(progress.body.ignored).toBe('progress');
+		const notJson = await callBack(parked, Buffer.from('not json'));
+		expect(notJson.status).toBe(400);
+	});
+
+	it('never throws: a confirming read that fails answers 503 for the provider to send again', async () => {
+		const parked = await park(['fox [ms:5000]']);
+		const [callback] = await callbacksFor(parked, 1);
+		emulator.config.faults = { read: ['500'] };
+		let answer: Answer;
+		try {
+			answer = await callBack(parked, callback.body);
+		} finally {
+			emulator.config.faults = null;
+		}
+		expect(answer.status).toBe(503);
+		expect(answer.result.workflowData).toBeUndefined();
+		const retried = await callBack(parked, callback.body);
+		expect(retried.result.workflowData![0][0].json.status).toBe('succeeded');
+	});
+
+	it('a process that has not seen the execution (a restart) reads the other tasks once and resumes', async () => {
+		const parked = await park(['fox [ms:5000]', 'lighthouse [ms:5000]']);
+		const callbacks = await callbacksFor(parked, 2);
+		// The first callback was lost with the old process: only the second one comes.
+		const answer = await callBack(parked, callbacks[1].body, { executionId: 'after-restart' });
+		expect(answer.result.workflowData![0].map((item) => item.json.status)).toEqual([
+			'succeeded',
+			'succeeded',
+		]);
+		expect(reads(parked)).toBe(2);
+	});
+
+	it('a failed task comes out as an item with the provider message (a resumed run cannot stop)', async () => {
+		const parked = await park(['nsfw [fail] [ms:5000]', 'fox [ms:5000]']);
+		const callbacks = await callbacksFor(parked, 2);
+		let last: Answer | undefined;
+		for (const callback of callbacks) last = await callBack(parked, callback.body);
+		const items = last!.result.workflowData![0];
+		expect(items.map((item) => item.json.status)).toEqual(['failed', 'succeeded']);
+		expect(items[0].json.error).toMatch(/NSFW content detected/);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('a create that fails stops the node before parking, naming the tasks of the other items', async () => {
+		await expect(park(['fox [ms:60000]', 'broken [createfail:400]'])).rejects.toMatchObject({
+			description: expect.stringMatching(/Tasks of the other items: \d+/),
+		});
+		const parked = await park(['fox [ms:60000]', 'broken [createfail:400]'], {
+			continueOnFail: true,
+		});
+		expect(parked.stored.map((item) => item.json.status)).toEqual(['timeout', 'failed']);
+		expect(parked.waitTill).toBeDefined();
+	});
+
+	it('as an AI Agent tool the node polls: the agent waits for its answer', async () => {
+		const parked = await park(['fox [ms:5000]'], { nodeType: 'n8n-nodes-genmedia.genApiTool' });
+		expect(parked.waitTill).toBeUndefined();
+		expect(parked.output[0].json.status).toBe('succeeded');
+		expect(parked.output[0].binary?.data).toBeDefined();
+	});
+});
