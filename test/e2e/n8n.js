@@ -398,7 +398,7 @@ async function startN8n(
 		}
 		return { status: response.status, body: json };
 	};
-	return { url, rest, stop, startMs, spawnedAt, log: () => logText };
+	return { url, rest, stop, startMs, spawnedAt, pid: child.pid, log: () => logText };
 }
 
 /**
@@ -557,6 +557,7 @@ function emulatorCredentials(emulator) {
 
 module.exports = {
 	ROOT,
+	freePort,
 	N8N_VERSION,
 	INSTALL_DIR,
 	NODE_BIN,

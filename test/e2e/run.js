@@ -6,6 +6,7 @@ const assert = require('assert');
 
 const e2e = require('./n8n');
 const faultSuite = require('./faults');
+const { parkedSuite } = require('./parked');
 const checkReceiverRules = require('./receiver');
 const { createEmulator, pictureSize, readPngPrompt } = require('../emulator/server');
 
@@ -604,6 +605,8 @@ async function main() {
 			await checkReceiverRules({ e2e, emulator, userFolder, assertNoKey });
 		},
 	);
+
+	await parkedSuite(userFolder, emulator, check, assertNoKey);
 
 	await faultSuite({ e2e, emulator, userFolder, check, assertNoKey, variant });
 
