@@ -9,6 +9,9 @@
 //   P4  delay from the emulator marking a task done to the node finishing (polling), and to the
 //       receiving workflow of the AI Media Trigger finishing (callback)
 //   P5  time the package adds to `n8n start` (until the REST API answers, node types loaded)
+//   P6  "Wait Mode: Provider Callback": requests per task, status reads while parked, the last
+//       callback → next node delay, n8n's memory for 100 parked executions of 5 tasks, and a
+//       restart of n8n with all of them parked
 // Also: 20 items against a 429 limit of 5 requests/s. Run after `npm run build`.
 // N8N_E2E_VERSION picks the n8n (1.123.81 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part;
 // BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P3.
@@ -18,11 +21,12 @@ const path = require('path');
 
 const e2e = require('./n8n');
 const { createEmulator } = require('../emulator/server');
+const parked = require('./parked');
 
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 5000);
 const VIDEO_MB = Number(process.env.BENCH_VIDEO_MB ?? 500);
 const ONLY = new Set(
-	(process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,burst').split(',').map((part) => part.trim()),
+	(process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,P6,burst').split(',').map((part) => part.trim()),
 );
 const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json');
 const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
@@ -150,6 +154,139 @@ async function measureCallbackDelay(emulator, userFolder, count = 5) {
 		}
 		return delays;
 	} finally {
+		await server.stop();
+		sink.close();
+	}
+}
+
+/** Resident memory of a process, in MB (Linux). */
+function rssMb(pid) {
+	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+async function steadyRssMb(pid, samples = 5) {
+	const values = [];
+	for (let n = 0; n < samples; n++) {
+		values.push(rssMb(pid));
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+	return median(values);
+}
+
+/**
+ * P6: Gen-API runs of 5 tasks parked until their callbacks. First 5 runs one by one (requests,
+ * the delay from the last callback to the next node), then `parkedRuns` at once: n8n's memory
+ * with all of them waiting against idle, then n8n restarted and every callback sent.
+ */
+async function measureParked(emulator, userFolder, parkedRuns = 100) {
+	const sink = await e2e.startSink();
+	const prompts = Array.from({ length: 5 }, (_, n) => `parked bench ${n + 1} [ms:1500]`);
+	const workflow = parked.parkedWorkflow('genApi', 'BenchParked00001', prompts, sink.url);
+	await e2e.importWorkflow(userFolder, workflow);
+	await e2e.activateWorkflow(userFolder, workflow.id);
+	const env = { N8N_PORT: String(await e2e.freePort()) };
+	let server = await e2e.startN8n(userFolder, env);
+	const hook = () => `${server.url}/webhook/parked-${workflow.id}`;
+	const start = async () => {
+		const answer = await parked.until(
+			'the webhook',
+			async () => {
+				const response = await parked.post(hook(), {});
+				return response.status === 404 ? undefined : response;
+			},
+			60_000,
+		);
+		if (answer.status >= 300) throw new Error(`start: ${answer.status} ${answer.text}`);
+	};
+	const reads = () => emulator.stats.byRoute['GET /api/v1/request/get/:id'] ?? 0;
+	const held = () => emulator.heldCallbacks.length;
+	const executionsReported = () => new Set(sink.received.map((report) => report.execution));
+	try {
+		// One by one: requests per task and the delay from the last callback to the next node.
+		const delays = [];
+		let readsWhileParked = 0;
+		const before = { reads: reads(), downloads: emulator.stats.downloads ?? 0 };
+		const taskIds = [];
+		for (let run = 0; run < 5; run++) {
+			emulator.config.holdCallbacks = true;
+			const reportsBefore = sink.received.length;
+			await start();
+			await parked.until('5 held callbacks', () => held() >= 5, 60_000);
+			await parked.until(
+				'the run to park',
+				async () => (await parked.waitingIn(server, workflow.id)) === 1,
+				60_000,
+			);
+			emulator.config.holdCallbacks = false;
+			const readsBefore = reads();
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+			readsWhileParked += reads() - readsBefore;
+			const sent = await emulator.releaseCallbacks();
+			const last = Math.max(...sent.map((entry) => entry.sentAt));
+			await parked.until('5 reports', () => sink.received.length >= reportsBefore + 5, 60_000);
+			const first = sink.arrivals.slice(reportsBefore).map((arrival) => arrival.at);
+			delays.push(Math.min(...first) - last);
+			taskIds.push(...sink.received.slice(reportsBefore).map((report) => report.taskId));
+		}
+		const tasks = taskIds.map((id) => emulator.stats.tasks[`genApi:${id}`]);
+		const perTask = (n) => +(n / tasks.length).toFixed(2);
+		const requests = {
+			creates: perTask(tasks.reduce((n, task) => n + task.creates, 0)),
+			reads: perTask(reads() - before.reads),
+			downloads: perTask((emulator.stats.downloads ?? 0) - before.downloads),
+		};
+
+		// Many at once: memory while parked, then a restart.
+		const idleMb = await steadyRssMb(server.pid);
+		emulator.config.holdCallbacks = true;
+		const reportsBefore = sink.received.length;
+		const executionsBefore = executionsReported();
+		for (let run = 0; run < parkedRuns; run++) await start();
+		await parked.until(`${parkedRuns * 5} held callbacks`, () => held() >= parkedRuns * 5, 300_000);
+		await parked.until(
+			`${parkedRuns} parked runs`,
+			async () => (await parked.waitingIn(server, workflow.id)) >= parkedRuns,
+			120_000,
+		);
+		const parkedMb = await steadyRssMb(server.pid);
+		emulator.config.holdCallbacks = false;
+		await server.stop();
+		const restartStarted = Date.now();
+		server = await e2e.startN8n(userFolder, env);
+		const answers = await emulator.releaseCallbacks();
+		await parked.until(
+			`${parkedRuns * 5} files`,
+			() => sink.received.length >= reportsBefore + parkedRuns * 5,
+			300_000,
+		);
+		const afterRestartMs = Date.now() - restartStarted;
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const reports = sink.received.slice(reportsBefore);
+		const runs = new Set(
+			[...executionsReported()].filter((execution) => !executionsBefore.has(execution)),
+		);
+		return {
+			requestsPerTask: requests,
+			readsWhileParked,
+			callbackToNextNodeMs: delays,
+			idleRssMb: +idleMb.toFixed(1),
+			parkedRssMb: +parkedMb.toFixed(1),
+			parkedRuns,
+			growthMb: +(parkedMb - idleMb).toFixed(1),
+			restart: {
+				files: reports.filter((report) => report.status === 'succeeded' && report.mimeType).length,
+				expected: parkedRuns * 5,
+				distinctTasks: new Set(reports.map((report) => report.taskId)).size,
+				runsFinished: runs.size,
+				callbacksAnswered200: answers.filter((answer) => answer.status === 200).length,
+				stillWaiting: await parked.waitingIn(server, workflow.id),
+				secondsFromRestartToLastFile: +(afterRestartMs / 1000).toFixed(1),
+			},
+		};
+	} finally {
+		emulator.config.holdCallbacks = false;
+		emulator.dropCallbacks();
 		await server.stop();
 		sink.close();
 	}
@@ -350,6 +487,48 @@ async function main() {
 			'n8n start with vs without (median of 3)',
 			`${start.addedMs} ms (${spread(start.withMs)} vs ${spread(start.withoutMs)} ms)`,
 			'',
+		]);
+	});
+	await part('P6', async () => {
+		e2e.log('P6: Provider Callback wait mode (parked executions)');
+		const p6 = await measureParked(emulator, userFolder);
+		results.P6 = p6;
+		const { creates, reads, downloads } = p6.requestsPerTask;
+		const perTask = +(creates + reads + downloads).toFixed(2);
+		rows.push([
+			'P6',
+			'requests per task, Provider Callback (create + reads + download)',
+			`${perTask} (${creates} + ${reads} + ${downloads}); reads while parked: ${p6.readsWhileParked}`,
+			'≤ 3, 0 while parked',
+			perTask <= 3 && p6.readsWhileParked === 0 ? 'met' : 'NOT MET',
+		]);
+		const delays = p6.callbackToNextNodeMs;
+		rows.push([
+			'P6',
+			'last callback → next node running (5 runs of 5 tasks)',
+			`median ${median(delays)} ms, max ${Math.max(...delays)} ms`,
+			'≤ 1 s',
+			Math.max(...delays) <= 1000 ? 'met' : 'NOT MET',
+		]);
+		rows.push([
+			'P6',
+			`n8n memory, ${p6.parkedRuns} parked runs of 5 tasks vs idle`,
+			`+${p6.growthMb} MB (${p6.idleRssMb} → ${p6.parkedRssMb} MB RSS)`,
+			'≤ 30 MB',
+			p6.growthMb <= 30 ? 'met' : 'NOT MET',
+		]);
+		const { restart } = p6;
+		const whole =
+			restart.files === restart.expected &&
+			restart.distinctTasks === restart.expected &&
+			restart.runsFinished === p6.parkedRuns &&
+			restart.stillWaiting === 0;
+		rows.push([
+			'P6',
+			`n8n restarted with ${p6.parkedRuns} runs parked, then the callbacks`,
+			`${restart.files}/${restart.expected} files, ${restart.distinctTasks} distinct tasks, ${restart.runsFinished} runs finished, ${restart.stillWaiting} waiting (${restart.secondsFromRestartToLastFile} s)`,
+			'all, none twice',
+			whole ? 'met' : 'NOT MET',
 		]);
 	});
 	await part('burst', async () => {
