@@ -54,7 +54,13 @@ const TRIGGER_SEARCHES = [
 ];
 /** Each action node: the word that finds it, the action to pick, a parameter its panel must show. */
 const NODES = [
-	{ name: 'Gen-API', search: 'z-image', action: 'Generate an image', parameter: 'prompt' },
+	{
+		name: 'Gen-API',
+		search: 'z-image',
+		action: 'Generate an image',
+		parameter: 'prompt',
+		waitMode: true,
+	},
 	{ name: 'GPTunnel', search: 'imagen', action: 'Generate media', parameter: 'model' },
 	{
 		name: 'DefAPI',
@@ -63,7 +69,13 @@ const NODES = [
 		parameter: 'referenceImages',
 	},
 	{ name: 'MiniMax Hailuo', search: 'hailuo', action: 'Generate a video', parameter: 'frames' },
-	{ name: 'Nalitek', search: 'upscale', action: 'Upscale an image', parameter: 'imageId' },
+	{
+		name: 'Nalitek',
+		search: 'upscale',
+		action: 'Upscale an image',
+		parameter: 'imageId',
+		waitMode: true,
+	},
 ];
 
 // BROWSER_ONLY=<part of a name> runs only the matching checks.
@@ -431,6 +443,25 @@ async function main() {
 						`${node.name}: panel title "${title}"`,
 					);
 					await shot(page, `panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}`);
+					if (node.waitMode) {
+						// Provider Callback says what it needs before the user relies on it.
+						await chooseOption(page, 'waitMode', 'Provider Callback');
+						const notice = await until(
+							async () =>
+								await page.$$eval(
+									'[data-test-id="node-parameters"] .notice, [data-test-id="node-parameters"] [class*="notice"]',
+									(els) =>
+										els.map((el) => el.innerText).find((text) => text.includes('WEBHOOK_URL')),
+								),
+							`${node.name}: the Provider Callback notice`,
+							5_000,
+						);
+						assert.match(notice, /Wait for Task/);
+						await shot(
+							page,
+							`panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}-provider-callback`,
+						);
+					}
 					await closePanel(page);
 				}
 				await page.browserContext().close();
