@@ -14,7 +14,12 @@ import type {
 
 import { CALLBACK_PROVIDERS } from '../providers';
 import type { CallbackContract, CallbackRequest, ParsedCallback } from '../shared/callbacks';
-import { givenToken, parseCallbackBody, sameSecret } from '../shared/callbacks';
+import {
+	givenToken,
+	readCallbackRequest,
+	replyJson as reply,
+	sameSecret,
+} from '../shared/callbacks';
 import { TaskSession } from '../shared/engine';
 import { toNodeError } from '../shared/errors';
 import { compactRaw, fileBaseName, toFileItem } from '../shared/operations';
@@ -22,8 +27,7 @@ import { isFinal } from '../shared/states';
 import { settle } from '../shared/timing';
 import type { CallbackProvider, ProviderClient, TaskState } from '../shared/types';
 
-/** Every provider that calls back; the receiver knows them only through their callback contracts. */
-/** A provider that calls back, with its name and credential at hand. */
+/** A provider that calls back, with its name and credential at hand; the receiver knows providers only through these. */
 type Receiver = ProviderClient & CallbackProvider;
 
 const RECEIVERS: Receiver[] = CALLBACK_PROVIDERS.map((entry) => ({
@@ -174,23 +178,6 @@ function properties(): INodeProperties[] {
 	return list;
 }
 
-function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
-function headers(ctx: IWebhookFunctions): Record<string, string | undefined> {
-	const result: Record<string, string | undefined> = {};
-	for (const [name, value] of Object.entries(ctx.getHeaderData())) {
-		result[name.toLowerCase()] = Array.isArray(value)
-			? value[0]
-			: typeof value === 'string'
-				? value
-				: undefined;
-	}
-	return result;
-}
-
 /** The provider credential, when one is set on the node. */
 async function optionalCredentials(
 	ctx: IWebhookFunctions,
@@ -286,16 +273,9 @@ export class AiMediaTrigger implements INodeType {
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const receiver = byProvider(this.getNodeParameter('provider', '') as string);
-		const raw = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
-		const body = parseCallbackBody(raw.rawBody, raw.body ?? this.getBodyData());
-		if (!receiver || !body) return reply(this, 400, { message: 'Expected a JSON object' });
+		const request = readCallbackRequest(this);
+		if (!receiver || !request) return reply(this, 400, { message: 'Expected a JSON object' });
 		const contract = receiver.callback;
-		const request: CallbackRequest = {
-			rawBody: raw.rawBody ?? Buffer.from(JSON.stringify(body)),
-			body: body as IDataObject,
-			headers: headers(this),
-			query: this.getQueryData() as IDataObject,
-		};
 
 		// Nothing of a secret is echoed, and a failed check starts nothing.
 		const verified = await authenticate(this, receiver, request);

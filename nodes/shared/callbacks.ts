@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { TaskState } from './types';
 
@@ -169,4 +169,35 @@ export function parseCallbackBody(
 		Object.keys(parsed).length
 		? (parsed as IDataObject)
 		: undefined;
+}
+
+/** Answers the caller with a small JSON body now; what the webhook does next does not wait for it. */
+export function replyJson(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** A callback as it came in: raw body, parsed body and lower-case headers; undefined when not a JSON object. */
+export function readCallbackRequest(ctx: IWebhookFunctions): CallbackRequest | undefined {
+	const raw = ctx.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
+	const body = parseCallbackBody(raw.rawBody, raw.body ?? ctx.getBodyData());
+	if (!body) return undefined;
+	const headers: Record<string, string | undefined> = {};
+	for (const [name, value] of Object.entries(ctx.getHeaderData())) {
+		headers[name.toLowerCase()] = Array.isArray(value)
+			? value[0]
+			: typeof value === 'string'
+				? value
+				: undefined;
+	}
+	return {
+		rawBody: raw.rawBody ?? Buffer.from(JSON.stringify(body)),
+		body,
+		headers,
+		query: ctx.getQueryData() as IDataObject,
+	};
 }

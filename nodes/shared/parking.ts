@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { CallbackContract, CallbackRequest, ParsedCallback } from './callbacks';
-import { parseCallbackBody } from './callbacks';
+import { readCallbackRequest, replyJson } from './callbacks';
 import { TaskSession } from './engine';
 import { isFinal } from './states';
 import { settle } from './timing';
@@ -138,31 +138,6 @@ export async function parkExecution(
 	await ctx.putExecutionToWait(waitTill);
 }
 
-function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
-function readRequest(ctx: IWebhookFunctions): CallbackRequest | undefined {
-	const raw = ctx.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
-	const body = parseCallbackBody(raw.rawBody, raw.body ?? ctx.getBodyData());
-	if (!body) return undefined;
-	const headers: Record<string, string | undefined> = {};
-	for (const [name, value] of Object.entries(ctx.getHeaderData())) {
-		headers[name.toLowerCase()] = Array.isArray(value)
-			? value[0]
-			: typeof value === 'string'
-				? value
-				: undefined;
-	}
-	return {
-		rawBody: raw.rawBody ?? Buffer.from(JSON.stringify(body)),
-		body,
-		headers,
-		query: ctx.getQueryData() as IDataObject,
-	};
-}
-
 /** The items stored with the waiting execution (its input, as n8n gives it to the webhook). */
 function storedItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 	const value = ctx.evaluateExpression('{{ $input.all() }}', 0) as unknown;
@@ -194,7 +169,7 @@ export async function resumeParked(
 	let answered = false;
 	const answer = (status: number, body: IDataObject) => {
 		answered = true;
-		return reply(ctx, status, body);
+		return replyJson(ctx, status, body);
 	};
 	const outcome = await settle(async () => await handleCallback(ctx, handler, answer));
 	if (outcome.ok) return outcome.value;
@@ -202,7 +177,7 @@ export async function resumeParked(
 		`${handler.tasks.client.displayName}: a callback could not be handled (${(outcome.error as Error)?.message ?? 'unknown error'}); the execution keeps waiting`,
 	);
 	if (answered) return { noWebhookResponse: true };
-	return reply(ctx, 503, { message: 'The callback could not be handled now; send it again' });
+	return replyJson(ctx, 503, { message: 'The callback could not be handled now; send it again' });
 }
 
 async function handleCallback(
@@ -211,7 +186,7 @@ async function handleCallback(
 	answer: (status: number, body: IDataObject) => IWebhookResponseData,
 ): Promise<IWebhookResponseData> {
 	const { callback: contract, tasks } = handler;
-	const request = readRequest(ctx);
+	const request = readCallbackRequest(ctx);
 	if (!request) return answer(400, { message: 'Expected a JSON object' });
 	const parsed = await settle(async () => contract.parse(request.body));
 	if (!parsed.ok) return answer(400, { message: 'Not a callback of this provider' });

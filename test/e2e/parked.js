@@ -19,6 +19,23 @@ async function until(what, test, timeoutMs) {
 	}
 }
 
+/** Makes the workflow's first node a production webhook (`/webhook/parked-<id>`): a parked run needs the server. */
+function startsByWebhook(workflow, nodeName, id) {
+	const start = workflow.nodes.find((node) => node.name === nodeName);
+	Object.assign(start, {
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: `parked-${id}`,
+		parameters: {
+			httpMethod: 'POST',
+			path: `parked-${id}`,
+			responseMode: 'onReceived',
+			options: {},
+		},
+	});
+	return start;
+}
+
 const PROVIDERS = {
 	genApi: {
 		example: 'genapi-generate-images.json',
@@ -51,18 +68,7 @@ function parkedWorkflow(key, id, prompts, sinkUrl, options = {}) {
 	const workflow = e2e.loadExample(provider.example);
 	workflow.id = id;
 	workflow.name = `${provider.displayName} parked (${id})`;
-	const start = workflow.nodes.find((node) => node.name === 'Start');
-	Object.assign(start, {
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		webhookId: `parked-${id}`,
-		parameters: {
-			httpMethod: 'POST',
-			path: `parked-${id}`,
-			responseMode: 'onReceived',
-			options: {},
-		},
-	});
+	startsByWebhook(workflow, 'Start', id);
 	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({
 		prompt: prompts,
 	});
@@ -86,18 +92,7 @@ const reportBody = (id) =>
 function timeoutWorkflow(id, prompts, sinkUrl) {
 	const workflow = e2e.loadExample('callbacks-genapi-wait-for-callback.json');
 	workflow.id = id;
-	const start = workflow.nodes.find((node) => node.name === 'Every Morning');
-	Object.assign(start, {
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		webhookId: `parked-${id}`,
-		parameters: {
-			httpMethod: 'POST',
-			path: `parked-${id}`,
-			responseMode: 'onReceived',
-			options: {},
-		},
-	});
+	const start = startsByWebhook(workflow, 'Every Morning', id);
 	workflow.connections.Start = workflow.connections['Every Morning'];
 	delete workflow.connections['Every Morning'];
 	start.name = 'Start';

@@ -160,7 +160,9 @@ function createEmulator(options = {}) {
 					timers.delete(timer);
 					fn();
 				},
-				ms / (config.timeScale ?? 1),
+				// One real millisecond more: at a shortened time scale, Date.now()'s whole milliseconds
+				// would otherwise let a callback that is due read its task a moment too early.
+				Math.ceil(ms / (config.timeScale ?? 1)) + 1,
 			);
 			timers.add(timer);
 		},
