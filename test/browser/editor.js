@@ -444,18 +444,19 @@ async function main() {
 					);
 					await shot(page, `panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}`);
 					if (node.waitMode) {
-						// Provider Callback says what it needs before the user relies on it.
-						await chooseOption(page, 'waitMode', 'Provider Callback');
-						const notice = await until(
-							async () =>
-								await page.$$eval(
-									'[data-test-id="node-parameters"] .notice, [data-test-id="node-parameters"] [class*="notice"]',
-									(els) =>
-										els.map((el) => el.innerText).find((text) => text.includes('WEBHOOK_URL')),
-								),
-							`${node.name}: the Provider Callback notice`,
-							5_000,
-						);
+						// Provider Callback says what it needs before the user relies on it. The panel may
+						// still be opening: the choice is made again until the notice shows.
+						const findNotice = async () =>
+							await page.$$eval('[data-test-id="node-parameters"] [class*="notice"]', (els) =>
+								els.map((el) => el.innerText).find((text) => text.includes('WEBHOOK_URL')),
+							);
+						let notice;
+						for (let attempt = 1; attempt <= 4 && !notice; attempt++) {
+							await sleep(500);
+							await chooseOption(page, 'waitMode', 'Provider Callback').catch(() => {});
+							notice = await until(findNotice, 'the notice', 3_000).catch(() => undefined);
+						}
+						assert.ok(notice, `${node.name}: no Provider Callback notice`);
 						assert.match(notice, /Wait for Task/);
 						await shot(
 							page,
