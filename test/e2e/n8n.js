@@ -402,6 +402,54 @@ async function startN8n(
 }
 
 /**
+ * Starts another n8n process (`worker`, `webhook`) on the same user folder and waits until `readyUrl`
+ * answers 200. Returns its log, pid and stop (SIGTERM, then SIGKILL; `kill()` is SIGKILL at once).
+ */
+async function startN8nProcess(userFolder, args, extraEnv, readyUrl, timeoutMs = 180_000) {
+	const env = n8nEnv(userFolder, {
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		...extraEnv,
+	});
+	const child = spawn(NODE_BIN, [N8N_BIN, ...args], {
+		cwd: userFolder,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let logText = '';
+	child.stdout.on('data', (part) => (logText += part));
+	child.stderr.on('data', (part) => (logText += part));
+	const exited = () => child.exitCode !== null || child.signalCode !== null;
+	const stop = () =>
+		new Promise((resolve) => {
+			if (exited()) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+			setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+		});
+	const kill = () =>
+		new Promise((resolve) => {
+			if (exited()) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGKILL');
+		});
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (exited()) throw new Error(`n8n ${args[0]} exited:\n${logText.slice(-3000)}`);
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n ${args[0]} was not ready at ${readyUrl}:\n${logText.slice(-3000)}`);
+		}
+		const ok = await fetch(readyUrl).then(
+			(r) => r.ok,
+			() => false,
+		);
+		if (ok) break;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return { pid: child.pid, stop, kill, log: () => logText };
+}
+
+/**
  * The bytes of a binary property in an execution: inline base64 (n8n 1.x default mode), or the
  * file n8n wrote to its binary data folder (filesystem mode, the default in n8n 2.x).
  */
@@ -558,6 +606,7 @@ function emulatorCredentials(emulator) {
 module.exports = {
 	ROOT,
 	freePort,
+	startN8nProcess,
 	N8N_VERSION,
 	INSTALL_DIR,
 	NODE_BIN,

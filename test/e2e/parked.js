@@ -60,10 +60,10 @@ const PROVIDERS = {
 };
 
 /**
- * An example whose provider node waits for callbacks, started by a production webhook (a parked
+ * An example whose provider node waits for callbacks (or polls, with `waitMode` "poll"), started by a production webhook (a parked
  * execution needs the server), reporting each output item to the sink.
  */
-function parkedWorkflow(key, id, prompts, sinkUrl, options = {}) {
+function parkedWorkflow(key, id, prompts, sinkUrl, options = {}, waitMode = 'callback') {
 	const provider = PROVIDERS[key];
 	const workflow = e2e.loadExample(provider.example);
 	workflow.id = id;
@@ -73,7 +73,7 @@ function parkedWorkflow(key, id, prompts, sinkUrl, options = {}) {
 		prompt: prompts,
 	});
 	const node = workflow.nodes.find((n) => n.name === provider.node);
-	node.parameters.waitMode = 'callback';
+	node.parameters.waitMode = waitMode;
 	node.parameters.options = { ...node.parameters.options, ...options };
 	// Nodes after the provider node in the example (the Nalitek chain) are left out.
 	const kept = ['Start', 'Prompts', 'One Item per Prompt', provider.node];
