@@ -12,6 +12,8 @@
 //   P6  "Wait Mode: Provider Callback": requests per task, status reads while parked, the last
 //       callback → next node delay, n8n's memory for 100 parked executions of 5 tasks, and a
 //       restart of n8n with all of them parked
+//   Q   queue mode: items per second of 10 runs × 10 Gen-API items with 2 workers (Redis,
+//       PostgreSQL, a webhook process) against one regular n8n, same tasks
 // Also: 20 items against a 429 limit of 5 requests/s. Run after `npm run build`.
 // N8N_E2E_VERSION picks the n8n (1.123.81 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part;
 // BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P3.
@@ -22,11 +24,12 @@ const path = require('path');
 const e2e = require('./n8n');
 const { createEmulator } = require('../emulator/server');
 const parked = require('./parked');
+const queue = require('./queue');
 
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 5000);
 const VIDEO_MB = Number(process.env.BENCH_VIDEO_MB ?? 500);
 const ONLY = new Set(
-	(process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,P6,burst').split(',').map((part) => part.trim()),
+	(process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,P6,Q,burst').split(',').map((part) => part.trim()),
 );
 const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json');
 const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
@@ -340,6 +343,89 @@ async function measureParked(emulator, userFolder, parkedRuns = 100) {
 }
 
 /**
+ * Q: 10 runs of 10 Gen-API items (5 s tasks) started at once through production webhooks, in one
+ * regular n8n and in queue mode with 2 workers; items per second from the first start to the last
+ * file, and how the runs spread over the workers.
+ */
+async function measureQueue(emulator, userFolder) {
+	const sink = await e2e.startSink();
+	const prompts = Array.from({ length: 10 }, (_, n) => `throughput ${n + 1} [ms:5000]`);
+	const runAll = async (baseUrl, id) => {
+		const startedAt = Date.now();
+		await Promise.all(
+			Array.from({ length: 10 }, async () => {
+				const answer = await parked.until(
+					'the webhook',
+					async () => {
+						const response = await parked.post(`${baseUrl}/webhook/parked-${id}`, {});
+						return response.status === 404 ? undefined : response;
+					},
+					60_000,
+				);
+				if (answer.status >= 300) throw new Error(`start: ${answer.status} ${answer.text}`);
+			}),
+		);
+		const reports = () => sink.received.filter((report) => report.workflow === id);
+		await parked.until('100 files', () => reports().length >= 100, 300_000);
+		const seconds = (Date.now() - startedAt) / 1000;
+		const ok = reports().filter((report) => report.mimeType === 'image/png').length;
+		return {
+			seconds: +seconds.toFixed(1),
+			ok,
+			itemsPerSecond: +(100 / seconds).toFixed(2),
+			reports,
+		};
+	};
+	try {
+		const regularFlow = parked.parkedWorkflow(
+			'genApi',
+			'BenchRegular0001',
+			prompts,
+			sink.url,
+			{},
+			'poll',
+		);
+		await e2e.importWorkflow(userFolder, regularFlow);
+		await e2e.activateWorkflow(userFolder, regularFlow.id);
+		const server = await e2e.startN8n(userFolder);
+		let regular;
+		try {
+			regular = await runAll(server.url, regularFlow.id);
+		} finally {
+			await server.stop();
+		}
+		const queueFlow = parked.parkedWorkflow(
+			'genApi',
+			'BenchQueue000001',
+			prompts,
+			sink.url,
+			{},
+			'poll',
+		);
+		const cluster = await queue.startQueueMode(emulator, { queueFlow });
+		let queued;
+		try {
+			queued = await runAll(cluster.webhookUrl, queueFlow.id);
+			const runs = [...new Set(queued.reports().map((report) => String(report.execution)))];
+			queued.runsPerWorker = cluster.workers.map(
+				(worker) => runs.filter((run) => queue.startedBy(worker).has(run)).length,
+			);
+		} finally {
+			await cluster.stop();
+		}
+		delete regular.reports;
+		delete queued.reports;
+		return {
+			regular,
+			queue: queued,
+			ratio: +(queued.itemsPerSecond / regular.itemsPerSecond).toFixed(2),
+		};
+	} finally {
+		sink.close();
+	}
+}
+
+/**
  * P5: what n8n does with the package at start, timed alone: its own PackageDirectoryLoader loads
  * the installed package (every node and credential file) in a fresh process, five times.
  */
@@ -576,6 +662,17 @@ async function main() {
 			`${restart.files}/${restart.expected} files, ${restart.distinctTasks} distinct tasks, ${restart.runsFinished} runs finished, ${restart.stillWaiting} waiting (${restart.secondsFromRestartToLastFile} s)`,
 			'all, none twice',
 			whole ? 'met' : 'NOT MET',
+		]);
+	});
+	await part('Q', async () => {
+		e2e.log('Q: queue mode (2 workers) against one regular n8n');
+		const q = await measureQueue(emulator, userFolder);
+		results.queueMode = q;
+		rows.push([
+			'Q',
+			'items/s, 10 runs × 10 items at once: 2 workers vs one regular n8n',
+			`${q.queue.itemsPerSecond} vs ${q.regular.itemsPerSecond} items/s (${q.queue.seconds} vs ${q.regular.seconds} s; ${q.queue.ok}/100 and ${q.regular.ok}/100 files; runs per worker ${q.queue.runsPerWorker.join('/')})`,
+			'',
 		]);
 	});
 	await part('burst', async () => {

@@ -1,5 +1,5 @@
 // A node:test reporter that ends a run with one line CI reads: "e2e: 35 passed, 1 failed"
-// ("browser: …" for the editor test). Only the checks count (top-level tests), not their steps.
+// ("browser: …" for the editor test, "queue: …" for queue mode). Only the checks count (top-level tests), not their steps.
 // A run in which no check ran is a failure: a filter that matches nothing must not look green.
 import path from 'node:path';
 
@@ -9,11 +9,17 @@ export default async function* summary(source) {
 	let skipped = 0;
 	// A file run directly (`node --test-reporter=… file.js`) gives its events no `file` on every
 	// Node line, so the script path in argv names the run as well.
-	const isBrowser = (file) =>
-		typeof file === 'string' && file.includes(`${path.sep}browser${path.sep}`);
-	let label = isBrowser(path.resolve(process.argv[1] ?? '')) ? 'browser' : 'e2e';
+	const labelOf = (file) =>
+		typeof file !== 'string'
+			? undefined
+			: file.includes(`${path.sep}browser${path.sep}`)
+				? 'browser'
+				: path.basename(file) === 'queue.js'
+					? 'queue'
+					: undefined;
+	let label = labelOf(path.resolve(process.argv[1] ?? '')) ?? 'e2e';
 	for await (const event of source) {
-		if (isBrowser(event.data?.file)) label = 'browser';
+		label = labelOf(event.data?.file) ?? label;
 		if (event.data?.nesting !== 0) continue;
 		if (event.type === 'test:pass') {
 			if (event.data.skip) skipped++;
