@@ -26,19 +26,21 @@ const TOKEN = 'queue-callback-token-3b9d';
 /** Redis and PostgreSQL from Debian's packages, installed once per machine when missing. */
 function ensureServices() {
 	const pgRoot = '/usr/lib/postgresql';
-	if (!fs.existsSync('/usr/bin/redis-server') || !fs.existsSync(pgRoot)) {
+	const pgBin = () =>
+		(fs.existsSync(pgRoot) ? fs.readdirSync(pgRoot) : [])
+			.filter((name) => fs.existsSync(path.join(pgRoot, name, 'bin', 'initdb')))
+			.sort((a, b) => Number(b) - Number(a))
+			.map((name) => path.join(pgRoot, name, 'bin'))[0];
+	if (!fs.existsSync('/usr/bin/redis-server') || !pgBin()) {
 		e2e.log('installing redis-server and postgresql from Debian packages (once, about a minute)');
-		execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+		execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
 		execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server', 'postgresql'], {
 			stdio: 'ignore',
-			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+			env,
 		});
 	}
-	const version = fs
-		.readdirSync(pgRoot)
-		.filter((name) => fs.existsSync(path.join(pgRoot, name, 'bin', 'initdb')))
-		.sort((a, b) => Number(b) - Number(a))[0];
-	return path.join(pgRoot, version, 'bin');
+	return pgBin();
 }
 
 function waitForLine(child, pattern, what, timeoutMs = 30_000) {
