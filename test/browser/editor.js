@@ -153,18 +153,27 @@ async function search(page, word, expected) {
 }
 
 /** Clicks the first item of the node panel (or of its actions) whose name is exactly `name`. */
-async function clickItem(page, name) {
-	const items = await page.$$('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]');
-	for (const item of items) {
-		const text = await item.evaluate((el) =>
-			(el.querySelector('[data-test-id="node-creator-item-name"]') ?? el).textContent.trim(),
+async function clickItem(page, name, timeoutMs = 5_000) {
+	// The panel renders a long list of actions in steps: the item is looked for until it shows.
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const items = await page.$$(
+			'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
 		);
-		if (text === name || text === `${name} Trigger`) return await item.click();
+		for (const item of items) {
+			const text = await item.evaluate((el) =>
+				(el.querySelector('[data-test-id="node-creator-item-name"]') ?? el).textContent.trim(),
+			);
+			if (text === name || text === `${name} Trigger`) return await item.click();
+		}
+		if (Date.now() > deadline) {
+			const listed = await Promise.all(
+				items.map((item) => item.evaluate((el) => el.innerText.replace(/\s+/g, ' ').trim())),
+			);
+			throw new Error(`no item "${name}" in the node panel (listed: ${listed.join(' | ')})`);
+		}
+		await sleep(250);
 	}
-	const listed = await Promise.all(
-		items.map((item) => item.evaluate((el) => el.innerText.replace(/\s+/g, ' ').trim())),
-	);
-	throw new Error(`no item "${name}" in the node panel (listed: ${listed.join(' | ')})`);
 }
 
 /** Opens the list of an options parameter and clicks the visible option whose text starts with `text`. */
@@ -182,14 +191,24 @@ async function chooseOption(page, parameter, text) {
 }
 
 async function closePanel(page) {
-	const back = await page.$('[data-test-id="back-to-canvas"]');
-	if (back) await back.click();
-	else await page.keyboard.press('Escape');
-	await until(
-		async () => !(await page.$('[data-test-id="ndv"] [data-test-id="node-parameters"]')),
-		'the node panel to close',
-		5_000,
-	);
+	// A select that still has the focus (or its open list) takes the first click or Escape for
+	// itself, so closing is tried again until the panel is gone.
+	const open = async () =>
+		!!(await page.$('[data-test-id="ndv"] [data-test-id="node-parameters"]'));
+	for (let attempt = 1; attempt <= 4 && (await open()); attempt++) {
+		const back = await page.$('[data-test-id="back-to-canvas"]');
+		const visible = back && (await back.evaluate((el) => el.offsetParent !== null));
+		if (visible && attempt % 2 === 1) await back.click().catch(() => {});
+		else {
+			await page.evaluate(() => document.activeElement?.blur?.());
+			await page.keyboard.press('Escape');
+		}
+		await until(async () => !(await open()), 'the node panel to close', 2_500).catch(() => {});
+	}
+	if (await open()) {
+		await shot(page, 'panel-did-not-close');
+		throw new Error('timed out waiting for the node panel to close');
+	}
 }
 
 /** Double-clicks the canvas node whose text contains `name`, which opens its panel. */
