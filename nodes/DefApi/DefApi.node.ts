@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
+import { executeNode, withToolDescriptions } from '../shared/tool';
 import { resumeParkedRun, routeProviderNode } from '../shared/operations';
 import { PARKED_WEBHOOKS } from '../shared/parking';
 import { defApiCallback, defApiTasks } from './adapter';
@@ -32,11 +33,16 @@ export class DefApi implements INodeType {
 		credentials: [{ name: 'defApiApi', required: true }],
 		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
 		webhooks: PARKED_WEBHOOKS,
-		properties: defApiProperties,
+		properties: withToolDescriptions(defApiProperties, 'DefAPI'),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, defApiTasks, createDefApiRequest, {}, { parking: true });
+		return await executeNode(
+			this,
+			'DefAPI',
+			async () =>
+				await routeProviderNode(this, defApiTasks, createDefApiRequest, {}, { parking: true }),
+		);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
+import { executeNode, withToolDescriptions } from '../shared/tool';
 import { executeSimpleCall, resumeParkedRun, routeProviderNode } from '../shared/operations';
 import { PARKED_WEBHOOKS } from '../shared/parking';
 import { API, genApiCallback, genApiClient, genApiTasks } from './adapter';
@@ -33,29 +34,34 @@ export class GenApi implements INodeType {
 		credentials: [{ name: 'genApiApi', required: true }],
 		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
 		webhooks: PARKED_WEBHOOKS,
-		properties: genApiProperties,
+		properties: withToolDescriptions(genApiProperties, 'Gen-API'),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(
+		return await executeNode(
 			this,
-			genApiTasks,
-			createGenApiRequest,
-			{
-				'account.getBalance': async () =>
-					await executeSimpleCall(
-						this,
-						genApiClient,
-						{ method: 'GET', path: `${API}/user` },
-						(body) => {
-							const account = (
-								body.data && typeof body.data === 'object' ? body.data : body
-							) as IDataObject;
-							return { balance: account.balance ?? null };
-						},
-					),
-			},
-			{ parking: true },
+			'Gen-API',
+			async () =>
+				await routeProviderNode(
+					this,
+					genApiTasks,
+					createGenApiRequest,
+					{
+						'account.getBalance': async () =>
+							await executeSimpleCall(
+								this,
+								genApiClient,
+								{ method: 'GET', path: `${API}/user` },
+								(body) => {
+									const account = (
+										body.data && typeof body.data === 'object' ? body.data : body
+									) as IDataObject;
+									return { balance: account.balance ?? null };
+								},
+							),
+					},
+					{ parking: true },
+				),
 		);
 	}
 

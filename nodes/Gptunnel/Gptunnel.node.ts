@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
+import { executeNode, withToolDescriptions } from '../shared/tool';
 import { executeSimpleCall, routeProviderNode } from '../shared/operations';
 import { gptunnelClient, gptunnelTasks } from './adapter';
 import { gptunnelProperties } from './description';
@@ -28,20 +29,25 @@ export class Gptunnel implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'gptunnelApi', required: true }],
-		properties: gptunnelProperties,
+		properties: withToolDescriptions(gptunnelProperties, 'GPTunnel'),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, gptunnelTasks, createGptunnelRequest, {
-			'account.getBalance': async () =>
-				await executeSimpleCall(
-					this,
-					gptunnelClient,
-					{ method: 'GET', path: '/v1/balance' },
-					(body: IDataObject) => ({
-						balance: body.balance ?? null,
-					}),
-				),
-		});
+		return await executeNode(
+			this,
+			'GPTunnel',
+			async () =>
+				await routeProviderNode(this, gptunnelTasks, createGptunnelRequest, {
+					'account.getBalance': async () =>
+						await executeSimpleCall(
+							this,
+							gptunnelClient,
+							{ method: 'GET', path: '/v1/balance' },
+							(body: IDataObject) => ({
+								balance: body.balance ?? null,
+							}),
+						),
+				}),
+		);
 	}
 }

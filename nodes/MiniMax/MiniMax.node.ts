@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
+import { executeNode, withToolDescriptions } from '../shared/tool';
 import { executeDownloadOperation, routeProviderNode } from '../shared/operations';
 import { miniMaxTasks } from './adapter';
 import { miniMaxProperties } from './description';
@@ -28,12 +29,21 @@ export class MiniMax implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'miniMaxApi', required: true }],
-		properties: miniMaxProperties,
+		properties: withToolDescriptions(
+			miniMaxProperties,
+			'MiniMax',
+			'usually 1 to 5 minutes, longer at peak times',
+		),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeProviderNode(this, miniMaxTasks, createMiniMaxRequest, {
-			'video.download': async () => await executeDownloadOperation(this, miniMaxTasks),
-		});
+		return await executeNode(
+			this,
+			'MiniMax',
+			async () =>
+				await routeProviderNode(this, miniMaxTasks, createMiniMaxRequest, {
+					'video.download': async () => await executeDownloadOperation(this, miniMaxTasks),
+				}),
+		);
 	}
 }

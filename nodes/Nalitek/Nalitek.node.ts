@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { actionSubtitle } from '../shared/descriptions';
+import { executeNode, withToolDescriptions } from '../shared/tool';
 import { resumeParkedRun } from '../shared/operations';
 import { PARKED_WEBHOOKS } from '../shared/parking';
 import { generateTasks, nalitekCallback, upscaleTasks } from './adapter';
@@ -33,13 +34,13 @@ export class Nalitek implements INodeType {
 		credentials: [{ name: 'nalitekApi', required: true }],
 		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
 		webhooks: PARKED_WEBHOOKS,
-		properties: nalitekProperties,
+		properties: withToolDescriptions(nalitekProperties, 'Nalitek'),
 	};
 
 	methods = { loadOptions: { getLoras } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await executeNode(this, 'Nalitek', async () => await router.call(this));
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -53,6 +53,11 @@ export function classifySource(value: string): MediaSource {
 	return { kind: 'base64', base64: text };
 }
 
+/** Whether a result is the file itself (a data URI or bare base64) rather than a link to it. */
+export function isInline(value: string): boolean {
+	return value.trim() !== '' && classifySource(value).kind !== 'url';
+}
+
 /** Recognises the common media formats by their first bytes. */
 export function sniffMimeType(bytes: Uint8Array): string | undefined {
 	const ascii = (start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));

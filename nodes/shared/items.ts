@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { toNodeError } from './errors';
 import type { NodeError } from './errors';
 import { settle, throwIfCancelled } from './timing';
+import { continuesOnFail } from './tool';
 import type { ProviderClient } from './types';
 
 /** What became of one input item: its output items, or the error that ended it. */
@@ -21,7 +22,7 @@ export function emitOutcomes(
 	client: ProviderClient,
 	outcomes: Iterable<ItemOutcome>,
 	onStop?: (error: NodeError, itemIndex: number) => void,
-	continueOnFail = ctx.continueOnFail(),
+	continueOnFail = continuesOnFail(ctx),
 ): INodeExecutionData[] {
 	const output: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {

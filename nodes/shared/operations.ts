@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { describeOutput, toBinary } from './binary';
+import { describeOutput, isInline, toBinary } from './binary';
 import type { CallbackContract } from './callbacks';
 import { TASK_OPERATIONS } from './descriptions';
 import type { TaskOperation } from './descriptions';
@@ -19,6 +19,7 @@ import { canPark, parkExecution, parkedCallbackUrl, resumeParked } from './parki
 import { isFinal } from './states';
 import type { ItemOutcome } from './items';
 import { RetryMemory } from './retries';
+import { continuesOnFail, isToolRun } from './tool';
 import { readIdParameter } from './validation';
 import { mapWithLimit, settle, throwIfCancelled } from './timing';
 import type {
@@ -53,9 +54,12 @@ export function readSettings(
 	itemIndex: number,
 ): ItemSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return settingsFrom(options, tasks, (message) => {
+	const settings = settingsFrom(options, tasks, (message) => {
 		throw new NodeOperationError(ctx.getNode(), message, { itemIndex });
 	});
+	// A model never receives binary data: as a tool, files are downloaded only when asked for.
+	if (isToolRun(ctx) && options.download === undefined) settings.download = false;
+	return settings;
 }
 
 /** The settings in an operation's Options; `refuse` throws for a value that cannot be used. */
@@ -172,16 +176,19 @@ export async function toFileItem(
 	pairedItem: { item: number },
 ): Promise<INodeExecutionData> {
 	const described = describeOutput(output, baseName);
-	const inline = !/^https?:\/\//i.test(output.url);
+	const inline = isInline(output.url);
 	const file: IDataObject = {
-		// Inline files are in the binary data already; repeating megabytes of base64 helps nobody.
-		url: inline && settings.download ? null : output.url,
+		// A file that came inline is never put in `url`: megabytes of base64 help nobody there.
+		url: inline ? null : output.url,
 		mimeType: described.mimeType ?? null,
 		fileName: described.fileName,
 	};
+	if (inline) file.inline = true;
 	if (output.fileId !== undefined) file.fileId = output.fileId;
 	const item: INodeExecutionData = { json: { ...json, outputs: [file] }, pairedItem };
-	if (settings.download) {
+	// An inline file costs no download and has no other copy: it is kept as binary data even
+	// with "Download Files" off (a tool's caller reads only its type).
+	if (settings.download || inline) {
 		const binary = await session.retrying(
 			DOWNLOAD_ATTEMPTS,
 			async () => await toBinary(ctx, output, baseName, session.signal, settings.maxBytes),
@@ -203,7 +210,7 @@ export async function toOutputItems(
 	session: TaskSession,
 	results: TaskResult[],
 	settings: Map<number, ItemSettings>,
-	continueOnFail = ctx.continueOnFail(),
+	continueOnFail = continuesOnFail(ctx),
 ): Promise<INodeExecutionData[]> {
 	const { client } = session;
 	const outcomes = await mapWithLimit(
@@ -352,7 +359,7 @@ export async function executeTaskOperation(
 				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing: itemSettings.timing });
 			}
 		} catch (error) {
-			if (!ctx.continueOnFail())
+			if (!continuesOnFail(ctx))
 				throw toNodeError(ctx.getNode(), error, client.displayName, itemIndex);
 			settings.set(itemIndex, fixedSettings(tasks));
 			rejected.push({ itemIndex, status: 'failed', error: error as Error });
@@ -502,7 +509,8 @@ export async function finishParked(
 			return;
 		}
 		const outputs = Array.isArray(json.outputs) ? (json.outputs as IDataObject[]) : [];
-		if (json.status === 'succeeded' && itemSettings.download && outputs.length) {
+		// A file that came inline was kept as binary data when the execution parked.
+		if (json.status === 'succeeded' && itemSettings.download && outputs.length && !item.binary) {
 			// A file known before the execution parked: fetched now, as Poll mode would have.
 			results.push({
 				itemIndex,
@@ -519,7 +527,11 @@ export async function finishParked(
 			});
 			return;
 		}
-		kept.push({ json, pairedItem: { item: itemIndex } });
+		kept.push({
+			json,
+			...(item.binary ? { binary: item.binary } : {}),
+			pairedItem: { item: itemIndex },
+		});
 	});
 	const made = await toOutputItems(ctx, session, results, settings, true);
 	const indexOf = (item: INodeExecutionData) =>

@@ -13,6 +13,7 @@ import { readCallbackRequest, replyJson } from './callbacks';
 import { TaskSession } from './engine';
 import { isFinal } from './states';
 import { settle } from './timing';
+import { isToolRun } from './tool';
 import type { TaskProtocol, TaskResult, TaskState } from './types';
 
 /**
@@ -87,7 +88,7 @@ export function parkedCallbackUrl(ctx: IExecuteFunctions): string {
 
 /** Whether this run may park: not as an AI Agent's tool, whose caller waits for an answer. */
 export function canPark(ctx: IExecuteFunctions): boolean {
-	return !ctx.getNode().type.endsWith('Tool');
+	return !isToolRun(ctx);
 }
 
 interface Parked {

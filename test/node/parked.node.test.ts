@@ -290,6 +290,6 @@ describe('Gen-API node: Wait Mode "Provider Callback"', () => {
 		const parked = await park(['fox [ms:5000]'], { nodeType: 'n8n-nodes-genmedia.genApiTool' });
 		expect(parked.waitTill).toBeUndefined();
 		expect(parked.output[0].json.status).toBe('succeeded');
-		expect(parked.output[0].binary?.data).toBeDefined();
+		expect(parked.output[0].json.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
 	});
 });

@@ -321,6 +321,7 @@ describe('parameters', () => {
 				if (!operations.some((operation) => ['getTask', 'waitForTask'].includes(operation)))
 					continue;
 				if (property.type !== 'string' || property.name === 'options') continue;
+				if (property.name === 'toolDescription') continue;
 				if (
 					property.name !== 'taskId' ||
 					property.displayName !== 'Task ID' ||
@@ -484,10 +485,14 @@ describe('display rules', () => {
 				)) {
 					others[name] = typeof values[0] === 'boolean' ? !values[0] : `not ${String(values[0])}`;
 				}
+				// What only the tool shows (`@tool`) is checked on the tool: the node's name plus "Tool".
+				delete others['@tool'];
+				const shownOn =
+					'@tool' in rules
+						? { ...node.description, name: `${node.description.name}Tool` }
+						: node.description;
 				return !pairs.some((pair) =>
-					visible(node.description, { ...pair, ...others } as INodeParameters).includes(
-						property.name,
-					),
+					visible(shownOn, { ...pair, ...others } as INodeParameters).includes(property.name),
 				);
 			});
 			expect(dead.map((p) => p.name)).toEqual([]);
@@ -620,4 +625,44 @@ describe('Wait Mode', () => {
 		expect(shown).toContain('pollingNotice');
 		expect(notice.displayName).toMatch(/challenge.*AI Media Trigger/);
 	});
+});
+
+describe('as an AI Agent tool', () => {
+	// n8n runs a node as a tool under its name plus "Tool", and gives the model the description it
+	// reads from the node's parameters (NodeHelpers.getToolDescriptionForNode).
+	const asTool = (description: INodeTypeDescription): INodeTypeDescription => ({
+		...description,
+		name: `${description.name}Tool`,
+	});
+	const WAITS = ['generate', 'imageToImage', 'upscale', 'waitForTask'];
+
+	it.each(ACTION_NODES)(
+		'%s: every operation tells the model what it does and what comes back, on the tool only',
+		(folder, node) => {
+			const tool = asTool(node.description);
+			const problems: string[] = [];
+			for (const { resource, operation } of operationsOf(node.description)) {
+				const key = `${folder} ${String(resource.value)}.${String(operation.value)}`;
+				const values = { resource: resource.value, operation: operation.value } as INodeParameters;
+				if (visible(node.description, values).includes('toolDescription'))
+					problems.push(`${key}: the tool description shows on the node itself`);
+				if (visible(tool, values).filter((name) => name === 'toolDescription').length !== 1)
+					problems.push(`${key}: not exactly one tool description on the tool`);
+				const parameters =
+					NodeHelpers.getNodeParameters(tool.properties, values, true, false, null, tool) ?? {};
+				const text = NodeHelpers.getToolDescriptionForNode(
+					{ parameters, name: key, type: tool.name, typeVersion: 1 } as never,
+					{ description: tool } as INodeType,
+				);
+				if (text.length < 60) problems.push(`${key}: "${text}" says too little`);
+				if (!text.includes(node.description.displayName.split(' ')[0]))
+					problems.push(`${key}: "${text}" does not name the provider`);
+				if (WAITS.includes(String(operation.value)) && resource.value !== 'batch') {
+					for (const needed of [/temporary link/, /taskId/, /"Wait for Task"/, /"error"/])
+						if (!needed.test(text)) problems.push(`${key}: "${text}" lacks ${String(needed)}`);
+				}
+			}
+			expect(problems).toEqual([]);
+		},
+	);
 });

@@ -5,6 +5,7 @@ import { ProviderError, toNodeError } from '../../../shared/errors';
 import { readSettings, toFileItem } from '../../../shared/operations';
 import type { ItemSettings } from '../../../shared/operations';
 import { emitOutcomes } from '../../../shared/items';
+import { continuesOnFail } from '../../../shared/tool';
 import type { ItemOutcome } from '../../../shared/items';
 import { mapWithLimit, settle } from '../../../shared/timing';
 import type { ProviderCall, TaskJob, TaskResult } from '../../../shared/types';
@@ -66,7 +67,7 @@ function reject(
 	error: unknown,
 ): undefined {
 	const indexes = Array.isArray(itemIndexes) ? itemIndexes : [itemIndexes];
-	if (!ctx.continueOnFail())
+	if (!continuesOnFail(ctx))
 		throw toNodeError(ctx.getNode(), error, nalitekClient.displayName, indexes[0]);
 	for (const itemIndex of indexes) rejected.push({ itemIndex, error });
 	return undefined;
