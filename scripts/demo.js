@@ -39,13 +39,16 @@ async function main() {
 
 	step(`preparing n8n ${e2e.N8N_VERSION} (cached in ${e2e.INSTALL_DIR})`);
 	await e2e.ensureN8n();
+	const { startFakeModel } = require('../test/emulator/model');
 	const emulator = createEmulator();
 	await emulator.start();
+	// The agent examples talk to a stand-in for an OpenAI model, on 127.0.0.1 like the emulator.
+	const model = await startFakeModel();
 	step(
 		`installing the packed package into a fresh n8n user folder; provider emulator on ${emulator.url}`,
 	);
 	const userFolder = e2e.createUserFolder(e2e.packPackage());
-	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
+	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator, model));
 
 	fs.rmSync(OUTPUT, { recursive: true, force: true });
 	// The callback pairs need a running n8n server to receive the callbacks: `npm run test:e2e` runs them.
@@ -83,11 +86,14 @@ async function main() {
 				}
 			}
 		}
+		const agent = runData['AI Agent']?.[0]?.data?.main?.[0]?.[0]?.json?.output;
+		if (agent) process.stdout.write(`  AI Agent: ${agent}\n`);
 		process.stdout.write(
 			`  finished in ${(wallMs / 1000).toFixed(1)} s, execution status: ${execution.status ?? 'unknown'}\n`,
 		);
 	}
 	await emulator.stop();
+	await model.stop();
 	e2e.removeTemporary();
 	process.stdout.write(
 		`\nDone in ${e2e.duration(Date.now() - started)}: ${files} files in ${path.relative(process.cwd(), OUTPUT) || OUTPUT}/\n`,

@@ -16,6 +16,7 @@ const DEV_FOLDER = path.join(ROOT, '.dev-n8n');
 const PORTS = {
 	N8N_PORT: Number(process.env.N8N_PORT ?? 5678),
 	EMULATOR_PORT: Number(process.env.EMULATOR_PORT ?? 8787),
+	MODEL_PORT: Number(process.env.MODEL_PORT ?? 8788),
 };
 const OWNER = { email: 'dev@example.com', password: 'Genmedia-dev-1' };
 
@@ -65,13 +66,16 @@ async function main() {
 
 	const emulator = createEmulator();
 	await emulator.start(PORTS.EMULATOR_PORT);
+	// The agent examples' OpenAI credential points at a stand-in model on 127.0.0.1.
+	const { startFakeModel } = require('../test/emulator/model');
+	const model = await startFakeModel(PORTS.MODEL_PORT);
 	const fresh = !fs.existsSync(DEV_FOLDER);
 	step(
 		`installing the packed package into ${path.relative(ROOT, DEV_FOLDER)}/${fresh ? ' with a credential per provider and every example' : ''}`,
 	);
 	e2e.installPackage(DEV_FOLDER, e2e.packPackage());
 	if (fresh) {
-		await e2e.importCredentials(DEV_FOLDER, e2e.emulatorCredentials(emulator));
+		await e2e.importCredentials(DEV_FOLDER, e2e.emulatorCredentials(emulator, model));
 		for (const name of fs
 			.readdirSync(path.join(ROOT, 'examples'))
 			.filter((file) => file.endsWith('.json'))) {
@@ -90,6 +94,7 @@ async function main() {
 			'',
 			`n8n editor:        ${server.url}  (sign in as ${OWNER.email} / ${OWNER.password})`,
 			`provider emulator: ${emulator.url}  (every credential points here; no API key needed)`,
+			`stand-in AI model: ${model.url}  (the AI Agent examples' OpenAI credential)`,
 			'The example workflows are imported. Ctrl+C stops both.',
 			'',
 		].join('\n'),
@@ -97,6 +102,7 @@ async function main() {
 	const stop = async () => {
 		await server.stop();
 		await emulator.stop();
+		await model.stop();
 		e2e.removeTemporary();
 		process.exit(0);
 	};

@@ -563,13 +563,24 @@ function loadExample(name) {
 }
 
 /**
- * The credentials the example workflows refer to, pointed at the emulator: the ids are the
- * ones written in examples/*.json.
+ * The credentials the example workflows refer to, pointed at the emulator (and the agent examples'
+ * OpenAI credential at a stand-in model, when one runs): the ids are the ones in examples/*.json.
  */
-function emulatorCredentials(emulator) {
+function emulatorCredentials(emulator, model) {
 	const { keys } = emulator.config;
 	const baseUrl = emulator.url;
+	const openAi = model
+		? [
+				{
+					id: 'OpenAiCred000001',
+					name: 'OpenAI account',
+					type: 'openAiApi',
+					data: { apiKey: 'sk-test-stand-in-model', url: model.url },
+				},
+			]
+		: [];
 	return [
+		...openAi,
 		{
 			id: 'GenApiCred000001',
 			name: 'Gen-API account',

@@ -7,6 +7,7 @@ const assert = require('assert');
 const e2e = require('./n8n');
 const faultSuite = require('./faults');
 const { parkedSuite } = require('./parked');
+const { agentSuite } = require('./agent');
 const checkReceiverRules = require('./receiver');
 const { createEmulator, pictureSize, readPngPrompt } = require('../emulator/server');
 
@@ -607,6 +608,8 @@ async function main() {
 	);
 
 	await parkedSuite(userFolder, emulator, check, assertNoKey);
+
+	await agentSuite(userFolder, emulator, check, assertNoKey);
 
 	await faultSuite({ e2e, emulator, userFolder, check, assertNoKey, variant });
 
