@@ -255,6 +255,8 @@ async function main() {
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
 	const example = e2e.loadExample('genapi-generate-images.json');
 	await e2e.importWorkflow(userFolder, example);
+	const agentExample = e2e.loadExample('agent-genapi-image.json');
+	await e2e.importWorkflow(userFolder, agentExample);
 	const server = await e2e.startN8n(userFolder, {}, OWNER);
 	const browser = await puppeteer.launch({
 		executablePath: CHROMIUM,
@@ -527,6 +529,39 @@ async function main() {
 					`the picture is ${size[0]}×${size[1]}`,
 				);
 				await shot(page, 'genapi-example-binary-view');
+				await page.browserContext().close();
+			},
+		);
+
+		await check(
+			'browser: as an AI Agent tool, the Gen-API node shows the description the model is given',
+			async () => {
+				const page = await newPage();
+				await page.goto(`${server.url}/workflow/${agentExample.id}`, {
+					waitUntil: 'networkidle2',
+				});
+				await openCanvasNode(page, 'Generate an image');
+				const field = await page.waitForSelector(
+					'[data-test-id="parameter-input-toolDescription"] textarea',
+					{ visible: true, timeout: 10_000 },
+				);
+				const text = await field.evaluate((el) => el.value);
+				assert.match(text, /^Generate an image with Gen-API/);
+				assert.match(text, /temporary link/);
+				assert.match(text, /"Wait for Task"/);
+				// Prompt, width and height are the model's: n8n shows each as "Defined automatically
+				// by the model", as when the user clicks the field's sparkle button.
+				await page.waitForSelector('[data-test-id="fromAI-override-field"]', {
+					visible: true,
+					timeout: 10_000,
+				});
+				const byModel = await page.$$eval(
+					'[data-test-id="fromAI-override-field"]',
+					(fields) =>
+						fields.filter((field) => /automatically/i.test(field.textContent ?? '')).length,
+				);
+				assert.strictEqual(byModel, 3, `${byModel} fields say the model defines them`);
+				await shot(page, 'agent-genapi-tool-panel');
 				await page.browserContext().close();
 			},
 		);
