@@ -4,8 +4,9 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
-		// Types are checked once by `npm run typecheck`; here files are only transpiled.
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+		// Types are checked once by `npm run typecheck`; here files are only transpiled
+		// (tsconfig.test.json sets isolatedModules, which ts-jest reads as "transpile only").
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	// The tests wait on sockets more than on the CPU: two workers also on a two-core machine.
 	maxWorkers: 2,
