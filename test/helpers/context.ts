@@ -269,6 +269,20 @@ export function createContext(options: ContextOptions): TestContext {
 	return { ctx: ctx as unknown as IExecuteFunctions, requests, binaryInputs, logs, clock };
 }
 
+/** A Generate run's parameters: nothing optional set, polled every second; the test's own on top. */
+export function generateParameters(
+	parameters: Record<string, unknown>,
+	resource = 'image',
+): IDataObject {
+	return {
+		resource,
+		operation: 'generate',
+		additionalFields: {},
+		options: { pollInterval: 1 },
+		...parameters,
+	} as IDataObject;
+}
+
 /** Runs a node's execute() once with the given parameters; returns the first output. */
 export function runNode(options: ContextOptions): {
 	test: TestContext;

@@ -10,13 +10,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
-import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
-import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
 import { toBinary } from '../../nodes/shared/binary';
 import { createContext, runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
+import { runNalitek } from '../helpers/nalitek';
+import type { NalitekRun } from '../helpers/nalitek';
 import { startJsonSink } from '../helpers/sink';
 
 const NALITEK_KEY = 'documents-nalitek-key';
@@ -45,26 +45,9 @@ beforeEach(() => {
 
 function nalitek(
 	parameters: IDataObject,
-	{
-		items,
-		continueOnFail,
-		apiKey = NALITEK_KEY,
-	}: { items?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {},
+	{ apiKey = NALITEK_KEY, ...rest }: Partial<NalitekRun> = {},
 ) {
-	return runNode({
-		node: new Nalitek(),
-		credentialType: new NalitekApi(),
-		credentials: { apiKey, baseUrl: emulator.url },
-		parameters: {
-			resource: 'image',
-			operation: 'generate',
-			additionalFields: {},
-			options: { pollInterval: 1 },
-			...parameters,
-		},
-		items,
-		continueOnFail,
-	}).result;
+	return runNalitek(parameters, { baseUrl: emulator.url, apiKey, ...rest }).result;
 }
 
 const fileOf = (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64');

@@ -5,7 +5,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
-import { createContext } from '../helpers/context';
+import { createContext, generateParameters } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, readPngPrompt } from '../helpers/emulator';
 
@@ -36,13 +36,7 @@ function run(
 		node: new GenApi(),
 		credentialType: new GenApiApi(),
 		credentials: { apiKey, baseUrl: `${emulator.url}/` },
-		parameters: {
-			resource: 'image',
-			operation: 'generate',
-			additionalFields: {},
-			options: { pollInterval: 1 },
-			...parameters,
-		},
+		parameters: generateParameters(parameters),
 		items,
 		continueOnFail,
 		signal,

@@ -8,6 +8,8 @@ import { getLoras } from '../../nodes/Nalitek/methods/loadOptions';
 import { createContext, runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, readPngPrompt } from '../helpers/emulator';
+import { runNalitek } from '../helpers/nalitek';
+import type { NalitekRun } from '../helpers/nalitek';
 
 const API_KEY = 'test-nalitek-key-node-tests';
 const ADMIN_KEY = 'test-nalitek-admin-node-tests';
@@ -25,26 +27,9 @@ beforeEach(() => {
 
 function run(
 	parameters: Record<string, unknown>,
-	{
-		items,
-		continueOnFail,
-		apiKey = API_KEY,
-	}: { items?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {},
+	{ apiKey = API_KEY, ...rest }: Partial<NalitekRun> = {},
 ) {
-	return runNode({
-		node: new Nalitek(),
-		credentialType: new NalitekApi(),
-		credentials: { apiKey, baseUrl: emulator.url },
-		parameters: {
-			resource: 'image',
-			operation: 'generate',
-			additionalFields: {},
-			options: { pollInterval: 1 },
-			...parameters,
-		},
-		items,
-		continueOnFail,
-	});
+	return runNalitek(parameters as IDataObject, { baseUrl: emulator.url, apiKey, ...rest });
 }
 
 const task = (id: unknown) =>
