@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** The packed size above which the check fails: it is ~60 kB today; a jump means something leaked in. */
+/** The packed size above which the check fails: it is ~79 kB today; a jump means something leaked in. */
 const MAX_PACKED_BYTES = 150 * 1024;
 const ALLOWED = [
 	/^package\.json$/,
