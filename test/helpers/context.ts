@@ -270,12 +270,9 @@ export function createContext(options: ContextOptions): TestContext {
 }
 
 /** A Generate run's parameters: nothing optional set, polled every second; the test's own on top. */
-export function generateParameters(
-	parameters: Record<string, unknown>,
-	resource = 'image',
-): IDataObject {
+export function generateParameters(parameters: Record<string, unknown>): IDataObject {
 	return {
-		resource,
+		resource: 'image',
 		operation: 'generate',
 		additionalFields: {},
 		options: { pollInterval: 1 },

@@ -1,5 +1,5 @@
 // The Nalitek node as the node tests run it: Image → Generate by default, polled every second.
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
@@ -13,7 +13,7 @@ export interface NalitekRun {
 }
 
 export function runNalitek(
-	parameters: IDataObject,
+	parameters: Record<string, unknown>,
 	{ baseUrl, apiKey, items, continueOnFail }: NalitekRun,
 ): ReturnType<typeof runNode> {
 	return runNode({

@@ -29,7 +29,7 @@ function run(
 	parameters: Record<string, unknown>,
 	{ apiKey = API_KEY, ...rest }: Partial<NalitekRun> = {},
 ) {
-	return runNalitek(parameters as IDataObject, { baseUrl: emulator.url, apiKey, ...rest });
+	return runNalitek(parameters, { baseUrl: emulator.url, apiKey, ...rest });
 }
 
 const task = (id: unknown) =>
