@@ -467,7 +467,7 @@ async function parkTasks(
 		parkedSettings,
 	);
 	const first = settings.get(all[0].itemIndex)!;
-	const waitTill = new Date(Date.now() + first.timing.maxWaitMs);
+	const waitTill = new Date(session.clock.now() + first.timing.maxWaitMs);
 	session.debug(
 		`${all.filter(isWaiting).length} tasks wait for their callbacks until ${waitTill.toISOString()}`,
 	);

@@ -12,7 +12,7 @@ import type { CallbackContract, CallbackRequest, ParsedCallback } from './callba
 import { readCallbackRequest, replyJson } from './callbacks';
 import { TaskSession } from './engine';
 import { isFinal } from './states';
-import { settle } from './timing';
+import { clockOf, settle } from './timing';
 import { isToolRun } from './tool';
 import type { TaskProtocol, TaskResult, TaskState } from './types';
 
@@ -129,7 +129,7 @@ export async function parkExecution(
 	waitTill: Date,
 	known: Map<string, TaskState>,
 ): Promise<void> {
-	forgetExpired(Date.now());
+	forgetExpired(clockOf(ctx).now());
 	PARKED.set(parkedKey(ctx.getExecutionId(), ctx.getNode().id), {
 		states: known,
 		resuming: false,
@@ -202,7 +202,7 @@ async function handleCallback(
 		return answer(200, { received: true, ignored: 'not a task of this execution' });
 	if (!callback.final) return answer(200, { received: true, ignored: 'progress' });
 
-	const now = Date.now();
+	const now = clockOf(ctx).now();
 	forgetExpired(now);
 	const key = parkedKey(ctx.getExecutionId(), ctx.getNode().id);
 	let entry = PARKED.get(key);

@@ -1,5 +1,4 @@
 import { sleep } from 'n8n-workflow';
-import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderError } from './errors';
 
@@ -19,7 +18,7 @@ export function throwIfCancelled(signal?: AbortSignal): void {
 
 /**
  * The time the engine waits by: every delay, deadline and rate window is read from a clock, so
- * tests can run the engine in shortened time. Requests themselves (and their timeouts) are real.
+ * tests can run the engine on a virtual clock.
  */
 export interface Clock {
 	now(): number;
@@ -28,23 +27,11 @@ export interface Clock {
 
 export const realClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
 
-/**
- * A clock on which `factor` seconds pass per real second: waits are `factor` times shorter.
- * Its time starts at the real time of its creation.
- */
-export function fastClock(factor: number): Clock {
-	const origin = Date.now();
-	return {
-		now: () => origin + (Date.now() - origin) * factor,
-		sleep: async (ms) => await sleep(ms / factor),
-	};
-}
-
 /** Where a test puts its clock on the execution context; n8n never sets it, so n8n runs on real time. */
 export const CLOCK = Symbol.for('n8n-nodes-genmedia.clock');
 
-/** The clock of a node run: the real one unless the context carries another. */
-export function clockOf(ctx: IExecuteFunctions): Clock {
+/** The clock of a node run or a webhook call: the real one unless the context carries another. */
+export function clockOf(ctx: object): Clock {
 	const clock = (ctx as unknown as { [CLOCK]?: Clock })[CLOCK];
 	return clock ?? realClock;
 }

@@ -97,31 +97,65 @@ function makePng(seed, text = '', size = 32) {
 	return pictures.encodePng(pictures.drawScene(text, size, size, seed), text);
 }
 
+/**
+ * The emulator's time, by which tasks progress, rate windows run, callbacks come and slow answers
+ * are slow. With a `clock` (the jest tests' virtual clock, test/emulator/virtual-clock.js) it is
+ * that clock's; otherwise it is real time, `timeScale` times faster when asked.
+ */
+function emulatorTime(clock, config) {
+	if (clock) {
+		return {
+			now: () => clock.now(),
+			later: (ms, fn) => clock.setTimer(fn, ms),
+			hold: (ms) => clock.holdWhile(ms),
+			track: (promise) => clock.track(promise),
+		};
+	}
+	const origin = Date.now();
+	const scale = () => config.timeScale ?? 1;
+	return {
+		now: () => origin + (Date.now() - origin) * scale(),
+		later(ms, fn) {
+			// One real millisecond more: at a shortened time scale, Date.now()'s whole milliseconds
+			// would otherwise let a callback that is due read its task a moment too early.
+			const timer = setTimeout(fn, Math.ceil(ms / scale()) + 1);
+			return { cancel: () => clearTimeout(timer) };
+		},
+		hold: (ms) => sleep(ms),
+		track: (promise) => promise,
+	};
+}
+
 function createEmulator(options = {}) {
+	const { clock, ...settings } = options;
 	const config = {
 		...DEFAULT_CONFIG,
-		...options,
-		keys: { ...DEFAULT_CONFIG.keys, ...options.keys },
+		...settings,
+		keys: { ...DEFAULT_CONFIG.keys, ...settings.keys },
 	};
 	const stats = { requests: 0, throttled: 0, byRoute: {}, tasks: {}, faults: {} };
 	const recent = [];
 	const timers = new Set();
 	let baseUrl = '';
-	const origin = Date.now();
+	const time = emulatorTime(clock, config);
 
 	const held = [];
 	async function deliver(entry) {
 		try {
 			const started = Date.now();
-			entry.sentAt = started;
-			const response = await fetch(entry.url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', ...entry.headers },
-				body: entry.text,
-			});
-			entry.answeredMs = Date.now() - started;
-			entry.status = response.status;
-			entry.body = await response.text();
+			entry.sentAt = time.now();
+			await time.track(
+				(async () => {
+					const response = await fetch(entry.url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json', ...entry.headers },
+						body: entry.text,
+					});
+					entry.answeredMs = Date.now() - started;
+					entry.status = response.status;
+					entry.body = await response.text();
+				})(),
+			);
 		} catch (error) {
 			entry.status = `error: ${error.message}`;
 		}
@@ -131,13 +165,13 @@ function createEmulator(options = {}) {
 	const emulator = {
 		config,
 		stats,
-		/**
-		 * The emulator's time, by which tasks progress, rate windows run and callbacks come:
-		 * `config.timeScale` times faster than real time (1 unless a test shortens time for the
-		 * node and the emulator alike). Slow answers ("slow" faults) stay real.
-		 */
+		/** The emulator's time (see emulatorTime). */
 		now() {
-			return origin + (Date.now() - origin) * (config.timeScale ?? 1);
+			return time.now();
+		},
+		/** Real I/O the emulator starts on its own (a handshake): time stands still until it ends. */
+		track(promise) {
+			return time.track(promise);
 		},
 		get url() {
 			return baseUrl;
@@ -150,20 +184,15 @@ function createEmulator(options = {}) {
 			const task = (stats.tasks[key] ??= { provider, id, creates: 0, reads: 0, ...extra });
 			Object.assign(task, extra);
 			task[kind] = (task[kind] ?? 0) + 1;
-			task[`first_${kind}`] ??= Date.now();
-			task[`last_${kind}`] = Date.now();
+			task[`first_${kind}`] ??= time.now();
+			task[`last_${kind}`] = time.now();
 			return task;
 		},
 		later(ms, fn) {
-			const timer = setTimeout(
-				() => {
-					timers.delete(timer);
-					fn();
-				},
-				// One real millisecond more: at a shortened time scale, Date.now()'s whole milliseconds
-				// would otherwise let a callback that is due read its task a moment too early.
-				Math.ceil(ms / (config.timeScale ?? 1)) + 1,
-			);
+			const timer = time.later(ms, () => {
+				timers.delete(timer);
+				fn();
+			});
 			timers.add(timer);
 		},
 		/**
@@ -437,14 +466,14 @@ function createEmulator(options = {}) {
 			if (!fault) return await handleProviders(req, res, url, body);
 			if (kind === 'read') {
 				if (fault !== 'slow') return injure(req, res, fault, url.pathname);
-				await sleep(config.slowMs);
+				await time.hold(config.slowMs);
 				return await handleProviders(req, res, url, body);
 			}
 			// A create: the provider takes the task, then its answer is lost (or comes too late).
 			const answers = [];
 			await handleProviders(req, res, url, body, answers);
 			if (fault !== 'slow') return injure(req, res, fault, url.pathname);
-			await sleep(config.slowMs);
+			await time.hold(config.slowMs);
 			const [answer] = answers;
 			if (!res.destroyed) send(res, answer.status, answer.answer, answer.headers);
 		} catch (error) {
@@ -462,7 +491,7 @@ function createEmulator(options = {}) {
 		});
 	emulator.stop = () =>
 		new Promise((resolve) => {
-			for (const timer of timers) clearTimeout(timer);
+			for (const timer of timers) timer.cancel();
 			timers.clear();
 			server.closeAllConnections?.();
 			server.close(() => resolve());

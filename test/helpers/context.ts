@@ -15,8 +15,9 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { CLOCK, fastClock, realClock } from '../../nodes/shared/timing';
-import type { Clock } from '../../nodes/shared/timing';
+import { CLOCK } from '../../nodes/shared/timing';
+import { clock as sharedClock } from './clock';
+import type { TestClock } from './clock';
 
 export interface RecordedRequest {
 	method: string;
@@ -37,11 +38,6 @@ export interface ContextOptions {
 	retryOnFail?: boolean;
 	/** n8n's per-execution node context; share one object between runs to act as retries of one execution. */
 	nodeContext?: IDataObject;
-	/**
-	 * How many times faster than real time the node's waits run (poll intervals, retry pauses,
-	 * Retry-After, Max Wait). 1 runs on the real clock. Requests and request timeouts stay real.
-	 */
-	timeScale?: number;
 	/** Replaces how files are stored (e.g. to make storing fail). */
 	prepareBinaryData?: (
 		data: Buffer | Readable,
@@ -56,12 +52,9 @@ export interface TestContext {
 	/** Whether prepareBinaryData was handed a stream (not a whole buffer) for each file. */
 	binaryInputs: Array<'stream' | 'buffer'>;
 	logs: string[];
-	/** The clock the node waits by; its `now()` measures a run in the node's time. */
-	clock: Clock;
+	/** The clock the node waits by (the test file's virtual clock); its `now()` measures a run. */
+	clock: TestClock;
 }
-
-/** Node tests run ten times faster than real time unless a test asks otherwise. */
-export const DEFAULT_TIME_SCALE = 50;
 
 function resolveCredentialExpression(template: string, credentials: IDataObject): string {
 	return template
@@ -69,7 +62,29 @@ function resolveCredentialExpression(template: string, credentials: IDataObject)
 		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
 }
 
+/**
+ * An HTTP request as n8n's helpers send it, over a real socket. Time stands still while it is in
+ * flight and until its body is read (a streamed body: until the stream ends); its timeout runs on
+ * the test clock, so only a server that waits on that clock can make it expire.
+ */
 async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
+	const end = sharedClock.begin();
+	try {
+		const response = await sendRequest(options, signal);
+		const body = (response as { body?: unknown })?.body ?? response;
+		if (body instanceof Readable && !body.readableEnded && !body.destroyed) {
+			body.once('close', end);
+			body.once('end', end);
+			body.once('error', end);
+		} else end();
+		return response;
+	} catch (error) {
+		end();
+		throw error;
+	}
+}
+
+async function sendRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 	const url = new URL(String(options.url), options.baseURL);
 	for (const [key, value] of Object.entries(options.qs ?? {}))
 		url.searchParams.set(key, String(value));
@@ -87,7 +102,7 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 	// Like axios: the timeout ends the request with ECONNABORTED, a cancel with ERR_CANCELED.
 	const timeoutMs = options.timeout ?? 60_000;
 	let timedOut = false;
-	const timer = setTimeout(() => {
+	const timer = sharedClock.setTimer(() => {
 		timedOut = true;
 		controller.abort();
 	}, timeoutMs);
@@ -114,7 +129,7 @@ async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 		if ((error as Error).name === 'AbortError') wrapped.name = 'AbortError';
 		throw wrapped;
 	} finally {
-		clearTimeout(timer);
+		timer.cancel();
 		(options.abortSignal as AbortSignal | undefined)?.removeEventListener('abort', abort);
 		signal?.removeEventListener('abort', abort);
 	}
@@ -174,10 +189,7 @@ export function createContext(options: ContextOptions): TestContext {
 		requests.push({ method: String(opts.method ?? 'GET'), url: String(opts.url), headers });
 	};
 
-	const clock =
-		(options.timeScale ?? DEFAULT_TIME_SCALE) === 1
-			? realClock
-			: fastClock(options.timeScale ?? DEFAULT_TIME_SCALE);
+	const clock = sharedClock;
 	const ctx = {
 		[CLOCK]: clock,
 		getInputData: () => items,

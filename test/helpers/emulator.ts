@@ -1,5 +1,5 @@
 // Typed access to the JavaScript provider emulator for the jest tests.
-import { DEFAULT_TIME_SCALE } from './context';
+import { clock } from './clock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const server = require('../emulator/server');
@@ -16,8 +16,6 @@ export interface Emulator {
 	url: string;
 	config: {
 		taskMs: number;
-		/** How many times faster than real time tasks progress, rate windows run and callbacks come. */
-		timeScale?: number;
 		faults?: null | Partial<Record<'create' | 'read' | 'file', string[]>>;
 		slowMs?: number;
 		nalitekWindowMs?: number;
@@ -48,11 +46,11 @@ export interface Emulator {
 }
 
 /**
- * The emulator for jest: on the node tests' shortened time (DEFAULT_TIME_SCALE) unless a test
- * asks otherwise, so a task of `taskMs` takes as long for the node as it would in real time.
+ * The emulator for jest, on the test file's virtual clock: a task of `taskMs` takes that long for
+ * the node, however long the machine takes.
  */
 export const createEmulator = (options: Partial<Emulator['config']> = {}): Emulator =>
-	server.createEmulator({ timeScale: DEFAULT_TIME_SCALE, ...options });
+	server.createEmulator({ clock, ...options });
 export const readPngPrompt: (buffer: Buffer) => string | undefined = server.readPngPrompt;
 export const makePng: (seed: string, text?: string, size?: number) => Buffer = server.makePng;
 export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined =

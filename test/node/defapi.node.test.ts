@@ -7,6 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { DefApi } from '../../nodes/DefApi/DefApi.node';
 import { parseDefApiTask } from '../../nodes/DefApi/adapter';
+import { clock } from '../helpers/clock';
 import { runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, readPngPrompt } from '../helpers/emulator';
@@ -191,7 +192,7 @@ describe('DefAPI node', () => {
 			const hook = sink.url('/hook?token=t');
 			const [item] = await run({ operation: 'createTask', prompt: 'call me', callbackUrl: hook })
 				.result;
-			await new Promise((resolve) => setTimeout(resolve, 700));
+			await clock.sleep(30_000);
 			expect(received).toEqual([
 				expect.objectContaining({
 					task_id: item.json.taskId,

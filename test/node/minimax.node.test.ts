@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { MiniMax } from '../../nodes/MiniMax/MiniMax.node';
 import { parseMiniMaxTask } from '../../nodes/MiniMax/adapter';
+import { clock } from '../helpers/clock';
 import { runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng } from '../helpers/emulator';
@@ -261,7 +262,7 @@ describe('MiniMax node', () => {
 				callbackUrl: hook(),
 			}).result;
 			expect(item.json).toMatchObject({ status: 'queued', taskId: expect.any(String) });
-			await new Promise((resolve) => setTimeout(resolve, 700));
+			await clock.sleep(30_000);
 			expect(received.every((body) => body.task_id === item.json.taskId)).toBe(true);
 			expect(received.map((body) => parseMiniMaxTask(body).status)).toEqual([
 				'queued',

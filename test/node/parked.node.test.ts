@@ -14,6 +14,7 @@ import type {
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
+import { clock } from '../helpers/clock';
 import { createContext } from '../helpers/context';
 import type { TestContext } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
@@ -155,9 +156,8 @@ async function callBack(
 async function callbacksFor(parked: Parked, count: number) {
 	const mine = () =>
 		received.filter((entry) => entry.path.startsWith(`/webhook-waiting/${parked.executionId}/`));
-	const deadline = Date.now() + 10_000;
-	while (mine().length < count && Date.now() < deadline)
-		await new Promise((resolve) => setTimeout(resolve, 20));
+	const deadline = clock.now() + 600_000;
+	while (mine().length < count && clock.now() < deadline) await clock.sleep(100);
 	return mine();
 }
 
@@ -167,7 +167,7 @@ const taskIds = (parked: Parked) => parked.stored.map((item) => String(item.json
 
 describe('Gen-API node: Wait Mode "Provider Callback"', () => {
 	it('creates the tasks with the resume URL of this node and parks with "timeout" items, reading nothing', async () => {
-		const before = Date.now();
+		const before = clock.now();
 		const parked = await park(['fox', 'lighthouse', 'ramen'], { options: { maxWait: 600 } });
 		expect(parked.waitTill).toBeDefined();
 		const waitMs = parked.waitTill!.getTime() - before;

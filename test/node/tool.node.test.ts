@@ -32,7 +32,6 @@ function run(
 		parameters: generateParameters(parameters),
 		// What n8n hands a tool: one item with the model's arguments.
 		items: [{ json: { prompt: String(parameters.prompt ?? '') } }],
-		timeScale: 20,
 	});
 	if (asTool) test.ctx.getNode().type = TOOL;
 	return new GenApi().execute.call(test.ctx).then(([output]) => output);

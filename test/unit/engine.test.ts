@@ -10,6 +10,7 @@ import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { TaskSession, runTasks } from '../../nodes/shared/engine';
 import { ProviderError } from '../../nodes/shared/errors';
 import type { PollTiming, ProviderCall, TaskProtocol } from '../../nodes/shared/types';
+import { clock } from '../helpers/clock';
 import { createContext } from '../helpers/context';
 
 const BASE = 'http://provider.test';
@@ -33,14 +34,13 @@ const fakeNode = {
 	description: { name: 'fake', defaults: { name: 'Fake' } },
 } as unknown as INodeType;
 
-function session(signal?: AbortSignal, baseUrl = BASE, timeScale?: number) {
+function session(signal?: AbortSignal, baseUrl = BASE) {
 	const { ctx } = createContext({
 		node: fakeNode,
 		credentialType: new GenApiApi(),
 		credentials: { apiKey: 'k', baseUrl },
 		parameters: {},
 		signal,
-		timeScale,
 	});
 	return new TaskSession(ctx, tasks);
 }
@@ -65,7 +65,7 @@ describe('creating tasks', () => {
 		const started = s.clock.now();
 		const [result] = await runTasks(s, [create()], { wait: true });
 		expect(result).toMatchObject({ taskId: 'a', status: 'succeeded' });
-		expect(s.clock.now() - started).toBeGreaterThanOrEqual(950);
+		expect(s.clock.now() - started).toBeGreaterThanOrEqual(1_000);
 		expect(s.counters).toMatchObject({ creates: 2, throttled: 1 });
 		expect(scope.isDone()).toBe(true);
 	});
@@ -80,7 +80,12 @@ describe('creating tasks', () => {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as AddressInfo;
 		await new Promise((resolve) => server.close(resolve));
-		setTimeout(() => server.listen(port, '127.0.0.1'), 200);
+		// Time stands still while the server starts listening, so no retry comes in between.
+		clock.setTimer(
+			() =>
+				void clock.track(new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))),
+			200,
+		);
 		nock.enableNetConnect('127.0.0.1');
 		try {
 			const s = session(undefined, `http://127.0.0.1:${port}`);
@@ -185,7 +190,7 @@ describe('polling', () => {
 		const started = s.clock.now();
 		const [result] = await runTasks(s, [create()], { wait: true });
 		expect(result.status).toBe('succeeded');
-		expect(s.clock.now() - started).toBeGreaterThanOrEqual(950);
+		expect(s.clock.now() - started).toBeGreaterThanOrEqual(1_000);
 	});
 
 	it('reports "timeout" with the task ID at the deadline, after a last read', async () => {
@@ -211,9 +216,7 @@ describe('polling', () => {
 		let id = 0;
 		const readyAt = new Map<string, number>();
 		const reads: string[] = [];
-		// Time 5× faster, not 50×: a millisecond the machine is busy elsewhere is then a tenth of
-		// a poll interval, not a whole one.
-		const s = session(undefined, BASE, 5);
+		const s = session();
 		nock(BASE)
 			.post('/create')
 			.times(10)
@@ -255,15 +258,15 @@ describe('polling', () => {
 			.reply(200, { done: false });
 		const controller = new AbortController();
 		let abortedAt = 0;
-		setTimeout(() => {
-			abortedAt = Date.now();
+		clock.setTimer(() => {
+			abortedAt = clock.now();
 			controller.abort();
 		}, 300);
 		const job = { ...create(), timing: { ...timing, maxWaitMs: 3_600_000 } };
 		await expect(runTasks(session(controller.signal), [job], { wait: true })).rejects.toThrow(
 			/cancelled/,
 		);
-		// A wait is cut into short slices: the run ends within one slice of the stop, on any clock.
-		expect(Date.now() - abortedAt).toBeLessThan(1_000);
+		// A wait is cut into short slices: the run ends within one slice (200 ms) of the stop.
+		expect(clock.now() - abortedAt).toBeLessThanOrEqual(200);
 	});
 });

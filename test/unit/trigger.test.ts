@@ -26,6 +26,7 @@ import {
 	verifyBodySignature,
 	withoutMember,
 } from '../../nodes/shared/callbacks';
+import { clock, testFetch } from '../helpers/clock';
 import { createContext } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
@@ -222,13 +223,14 @@ describe('AI Media Trigger webhook', () => {
 		body?: unknown,
 	) =>
 		(await (
-			await fetch(`${emulator.url}${path}`, {
+			await testFetch(`${emulator.url}${path}`, {
 				method,
 				headers: { 'content-type': 'application/json', ...headers },
 				body: body === undefined ? undefined : JSON.stringify(body),
 			})
 		).json()) as IDataObject;
-	const settle = () => new Promise((resolve) => setTimeout(resolve, 120));
+	/** Lets the emulator's tasks (50 ms each) finish. */
+	const settle = () => clock.sleep(120);
 
 	const defApiDone = {
 		task_id: 'ta-1',

@@ -67,14 +67,18 @@ module.exports = function miniMax(emulator) {
 		const controller = new AbortController();
 		const timer = setTimeout(() => controller.abort(), CHALLENGE_TIMEOUT_MS);
 		try {
-			const response = await fetch(url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ challenge }),
-				signal: controller.signal,
-			});
-			const body = await response.json().catch(() => ({}));
-			return response.ok && body.challenge === challenge;
+			return await emulator.track(
+				(async () => {
+					const response = await fetch(url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ challenge }),
+						signal: controller.signal,
+					});
+					const body = await response.json().catch(() => ({}));
+					return response.ok && body.challenge === challenge;
+				})(),
+			);
 		} catch {
 			return false;
 		} finally {

@@ -220,7 +220,7 @@ module.exports = function nalitek(emulator) {
 		const style = tags.sig ?? emulator.config.nalitekSignature ?? 'python';
 		const payload = {
 			event,
-			timestamp: new Date(Date.now() + Number(tags.skew ?? 0) * 1000)
+			timestamp: new Date(emulator.now() + Number(tags.skew ?? 0) * 1000)
 				.toISOString()
 				.replace(/\.\d{3}Z$/, 'Z'),
 			data,
