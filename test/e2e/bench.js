@@ -15,7 +15,7 @@
 //   Q   queue mode: items per second of 10 runs × 10 Gen-API items with 2 workers (Redis,
 //       PostgreSQL, a webhook process) against one regular n8n, same tasks
 // Also: 20 items against a 429 limit of 5 requests/s. Run after `npm run build`.
-// N8N_E2E_VERSION picks the n8n (1.123.81 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part;
+// N8N_E2E_VERSION picks the n8n (1.123.81 on Node 22 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part;
 // BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P3.
 
 const fs = require('fs');

