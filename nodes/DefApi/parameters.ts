@@ -1,9 +1,8 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import { readImageInputParameter, readImageInputs } from '../shared/images';
 import type { CreateRequest } from '../shared/types';
-import { readCallbackUrl, readModel, readPrompt } from '../shared/validation';
+import { checkChoice, readCallbackUrl, readModel, readPrompt } from '../shared/validation';
 import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES } from './adapter';
 import { DEFAPI_MODELS } from './models';
 
@@ -15,24 +14,16 @@ export const createDefApiRequest: CreateRequest = async (ctx, itemIndex, options
 		prompt: readPrompt(ctx, itemIndex),
 	};
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	if (fields.aspectRatio !== undefined && fields.aspectRatio !== '') {
-		if (!ASPECT_RATIOS.includes(String(fields.aspectRatio))) {
-			throw new NodeOperationError(
-				node,
-				`Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`,
-				{ itemIndex },
-			);
-		}
-		body.aspect_ratio = fields.aspectRatio;
-	}
-	if (fields.imageSize !== undefined && fields.imageSize !== '') {
-		if (!IMAGE_SIZES.includes(String(fields.imageSize))) {
-			throw new NodeOperationError(node, `Image size must be one of ${IMAGE_SIZES.join(', ')}`, {
-				itemIndex,
-			});
-		}
-		body.image_size = fields.imageSize;
-	}
+	const aspectRatio = checkChoice(
+		node,
+		itemIndex,
+		'Aspect ratio',
+		fields.aspectRatio,
+		ASPECT_RATIOS,
+	);
+	if (aspectRatio) body.aspect_ratio = aspectRatio;
+	const imageSize = checkChoice(node, itemIndex, 'Image size', fields.imageSize, IMAGE_SIZES);
+	if (imageSize) body.image_size = imageSize;
 	const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
 	const images = await readImageInputs(ctx, itemIndex, references, {
 		label: 'Reference images',

@@ -2,35 +2,49 @@ import { NodeOperationError, jsonParse } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CreateRequest, ProviderCall } from '../shared/types';
-import { checkIntegerRange, readCallbackUrl, readPrompt } from '../shared/validation';
+import {
+	checkBoolean,
+	checkChoice,
+	checkIntegerRange,
+	checkText,
+	readCallbackUrl,
+	readPrompt,
+} from '../shared/validation';
 import { API, Z_IMAGE } from './adapter';
 
-/** z-image fields: node parameter name → API field name. */
-const Z_IMAGE_FIELDS: Record<string, string> = {
-	translateInput: 'translate_input',
-	width: 'width',
-	height: 'height',
-	numImages: 'num_images',
-	model: 'model',
-	outputFormat: 'output_format',
-	numInferenceSteps: 'num_inference_steps',
-	enableSafetyChecker: 'enable_safety_checker',
-	acceleration: 'acceleration',
-	enablePromptExpansion: 'enable_prompt_expansion',
-};
+/** z-image fields: node parameter name → API field name, its label, and what it takes. */
+const Z_IMAGE_FIELDS: Array<
+	[string, string, string, { range: [number, number] } | 'boolean' | 'text' | { choices: string[] }]
+> = [
+	['translateInput', 'translate_input', 'Translate Input', 'boolean'],
+	['width', 'width', 'Width', { range: [64, 4096] }],
+	['height', 'height', 'Height', { range: [64, 4096] }],
+	['numImages', 'num_images', 'Number of Images', { range: [1, 4] }],
+	['model', 'model', 'Model', 'text'],
+	['outputFormat', 'output_format', 'Output Format', { choices: ['png', 'jpg'] }],
+	['numInferenceSteps', 'num_inference_steps', 'Inference Steps', { range: [1, 50] }],
+	['enableSafetyChecker', 'enable_safety_checker', 'Enable Safety Checker', 'boolean'],
+	['acceleration', 'acceleration', 'Acceleration', { choices: ['none', 'high'] }],
+	['enablePromptExpansion', 'enable_prompt_expansion', 'Enable Prompt Expansion', 'boolean'],
+];
 
 function zImageBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const body: IDataObject = { prompt: readPrompt(ctx, itemIndex) };
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const node = ctx.getNode();
-	checkIntegerRange(node, itemIndex, 'Width', fields.width, 64, 4096);
-	checkIntegerRange(node, itemIndex, 'Height', fields.height, 64, 4096);
-	checkIntegerRange(node, itemIndex, 'Number of Images', fields.numImages, 1, 4);
-	checkIntegerRange(node, itemIndex, 'Inference Steps', fields.numInferenceSteps, 1, 50);
-	// Only what the user set is sent: the provider's own defaults apply to the rest.
-	for (const [parameter, field] of Object.entries(Z_IMAGE_FIELDS)) {
+	// Only what the user set is sent, typed as the document shows: the provider's own defaults
+	// apply to the rest.
+	for (const [parameter, field, label, kind] of Z_IMAGE_FIELDS) {
 		const value = fields[parameter];
-		if (value !== undefined && value !== '') body[field] = value;
+		const checked =
+			kind === 'boolean'
+				? checkBoolean(node, itemIndex, label, value)
+				: kind === 'text'
+					? checkText(node, itemIndex, label, value)
+					: 'range' in kind
+						? checkIntegerRange(node, itemIndex, label, value, ...kind.range)
+						: checkChoice(node, itemIndex, label, value, kind.choices);
+		if (checked !== undefined) body[field] = checked;
 	}
 	return body;
 }

@@ -1,9 +1,8 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import { readImageInputParameter, readImageInputs } from '../shared/images';
 import type { CreateRequest } from '../shared/types';
-import { readModel, readPrompt } from '../shared/validation';
+import { checkChoice, readModel, readPrompt } from '../shared/validation';
 import { ASPECT_RATIOS } from './adapter';
 import { GPTUNNEL_MODELS } from './models';
 
@@ -12,16 +11,8 @@ export const createGptunnelRequest: CreateRequest = async (ctx, itemIndex) => {
 	const model = readModel(ctx, itemIndex, GPTUNNEL_MODELS);
 	const body: IDataObject = { model, prompt: readPrompt(ctx, itemIndex) };
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	if (fields.ar !== undefined && fields.ar !== '') {
-		if (!ASPECT_RATIOS.includes(String(fields.ar))) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}`,
-				{ itemIndex },
-			);
-		}
-		body.ar = fields.ar;
-	}
+	const ar = checkChoice(ctx.getNode(), itemIndex, 'Aspect ratio', fields.ar, ASPECT_RATIOS);
+	if (ar) body.ar = ar;
 	const references = readImageInputParameter(ctx, itemIndex, 'referenceImages.images');
 	const images = await readImageInputs(ctx, itemIndex, references, {
 		label: 'Reference images',

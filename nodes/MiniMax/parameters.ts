@@ -3,7 +3,15 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readImageInputParameter, readImageInputs } from '../shared/images';
 import type { CreateRequest } from '../shared/types';
-import { readCallbackUrl, readModel } from '../shared/validation';
+import {
+	checkBoolean,
+	checkChoice,
+	checkText,
+	exactNumber,
+	readCallbackUrl,
+	readModel,
+	shown,
+} from '../shared/validation';
 import { DURATIONS, FRAME_TYPES, MAX_FRAME_BYTES, MAX_PROMPT_LENGTH, RESOLUTIONS } from './adapter';
 import { MINIMAX_MODELS } from './models';
 
@@ -28,12 +36,13 @@ async function readFrame(
 export const createMiniMaxRequest: CreateRequest = async (ctx, itemIndex) => {
 	const node = ctx.getNode();
 	const model = readModel(ctx, itemIndex, MINIMAX_MODELS);
-	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	const prompt =
+		checkText(node, itemIndex, 'Prompt', ctx.getNodeParameter('prompt', itemIndex, '')) ?? '';
 	if (prompt.length > MAX_PROMPT_LENGTH) {
 		throw new NodeOperationError(
 			node,
 			`The prompt has ${prompt.length} characters; MiniMax takes at most ${MAX_PROMPT_LENGTH}`,
-			{ itemIndex },
+			{ itemIndex, description: 'Shorten the prompt. Nothing was sent to the provider.' },
 		);
 	}
 	const firstFrame = await readFrame(ctx, itemIndex, 'firstFrame');
@@ -50,23 +59,21 @@ export const createMiniMaxRequest: CreateRequest = async (ctx, itemIndex) => {
 	if (firstFrame) body.first_frame_image = firstFrame;
 	if (lastFrame) body.last_frame_image = lastFrame;
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	if (fields.duration !== undefined && fields.duration !== '') {
-		if (!DURATIONS.includes(Number(fields.duration))) {
-			throw new NodeOperationError(node, `Duration must be ${DURATIONS.join(' or ')} seconds`, {
-				itemIndex,
-			});
+	const duration = exactNumber(fields.duration);
+	if (duration !== undefined) {
+		if (!DURATIONS.includes(duration)) {
+			throw new NodeOperationError(
+				node,
+				`Duration must be ${DURATIONS.join(' or ')} seconds (got ${shown(fields.duration)})`,
+				{ itemIndex },
+			);
 		}
-		body.duration = Number(fields.duration);
+		body.duration = duration;
 	}
-	if (fields.resolution !== undefined && fields.resolution !== '') {
-		if (!RESOLUTIONS.includes(String(fields.resolution))) {
-			throw new NodeOperationError(node, `Resolution must be one of ${RESOLUTIONS.join(', ')}`, {
-				itemIndex,
-			});
-		}
-		body.resolution = fields.resolution;
-	}
-	if (typeof fields.promptOptimizer === 'boolean') body.prompt_optimizer = fields.promptOptimizer;
+	const resolution = checkChoice(node, itemIndex, 'Resolution', fields.resolution, RESOLUTIONS);
+	if (resolution) body.resolution = resolution;
+	const optimizer = checkBoolean(node, itemIndex, 'Prompt Optimizer', fields.promptOptimizer);
+	if (optimizer !== undefined) body.prompt_optimizer = optimizer;
 	const callbackUrl = readCallbackUrl(ctx, itemIndex);
 	if (callbackUrl) body.callback_url = callbackUrl;
 	return { method: 'POST', path: '/v1/video_generation', body };

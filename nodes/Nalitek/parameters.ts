@@ -5,7 +5,14 @@ import { readBinaryImage } from '../shared/images';
 import { buildMultipart } from '../shared/multipart';
 import type { MultipartPart } from '../shared/multipart';
 import type { CreateOptions, CreateRequest, ProviderCall } from '../shared/types';
-import { checkHttpUrl, readIdParameter, readPrompt } from '../shared/validation';
+import {
+	checkChoice,
+	checkHttpUrl,
+	exactNumber,
+	readIdParameter,
+	readPrompt,
+	shown,
+} from '../shared/validation';
 import { FORMATS, INPUT_TYPES, MAX_INPUT_BYTES, MODELS } from './adapter';
 
 /**
@@ -22,12 +29,12 @@ function checkDimension(
 	label: string,
 	value: unknown,
 ): number | undefined {
-	if (value === undefined || value === '' || value === null) return undefined;
-	const number = Number(value);
+	const number = exactNumber(value);
+	if (number === undefined) return undefined;
 	if (!Number.isInteger(number) || number < MIN_SIDE || number > MAX_SIDE) {
 		throw new NodeOperationError(
 			node,
-			`${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${String(value)})`,
+			`${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${shown(value)})`,
 			{
 				itemIndex,
 				description:
@@ -47,8 +54,8 @@ function checkNumber(
 	max: number,
 	integer = false,
 ) {
-	if (value === undefined || value === '' || value === null) return undefined;
-	const number = Number(value);
+	const number = exactNumber(value);
+	if (number === undefined) return undefined;
 	if (
 		!Number.isFinite(number) ||
 		number < min ||
@@ -57,29 +64,11 @@ function checkNumber(
 	) {
 		throw new NodeOperationError(
 			node,
-			`${label} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(value)})`,
+			`${label} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max} (got ${shown(value)})`,
 			{ itemIndex },
 		);
 	}
 	return number;
-}
-
-function checkChoice(
-	node: INode,
-	itemIndex: number,
-	label: string,
-	value: unknown,
-	choices: string[],
-) {
-	if (value === undefined || value === '' || value === null) return undefined;
-	if (!choices.includes(String(value))) {
-		throw new NodeOperationError(
-			node,
-			`${label} must be one of ${choices.join(', ')} (got ${String(value)})`,
-			{ itemIndex },
-		);
-	}
-	return String(value);
 }
 
 /** Reads the generation options every image operation shares; only what is set is returned. */
@@ -103,12 +92,12 @@ export function readGenerationOptions(
 		'guidance_scale',
 		checkNumber(node, itemIndex, 'Guidance Scale', fields.guidanceScale, 1, 20),
 	);
-	if (fields.seed !== undefined && fields.seed !== '') {
-		const seed = Number(fields.seed);
+	const seed = exactNumber(fields.seed);
+	if (seed !== undefined) {
 		if (!Number.isInteger(seed) || seed < -1) {
 			throw new NodeOperationError(
 				node,
-				`Seed must be -1 (random) or a whole number of 0 or more (got ${String(fields.seed)})`,
+				`Seed must be -1 (random) or a whole number of 0 or more (got ${shown(fields.seed)})`,
 				{ itemIndex },
 			);
 		}
@@ -215,7 +204,7 @@ export const createUpscaleRequest: CreateRequest = (ctx, itemIndex, options) => 
 	const node = ctx.getNode();
 	const imageId = readImageIdParameter(ctx, itemIndex);
 	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const body: IDataObject = { scale: Number(ctx.getNodeParameter('scale', itemIndex, 2)) };
+	const body: IDataObject = { scale: exactNumber(ctx.getNodeParameter('scale', itemIndex, 2)) };
 	if (body.scale !== 2 && body.scale !== 4)
 		throw new NodeOperationError(node, 'Scale must be 2 or 4', { itemIndex });
 	if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;

@@ -1,7 +1,33 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode, INodePropertyOptions } from 'n8n-workflow';
 
-/** Checks an optional whole number against its documented range; unset values pass. */
+/** A decimal number as text: digits, an optional sign and fraction; nothing else, no spaces. */
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * A parameter's value as a number: a number, or text that is exactly a decimal number ("512",
+ * "7.5"). Anything else — an array, "0x400", " 512 ", "1e3", true — is NaN, so range checks
+ * refuse it instead of letting JavaScript coerce it. Unset values are undefined.
+ */
+export function exactNumber(value: unknown): number | undefined {
+	if (value === undefined || value === '' || value === null) return undefined;
+	if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
+	if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+	return NaN;
+}
+
+/** Shows a refused value as the user gave it: JSON for arrays and objects, quoted text. */
+export function shown(value: unknown): string {
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	const json = JSON.stringify(value);
+	return json === undefined ? String(value) : json.length > 40 ? `${json.slice(0, 40)}…` : json;
+}
+
+/**
+ * Checks an optional whole number against its documented range and returns it as a number (what
+ * is sent); unset values pass as undefined.
+ */
 export function checkIntegerRange(
 	node: INode,
 	itemIndex: number,
@@ -9,18 +35,70 @@ export function checkIntegerRange(
 	value: unknown,
 	min: number,
 	max: number,
-): void {
-	if (value === undefined || value === '' || value === null) return;
-	const number = Number(value);
+): number | undefined {
+	const number = exactNumber(value);
+	if (number === undefined) return undefined;
 	if (!Number.isInteger(number) || number < min || number > max) {
 		throw new NodeOperationError(
 			node,
-			`${label} must be a whole number from ${min} to ${max} (got ${String(value)})`,
+			`${label} must be a whole number from ${min} to ${max} (got ${shown(value)})`,
 			{
 				itemIndex,
+				description: 'Nothing was sent to the provider.',
 			},
 		);
 	}
+	return number;
+}
+
+/** Checks an optional choice against the values a document lists; returns it as text. */
+export function checkChoice(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	choices: string[],
+): string | undefined {
+	if (value === undefined || value === '' || value === null) return undefined;
+	if (typeof value !== 'string' || !choices.includes(value)) {
+		throw new NodeOperationError(
+			node,
+			`${label} must be one of ${choices.join(', ')} (got ${shown(value)})`,
+			{ itemIndex, description: 'Nothing was sent to the provider.' },
+		);
+	}
+	return value;
+}
+
+/** Checks an optional free text field: text only, trimmed; unset or blank is undefined. */
+export function checkText(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string')
+		throw new NodeOperationError(node, `${label} must be text (got ${shown(value)})`, {
+			itemIndex,
+			description: 'Nothing was sent to the provider.',
+		});
+	return value.trim() || undefined;
+}
+
+/** Checks an optional yes/no field: only true or false are sent. */
+export function checkBoolean(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+): boolean | undefined {
+	if (value === undefined || value === '' || value === null) return undefined;
+	if (typeof value === 'boolean') return value;
+	throw new NodeOperationError(node, `${label} must be true or false (got ${shown(value)})`, {
+		itemIndex,
+		description: 'Nothing was sent to the provider.',
+	});
 }
 
 /** Returns the URL when it is an absolute http(s) URL, throws otherwise. */
@@ -39,9 +117,39 @@ export function checkHttpUrl(node: INode, itemIndex: number, label: string, valu
 	return value;
 }
 
-/** The prompt of an item, trimmed; empty or too long prompts stop the node before any request. */
-export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?: number): string {
-	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+/**
+ * The longest prompt sent where a provider's document names no limit: far above what image models
+ * read, far below what would make a request a burden.
+ */
+export const DEFAULT_MAX_PROMPT_LENGTH = 10_000;
+
+/**
+ * The prompt of an item, trimmed. Text only (a number from an expression is taken as text); an
+ * object, an empty prompt or one longer than `maxLength` stops the node before any request.
+ */
+export function readPrompt(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	maxLength = DEFAULT_MAX_PROMPT_LENGTH,
+): string {
+	const value = ctx.getNodeParameter('prompt', itemIndex, '') as unknown;
+	if (
+		value !== null &&
+		value !== undefined &&
+		typeof value !== 'string' &&
+		typeof value !== 'number'
+	) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Prompt" must be text, not ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}`,
+			{
+				itemIndex,
+				description:
+					'Map a text field of the input, e.g. {{ $json.prompt }}, not a whole object. Nothing was sent to the provider.',
+			},
+		);
+	}
+	const prompt = String(value ?? '').trim();
 	if (!prompt) {
 		throw new NodeOperationError(ctx.getNode(), '"Prompt" is empty', {
 			itemIndex,
@@ -49,11 +157,11 @@ export function readPrompt(ctx: IExecuteFunctions, itemIndex: number, maxLength?
 				'Enter a prompt, or map it from the input, e.g. {{ $json.prompt }}. Nothing was sent to the provider.',
 		});
 	}
-	if (maxLength !== undefined && prompt.length > maxLength) {
+	if (prompt.length > maxLength) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The prompt has ${prompt.length} characters; the provider takes at most ${maxLength}`,
-			{ itemIndex },
+			`The prompt has ${prompt.length} characters; at most ${maxLength} are sent`,
+			{ itemIndex, description: 'Shorten the prompt. Nothing was sent to the provider.' },
 		);
 	}
 	return prompt;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers of their own; the rules are for the published nodes */
 // The MiniMax node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import http from 'http';
 import type { AddressInfo } from 'net';
@@ -290,6 +290,6 @@ describe('MiniMax node', () => {
 			(e) => e,
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Duration must be 6 or 10 seconds');
+		expect(error.message).toBe('Duration must be 6 or 10 seconds (got 8)');
 	});
 });

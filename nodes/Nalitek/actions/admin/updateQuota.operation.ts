@@ -1,7 +1,7 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readIdParameter } from '../../../shared/validation';
+import { exactNumber, readIdParameter } from '../../../shared/validation';
 import { nalitekCall } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -40,13 +40,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				missing: userIdMessage,
 				invalid: () => userIdMessage,
 			});
-			const dailyGenerations = Number(this.getNodeParameter('dailyGenerations', itemIndex, 0));
-			const dailyUpscales = Number(this.getNodeParameter('dailyUpscales', itemIndex, 0));
+			const dailyGenerations = exactNumber(this.getNodeParameter('dailyGenerations', itemIndex, 0));
+			const dailyUpscales = exactNumber(this.getNodeParameter('dailyUpscales', itemIndex, 0));
 			for (const [label, value] of [
 				['Daily Generations', dailyGenerations],
 				['Daily Upscales', dailyUpscales],
 			] as const) {
-				if (!Number.isInteger(value) || value < 0)
+				if (value === undefined || !Number.isInteger(value) || value < 0)
 					throw new NodeOperationError(
 						this.getNode(),
 						`${label} must be a whole number of 0 or more`,
