@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { allowPrivateNetworkProperty } from './privateNetwork';
+
 export class DefApiApi implements ICredentialType {
 	name = 'defApiApi';
 
@@ -34,6 +36,7 @@ export class DefApiApi implements ICredentialType {
 			description:
 				'Change only to go through a gateway or a test server. The API paths (/api/...) are added to it.',
 		},
+		allowPrivateNetworkProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { allowPrivateNetworkProperty } from './privateNetwork';
+
 export class GenApiApi implements ICredentialType {
 	name = 'genApiApi';
 
@@ -33,6 +35,7 @@ export class GenApiApi implements ICredentialType {
 			description:
 				'Change only to go through a gateway or a test server. The API paths (/api/v1/...) are added to it.',
 		},
+		allowPrivateNetworkProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { allowPrivateNetworkProperty } from './privateNetwork';
+
 export class GptunnelApi implements ICredentialType {
 	name = 'gptunnelApi';
 
@@ -33,6 +35,7 @@ export class GptunnelApi implements ICredentialType {
 			description:
 				'Change only to go through a gateway or a test server. The API paths (/v1/...) are added to it.',
 		},
+		allowPrivateNetworkProperty,
 	];
 
 	// GPTunnel expects the bare key, without "Bearer".

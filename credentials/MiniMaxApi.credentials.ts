@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { allowPrivateNetworkProperty } from './privateNetwork';
+
 export class MiniMaxApi implements ICredentialType {
 	name = 'miniMaxApi';
 
@@ -34,6 +36,7 @@ export class MiniMaxApi implements ICredentialType {
 			description:
 				'Keys are bound to a region: use https://api.minimax.io for global keys and https://api.minimaxi.com for mainland-China keys. The API paths (/v1/...) are added to it.',
 		},
+		allowPrivateNetworkProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = {

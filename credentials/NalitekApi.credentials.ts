@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { allowPrivateNetworkProperty } from './privateNetwork';
+
 export class NalitekApi implements ICredentialType {
 	name = 'nalitekApi';
 
@@ -42,6 +44,7 @@ export class NalitekApi implements ICredentialType {
 			description:
 				'Optional. The secret Nalitek signs webhooks with; the AI Media Trigger node uses it to check the "sha256=" signature.',
 		},
+		allowPrivateNetworkProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = {

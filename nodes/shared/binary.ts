@@ -1,6 +1,8 @@
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ProviderError } from './errors';
+import type { FetchPolicy } from './fetch-policy';
+import { MAX_REDIRECTS, refusedLink } from './fetch-policy';
 import { settle } from './timing';
 import type { MediaOutput } from './types';
 
@@ -39,17 +41,24 @@ export type MediaSource =
 	| { kind: 'dataUri'; mimeType: string; base64: string }
 	| { kind: 'base64'; base64: string };
 
-/** Tells an http(s) URL from a `data:` URI and from bare base64. */
+/**
+ * Tells a link from a `data:` URI and from bare base64. Base64 has no colon: anything with a
+ * scheme is a link (and only http(s) links are ever fetched).
+ */
 export function classifySource(value: string): MediaSource {
 	const text = value.trim();
-	if (/^https?:\/\//i.test(text)) return { kind: 'url', url: text };
-	const dataUri = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/is.exec(text);
-	if (dataUri)
-		return {
-			kind: 'dataUri',
-			mimeType: dataUri[1] || 'application/octet-stream',
-			base64: dataUri[2],
-		};
+	if (text.slice(0, 5).toLowerCase() === 'data:') {
+		const comma = text.indexOf(',');
+		const header = comma < 0 ? '' : text.slice(5, comma);
+		if (comma >= 0 && /;base64$/i.test(header)) {
+			return {
+				kind: 'dataUri',
+				mimeType: header.split(';')[0] || 'application/octet-stream',
+				base64: text.slice(comma + 1),
+			};
+		}
+	}
+	if (text.includes(':')) return { kind: 'url', url: text };
 	return { kind: 'base64', base64: text };
 }
 
@@ -106,64 +115,149 @@ export function describeOutput(
 	return { mimeType, fileName: output.fileName ?? `${baseName}.${extensionFor(mimeType)}` };
 }
 
+export interface DownloadLimits {
+	signal?: AbortSignal;
+	/** Files larger than this are refused: announced, inline, or counted while streaming. */
+	maxBytes?: number;
+	/** Where links may point (see fetch-policy.ts); every redirect is checked too. */
+	policy: FetchPolicy;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/** The bytes of inline data, checked: base64 only, within the size limit, not empty. */
+function decodeInline(base64: string, maxBytes: number | undefined): Buffer {
+	const text = base64.replace(/\s+/g, '');
+	if (!BASE64.test(text))
+		throw new ProviderError('The provider returned a file that is not valid base64', 'download');
+	const estimated = Math.floor((text.length * 3) / 4);
+	if (maxBytes !== undefined && estimated > maxBytes) throw tooLarge(estimated, maxBytes);
+	const buffer = Buffer.from(text, 'base64');
+	if (!buffer.length) throw new ProviderError('The provider returned an empty file', 'download');
+	return buffer;
+}
+
+type Body = NodeJS.ReadableStream & {
+	destroy?: (error?: Error) => void;
+	push?: (chunk: unknown, encoding?: BufferEncoding) => boolean;
+};
+type StreamResponse = { statusCode?: number; headers?: Record<string, unknown>; body?: Body };
+
 /**
- * Turns one output into n8n binary data. URLs are streamed into n8n's binary store, so a large
- * video never sits whole in memory (in n8n's filesystem or S3 mode); inline data is decoded.
- * Kept apart from authenticated calls: result files are public links and must not get the key.
+ * Counts what a download stream delivers and stops it past `maxBytes`, whatever its headers
+ * announced, and after decompression (a small gzip answer can inflate to gigabytes). Counted where
+ * the stream takes its data in, so it holds however n8n reads the stream.
+ */
+function capStream(body: Body, maxBytes: number | undefined): () => boolean {
+	let bytes = 0;
+	let exceeded = false;
+	const push = body.push;
+	if (maxBytes === undefined || typeof push !== 'function') return () => exceeded;
+	body.push = function (this: Body, chunk: unknown, encoding?: BufferEncoding) {
+		if (!exceeded && chunk !== null && chunk !== undefined) {
+			bytes +=
+				typeof chunk === 'string'
+					? Buffer.byteLength(chunk, encoding)
+					: (chunk as { length: number }).length;
+			if (bytes > maxBytes) {
+				exceeded = true;
+				body.destroy?.(tooLarge(undefined, maxBytes));
+				return false;
+			}
+		}
+		return push.call(this, chunk, encoding);
+	};
+	return () => exceeded;
+}
+
+/** GETs a result link, following at most MAX_REDIRECTS redirects, each checked against the policy. */
+async function openDownload(
+	ctx: IExecuteFunctions,
+	link: string,
+	{ signal, policy }: DownloadLimits,
+): Promise<StreamResponse> {
+	let url = link;
+	for (let redirects = 0; ; redirects++) {
+		const refused = refusedLink(url, policy);
+		if (refused) {
+			throw new ProviderError(`The result file was not fetched: ${refused}`, 'download', {
+				hint: 'Links from callbacks and provider answers may not point inside your network. If you host the provider yourself, turn on "Allow Private Network Downloads" in its credential.',
+			});
+		}
+		const request: IHttpRequestOptions = {
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: DOWNLOAD_TIMEOUT_MS,
+		};
+		if (signal) request.abortSignal = signal;
+		const outcome = await settle(
+			async () => (await ctx.helpers.httpRequest(request)) as StreamResponse,
+		);
+		if (!outcome.ok) {
+			const failure = outcome.error as { code?: string; errorResponse?: { code?: string } };
+			const code = failure.code ?? failure.errorResponse?.code;
+			if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
+			throw new ProviderError(
+				'Could not download the result file: the connection broke',
+				'download',
+				{
+					transient: true,
+					hint: `Try again later, or run "Get Task" again for a fresh link.${code ? ` Network error: ${code}.` : ''}`,
+				},
+			);
+		}
+		const response = outcome.value;
+		const statusCode = Number(response.statusCode ?? 0);
+		const location = response.headers?.location;
+		if (statusCode < 300 || statusCode >= 400 || typeof location !== 'string') return response;
+		response.body?.destroy?.();
+		if (redirects >= MAX_REDIRECTS) {
+			throw new ProviderError(
+				`The result file was not fetched: more than ${MAX_REDIRECTS} redirects`,
+				'download',
+			);
+		}
+		url = new URL(location, url).toString();
+	}
+}
+
+/**
+ * Turns one output into n8n binary data. Links are streamed into n8n's binary store, so a large
+ * video never sits whole in memory (in n8n's filesystem or S3 mode); inline data is decoded. Kept
+ * apart from authenticated calls: result files are public links and must not get the key.
  */
 export async function toBinary(
 	ctx: IExecuteFunctions,
 	output: MediaOutput,
 	baseName: string,
-	signal?: AbortSignal,
-	maxBytes?: number,
+	limits: DownloadLimits,
 ): Promise<IBinaryData> {
+	const { signal, maxBytes } = limits;
 	const source = classifySource(output.url);
 	const described = describeOutput(output, baseName);
 	if (source.kind !== 'url') {
-		const buffer = Buffer.from(source.base64.replace(/\s+/g, ''), 'base64');
-		if (!buffer.length) throw new ProviderError('The provider returned an empty file', 'download');
-		if (maxBytes !== undefined && buffer.length > maxBytes) throw tooLarge(buffer.length, maxBytes);
+		const buffer = decodeInline(source.base64, maxBytes);
+		const sniffed = sniffMimeType(buffer);
+		// Bare base64 says nothing of itself: it must be a picture or a video the package knows.
+		if (source.kind === 'base64' && !sniffed && !output.mimeType)
+			throw new ProviderError(
+				'The provider returned data that is not a known image or video',
+				'download',
+			);
 		const mimeType =
 			output.mimeType ??
 			(source.kind === 'dataUri' ? source.mimeType : undefined) ??
-			sniffMimeType(buffer) ??
+			sniffed ??
 			'image/png';
 		const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
 		return await ctx.helpers.prepareBinaryData(buffer, fileName, mimeType);
 	}
 
-	const request: IHttpRequestOptions = {
-		method: 'GET',
-		url: source.url,
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: DOWNLOAD_TIMEOUT_MS,
-	};
-	if (signal) request.abortSignal = signal;
-	type StreamResponse = {
-		statusCode?: number;
-		headers?: Record<string, unknown>;
-		body?: NodeJS.ReadableStream & { destroy?: () => void };
-	};
-	const outcome = await settle(
-		async () => (await ctx.helpers.httpRequest(request)) as StreamResponse,
-	);
-	if (!outcome.ok) {
-		const failure = outcome.error as { code?: string; errorResponse?: { code?: string } };
-		const code = failure.code ?? failure.errorResponse?.code;
-		if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
-		throw new ProviderError(
-			'Could not download the result file: the connection broke',
-			'download',
-			{
-				transient: true,
-				hint: `Try again later, or run "Get Task" again for a fresh link.${code ? ` Network error: ${code}.` : ''}`,
-			},
-		);
-	}
-	const response = outcome.value;
+	const response = await openDownload(ctx, source.url, limits);
 	const statusCode = Number(response.statusCode ?? 0);
 	if (statusCode < 200 || statusCode >= 300) {
 		response.body?.destroy?.();
@@ -184,6 +278,7 @@ export async function toBinary(
 		described.mimeType ??
 		'application/octet-stream';
 	const fileName = output.fileName ?? `${baseName}.${extensionFor(mimeType)}`;
+	const exceeded = response.body ? capStream(response.body, maxBytes) : () => false;
 	type Streamable = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 	const stored = await settle(
 		async () =>
@@ -196,35 +291,24 @@ export async function toBinary(
 	if (!stored.ok) {
 		// The file host must not keep a connection open for a file nobody reads any more.
 		response.body?.destroy?.();
+		if (exceeded()) throw tooLarge(undefined, maxBytes!);
 		if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
 		throw new ProviderError('The download of the result file broke off', 'download', {
 			transient: true,
 			hint: 'The connection to the file host broke. Try again later.',
 		});
 	}
-	// A host that announced no length is measured after the fact.
-	const size = storedBytes(stored.value);
-	if (maxBytes !== undefined && size !== undefined && size > maxBytes)
-		throw tooLarge(size, maxBytes);
 	return stored.value;
 }
 
-function tooLarge(bytes: number, maxBytes: number): ProviderError {
+/** A file over the limit: its size when known, or where the download was stopped. */
+function tooLarge(bytes: number | undefined, maxBytes: number): ProviderError {
 	const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
 	return new ProviderError(
-		`The result file is ${mb(bytes)}, more than the ${mb(maxBytes)} allowed`,
+		bytes === undefined
+			? `The result file is larger than the ${mb(maxBytes)} allowed: the download was stopped there`
+			: `The result file is ${mb(bytes)}, more than the ${mb(maxBytes)} allowed`,
 		'download',
-		{
-			hint: 'Raise "Max File Size", or fetch the file from its link.',
-		},
+		{ hint: 'Raise "Max File Size", or fetch the file from its link.' },
 	);
-}
-
-/** The size of stored binary data: inline base64, or the "12.3 kB" n8n writes for stored files. */
-function storedBytes(binary: IBinaryData): number | undefined {
-	if (!binary.id && binary.data) return Math.floor((binary.data.length * 3) / 4);
-	const match = /^([\d.]+)\s*(B|kB|MB|GB)$/i.exec(String(binary.fileSize ?? ''));
-	if (!match) return undefined;
-	const unit = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[match[2].toLowerCase()] ?? 1;
-	return Math.round(Number(match[1]) * unit);
 }

@@ -135,6 +135,19 @@ const binaryPropertyOption: INodeProperties = {
 	description: 'The name of the binary property that receives the file',
 };
 
+/** "Max File Size (MB)" when it is not set. */
+export const DEFAULT_MAX_FILE_MB = 200;
+
+export const maxFileSizeOption: INodeProperties = {
+	displayName: 'Max File Size (MB)',
+	name: 'maxFileSizeMb',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_MAX_FILE_MB,
+	description:
+		'A larger result file is not stored: the download stops at this size, whatever the file host announces, and the item says why and keeps the link',
+};
+
 const requestTimeoutOption: INodeProperties = {
 	displayName: 'Request Timeout (Seconds)',
 	name: 'requestTimeout',
@@ -194,13 +207,18 @@ export function waitOptionsField(resources: string[], timing: PollTiming): INode
 					'How often to ask the provider whether a task is ready. The wait grows slowly for long tasks to save requests.',
 			},
 			binaryPropertyOption,
+			maxFileSizeOption,
 			requestTimeoutOption,
 		],
 	);
 }
 
 export function getTaskOptionsField(resources: string[]): INodeProperties {
-	return optionsCollection(resources, ['getTask'], [downloadOption, binaryPropertyOption]);
+	return optionsCollection(
+		resources,
+		['getTask'],
+		[downloadOption, binaryPropertyOption, maxFileSizeOption],
+	);
 }
 
 /**

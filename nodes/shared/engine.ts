@@ -1,7 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderError } from './errors';
-import { REQUEST_TIMEOUT_MS, checkResponse, getBaseUrl, sendToProvider } from './http';
+import { STRICT_POLICY } from './fetch-policy';
+import type { FetchPolicy } from './fetch-policy';
+import {
+	REQUEST_TIMEOUT_MS,
+	checkResponse,
+	credentialInfo,
+	getBaseUrl,
+	sendToProvider,
+} from './http';
 import {
 	RequestGate,
 	clockOf,
@@ -74,6 +82,17 @@ export class ProviderSession {
 	/** Waits `ms` on this run's clock; ends early with an error when the execution is cancelled. */
 	async pause(ms: number): Promise<void> {
 		await pause(ms, this.signal, this.clock);
+	}
+
+	/**
+	 * Where this provider's result files may be fetched from: its own origin, and private
+	 * addresses only when its credential allows them. Without a credential, public links only.
+	 */
+	async fetchPolicy(): Promise<FetchPolicy> {
+		const info = await settle(
+			async () => await credentialInfo(this.ctx, this.client.credentialType),
+		);
+		return info.ok ? info.value.policy : STRICT_POLICY;
 	}
 
 	/** Sends one request with this run's credential, cancel signal and request timeout. */
@@ -173,7 +192,11 @@ export class TaskSession extends ProviderSession {
 	 * One status read, classified. Throws ProviderError. With a `deadline`, a pause the provider
 	 * asked for that ends after it is not waited out: the read fails as throttled instead.
 	 */
-	async readTask(taskId: string, deadline?: number): Promise<TaskState> {
+	async readTask(
+		taskId: string,
+		deadline?: number,
+		{ notFoundIsFinal = false }: { notFoundIsFinal?: boolean } = {},
+	): Promise<TaskState> {
 		const wait = this.pollGate.waitTime();
 		if (deadline !== undefined && wait > 0 && this.clock.now() + wait >= deadline) {
 			throw new ProviderError('Too many requests', 'http', {
@@ -188,7 +211,9 @@ export class TaskSession extends ProviderSession {
 		const response = await this.send(this.tasks.getTaskCall(taskId));
 		const outcome = await settle(async () =>
 			this.tasks.parseTask(
-				checkResponse(this.client, response, 'poll', this.tasks.isNotFoundYet),
+				notFoundIsFinal
+					? checkResponse(this.client, response, 'call')
+					: checkResponse(this.client, response, 'poll', this.tasks.isNotFoundYet),
 				taskId,
 			),
 		);

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ProviderError, hintFor } from './errors';
+import type { FetchPolicy } from './fetch-policy';
+import { policyFor } from './fetch-policy';
+import { redact, secretsOf } from './secrets';
 import type { ProviderCall, ProviderFailure, ProviderResponse, ProviderClient } from './types';
 
 export const REQUEST_TIMEOUT_MS = 60_000;
@@ -14,21 +17,46 @@ const NOT_SENT_CODES = new Set([
 	'ENETUNREACH',
 ]);
 
-const baseUrlCache = new WeakMap<object, Map<string, string>>();
+/** What the package needs of a provider credential beyond signing requests. */
+export interface CredentialInfo {
+	baseUrl: string;
+	/** Texts never to repeat (see secrets.ts). */
+	secrets: string[];
+	/** Where result files of this provider may be fetched from. */
+	policy: FetchPolicy;
+}
 
-export async function getBaseUrl(ctx: IExecuteFunctions, credentialType: string): Promise<string> {
-	let perContext = baseUrlCache.get(ctx);
+const credentialCache = new WeakMap<object, Map<string, Promise<CredentialInfo>>>();
+
+/** Reads a credential once per node run (or webhook call). */
+export async function credentialInfo(
+	ctx: Pick<IExecuteFunctions, 'getCredentials'>,
+	credentialType: string,
+): Promise<CredentialInfo> {
+	let perContext = credentialCache.get(ctx);
 	if (!perContext) {
 		perContext = new Map();
-		baseUrlCache.set(ctx, perContext);
+		credentialCache.set(ctx, perContext);
 	}
-	let baseUrl = perContext.get(credentialType);
-	if (baseUrl === undefined) {
-		const credentials = await ctx.getCredentials(credentialType);
-		baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-		perContext.set(credentialType, baseUrl);
+	let info = perContext.get(credentialType);
+	if (!info) {
+		info = ctx.getCredentials(credentialType).then((credentials: IDataObject) => {
+			const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+			return {
+				baseUrl,
+				secrets: secretsOf(credentials),
+				policy: policyFor(baseUrl, credentials.allowPrivateNetwork === true),
+			};
+		});
+		// A failed read is not remembered: the next call reads again.
+		info.catch(() => perContext.delete(credentialType));
+		perContext.set(credentialType, info);
 	}
-	return baseUrl;
+	return await info;
+}
+
+export async function getBaseUrl(ctx: IExecuteFunctions, credentialType: string): Promise<string> {
+	return (await credentialInfo(ctx, credentialType)).baseUrl;
 }
 
 /** Reads `Retry-After` (seconds or an HTTP date) in milliseconds. */
@@ -85,7 +113,7 @@ export async function sendToProvider(
 	signal?: AbortSignal,
 	timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ProviderResponse> {
-	const baseUrl = await getBaseUrl(ctx, client.credentialType);
+	const { baseUrl, secrets } = await credentialInfo(ctx, client.credentialType);
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${baseUrl}${call.path}`,
@@ -109,10 +137,11 @@ export async function sendToProvider(
 	} catch (error) {
 		throw networkError(error, client.displayName, timeoutMs);
 	}
+	// Some gateways echo the key in their answers: nothing read from here may carry a secret.
 	return {
 		statusCode: Number(response?.statusCode ?? 0),
-		headers: response?.headers ?? {},
-		body: response?.body,
+		headers: redact(response?.headers ?? {}, secrets),
+		body: redact(response?.body, secrets),
 	};
 }
 

@@ -9,7 +9,7 @@ import type {
 
 import { describeOutput, isInline, toBinary } from './binary';
 import type { CallbackContract } from './callbacks';
-import { TASK_OPERATIONS } from './descriptions';
+import { DEFAULT_MAX_FILE_MB, TASK_OPERATIONS } from './descriptions';
 import type { TaskOperation } from './descriptions';
 import { ProviderSession, TaskSession, runTasks } from './engine';
 import { ProviderError, toNodeError } from './errors';
@@ -20,7 +20,7 @@ import { isFinal } from './states';
 import type { ItemOutcome } from './items';
 import { RetryMemory } from './retries';
 import { continuesOnFail, isToolRun } from './tool';
-import { readIdParameter } from './validation';
+import { exactNumber, readIdParameter } from './validation';
 import { mapWithLimit, settle, throwIfCancelled } from './timing';
 import type {
 	CreateRequest,
@@ -46,6 +46,8 @@ export interface ItemSettings {
 	failOnTimeout: boolean;
 	/** How long one request to the provider may take. */
 	requestTimeoutMs: number;
+	/** A larger result file is not stored ("Max File Size"). */
+	maxBytes: number;
 }
 
 export function readSettings(
@@ -68,14 +70,16 @@ export function settingsFrom(
 	tasks: TaskProtocol,
 	refuse: (message: string) => never,
 ): ItemSettings {
-	const seconds = (name: string, fallbackMs: number) => {
+	const atLeastOne = (name: string, unit: string, fallback: number) => {
 		const value = options[name];
-		if (value === undefined || value === '') return fallbackMs;
-		const number = Number(value);
-		if (!Number.isFinite(number) || number < 1)
-			refuse(`"${name}" must be a number of seconds, at least 1`);
-		return number * 1000;
+		if (value === undefined || value === '' || value === null) return fallback;
+		const number = exactNumber(value);
+		if (number === undefined || !Number.isFinite(number) || number < 1)
+			refuse(`"${name}" must be a number of ${unit}, at least 1 (got ${String(value)})`);
+		return number;
 	};
+	const seconds = (name: string, fallbackMs: number) =>
+		atLeastOne(name, 'seconds', fallbackMs / 1000) * 1000;
 	const binaryPropertyName = String(options.binaryPropertyName ?? 'data').trim();
 	if (!binaryPropertyName) refuse('"Put Output File in Field" must not be empty');
 	const intervalMs = seconds('pollInterval', tasks.timing.intervalMs);
@@ -90,6 +94,7 @@ export function settingsFrom(
 		binaryPropertyName,
 		failOnTimeout: options.failOnTimeout === true,
 		requestTimeoutMs: seconds('requestTimeout', REQUEST_TIMEOUT_MS),
+		maxBytes: atLeastOne('maxFileSizeMb', 'megabytes', DEFAULT_MAX_FILE_MB) * 1024 * 1024,
 	};
 }
 
@@ -101,6 +106,7 @@ function fixedSettings(tasks: TaskProtocol): ItemSettings {
 		binaryPropertyName: 'data',
 		failOnTimeout: false,
 		requestTimeoutMs: REQUEST_TIMEOUT_MS,
+		maxBytes: DEFAULT_MAX_FILE_MB * 1024 * 1024,
 	};
 }
 
@@ -171,7 +177,7 @@ export async function toFileItem(
 	session: TaskSession,
 	output: MediaOutput,
 	baseName: string,
-	settings: Pick<ItemSettings, 'download' | 'binaryPropertyName'> & { maxBytes?: number },
+	settings: Pick<ItemSettings, 'download' | 'binaryPropertyName' | 'maxBytes'>,
 	json: IDataObject,
 	pairedItem: { item: number },
 ): Promise<INodeExecutionData> {
@@ -189,9 +195,15 @@ export async function toFileItem(
 	// An inline file costs no download and has no other copy: it is kept as binary data even
 	// with "Download Files" off (a tool's caller reads only its type).
 	if (settings.download || inline) {
+		const policy = await session.fetchPolicy();
 		const binary = await session.retrying(
 			DOWNLOAD_ATTEMPTS,
-			async () => await toBinary(ctx, output, baseName, session.signal, settings.maxBytes),
+			async () =>
+				await toBinary(ctx, output, baseName, {
+					signal: session.signal,
+					maxBytes: settings.maxBytes,
+					policy,
+				}),
 		);
 		file.mimeType = binary.mimeType;
 		file.fileName = binary.fileName ?? file.fileName;

@@ -14,7 +14,9 @@
 // that class (task creates, status reads, file downloads) takes the next fault, until the queue is
 // empty. Kinds: "429" (Retry-After: 1, nothing done; "429:N" asks for N seconds), "500" | "502" | "503", "reset" (the
 // connection is cut), "slow" (answers after `config.slowMs`), "malformed" (HTTP 200, broken JSON),
-// "404", "error200" (HTTP 200 with the provider's error body). On a create every fault but 429
+// "404", "error200" (HTTP 200 with the provider's error body), "leak" (HTTP 401 whose message repeats
+// the key the request carried, as some gateways do), "echo" (the real answer with the key added
+// to it). On a create every fault but 429
 // comes after the provider took the task: the answer is lost, the task exists — the case where a
 // client that sends again pays twice. "truncate" (files only) cuts the file halfway.
 
@@ -70,6 +72,11 @@ function errorBodyFor(method, pathname) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The key a request carried, as a gateway that echoes it would write it. */
+function sentKey(req) {
+	return req.headers.authorization ?? req.headers['x-api-key'] ?? '';
+}
 
 /** Reads `[name:value]` tags from a prompt. */
 function readTags(text) {
@@ -328,6 +335,13 @@ function createEmulator(options = {}) {
 			return res.end('{"status": "succ');
 		}
 		if (fault === 'error200') return send(res, 200, errorBodyFor(req.method, pathname));
+		if (fault === 'leak') {
+			const key = sentKey(req);
+			return send(res, 401, {
+				message: `key ${key} rejected`,
+				error: { detail: `invalid ${key}` },
+			});
+		}
 		if (fault === '404') return send(res, 404, { message: 'Not found' });
 		return send(res, Number(fault) || 500, { message: 'Server Error' });
 	}
@@ -464,6 +478,19 @@ function createEmulator(options = {}) {
 				);
 			const body = await readBody(req);
 			if (!fault) return await handleProviders(req, res, url, body);
+			if (fault === 'echo') {
+				// The provider answers, and a gateway in between adds what it was sent.
+				const answers = [];
+				await handleProviders(req, res, url, body, answers);
+				const [answer] = answers;
+				const gateway = { seen: sentKey(req) };
+				const echo = (value) =>
+					value && typeof value === 'object' && !Array.isArray(value)
+						? { ...value, gateway, ...(value.data ? { data: echo(value.data) } : {}) }
+						: value;
+				const echoed = echo(answer.answer);
+				return send(res, answer.status, echoed, answer.headers);
+			}
 			if (kind === 'read') {
 				if (fault !== 'slow') return injure(req, res, fault, url.pathname);
 				await time.hold(config.slowMs);

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers of their own; the rules are for the published nodes */
 // An IExecuteFunctions for running a node's execute() in jest. HTTP is real (global fetch, so both
 // the emulator and nock see genuine requests); credentials are applied the way the credential's
 // `authenticate` block says. The real-n8n end-to-end run (test/e2e) proves the rest.
@@ -69,19 +69,18 @@ function resolveCredentialExpression(template: string, credentials: IDataObject)
  */
 async function realRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 	const end = sharedClock.begin();
+	let response: unknown;
 	try {
-		const response = await sendRequest(options, signal);
-		const body = (response as { body?: unknown })?.body ?? response;
+		response = await sendRequest(options, signal);
+	} finally {
+		const body = (response as { body?: unknown } | undefined)?.body ?? response;
 		if (body instanceof Readable && !body.readableEnded && !body.destroyed) {
 			body.once('close', end);
 			body.once('end', end);
 			body.once('error', end);
 		} else end();
-		return response;
-	} catch (error) {
-		end();
-		throw error;
 	}
+	return response;
 }
 
 async function sendRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
@@ -116,6 +115,8 @@ async function sendRequest(options: IHttpRequestOptions, signal?: AbortSignal) {
 			headers,
 			body,
 			signal: controller.signal,
+			// As axios with maxRedirects 0: the 3xx answer itself comes back.
+			redirect: options.disableFollowRedirect ? 'manual' : 'follow',
 		});
 	} catch (error) {
 		const cause = (error as { cause?: { code?: string } }).cause;

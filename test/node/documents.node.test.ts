@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers of their own; the rules are for the published nodes */
 // Where a provider document is ambiguous or says more than the first reading: every reading it
 // allows is accepted, and the emulator produces each of them. Also the engine's edge cases: a
 // Retry-After longer than Max Wait, n8n's Retry On Fail, storing a download that fails.
@@ -372,6 +372,7 @@ describe('the engine', () => {
 				ctx,
 				{ url: `http://127.0.0.1:${(host.address() as AddressInfo).port}/x.png` },
 				'x',
+				{ policy: { trustedOrigins: [], allowPrivateNetwork: true } },
 			).then(
 				() => 0,
 				() => Date.now(),

@@ -6,6 +6,7 @@ import type { INode, INodeType, JsonObject } from 'n8n-workflow';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { genApiClient, genApiTasks, parseGenApiTask } from '../../nodes/GenApi/adapter';
 import { classifySource, sniffMimeType, toBinary } from '../../nodes/shared/binary';
+import { STRICT_POLICY } from '../../nodes/shared/fetch-policy';
 import { ProviderError, toNodeError } from '../../nodes/shared/errors';
 import { checkResponse, networkError, parseRetryAfter } from '../../nodes/shared/http';
 import { compactRaw } from '../../nodes/shared/operations';
@@ -250,6 +251,9 @@ describe('timing', () => {
 	});
 });
 
+/** Downloads from public hosts only, as for a callback without a credential. */
+const PUBLIC = { policy: STRICT_POLICY };
+
 describe('files', () => {
 	const png = makePng('x', 'hello');
 	const fakeNode = {
@@ -286,7 +290,7 @@ describe('files', () => {
 	it('streams a URL into binary data, with the type from the server', async () => {
 		nock('https://cdn.test').get('/img/abc').reply(200, png, { 'Content-Type': 'image/png' });
 		const { ctx, binaryInputs } = context();
-		const binary = await toBinary(ctx, { url: 'https://cdn.test/img/abc' }, 'genApi-1');
+		const binary = await toBinary(ctx, { url: 'https://cdn.test/img/abc' }, 'genApi-1', PUBLIC);
 		expect(binary).toMatchObject({ mimeType: 'image/png', fileName: 'genApi-1.png' });
 		expect(Buffer.from(binary.data, 'base64').equals(png)).toBe(true);
 		expect(binaryInputs).toEqual(['stream']);
@@ -298,7 +302,12 @@ describe('files', () => {
 			.reply(200, Buffer.from('\0\0\0\x18ftypmp42', 'latin1'), {
 				'Content-Type': 'application/octet-stream',
 			});
-		const binary = await toBinary(context().ctx, { url: 'https://cdn.test/v/clip.mp4' }, 'm-1');
+		const binary = await toBinary(
+			context().ctx,
+			{ url: 'https://cdn.test/v/clip.mp4' },
+			'm-1',
+			PUBLIC,
+		);
 		expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName: 'm-1.mp4' });
 	});
 
@@ -308,8 +317,9 @@ describe('files', () => {
 			ctx,
 			{ url: `data:image/png;base64,${png.toString('base64')}` },
 			't-1',
+			PUBLIC,
 		);
-		const bare = await toBinary(ctx, { url: png.toString('base64') }, 't-2');
+		const bare = await toBinary(ctx, { url: png.toString('base64') }, 't-2', PUBLIC);
 		expect(fromUri).toMatchObject({ mimeType: 'image/png', fileName: 't-1.png' });
 		expect(bare).toMatchObject({ mimeType: 'image/png', fileName: 't-2.png' });
 		expect(Buffer.from(bare.data, 'base64').equals(png)).toBe(true);
@@ -318,7 +328,7 @@ describe('files', () => {
 	it('reports an expired link as a download error with a hint', async () => {
 		nock('https://cdn.test').get('/gone.png').reply(404, 'gone');
 		await expect(
-			toBinary(context().ctx, { url: 'https://cdn.test/gone.png' }, 'x'),
+			toBinary(context().ctx, { url: 'https://cdn.test/gone.png' }, 'x', PUBLIC),
 		).rejects.toMatchObject({
 			kind: 'download',
 			details: { httpCode: 404, hint: expect.stringMatching(/expired/) },
