@@ -13,19 +13,25 @@ import type {
 } from 'n8n-workflow';
 
 import { CALLBACK_PROVIDERS } from '../providers';
-import type { CallbackContract, CallbackRequest, ParsedCallback } from '../shared/callbacks';
-import {
-	givenToken,
-	readCallbackRequest,
-	replyJson as reply,
-	sameSecret,
-} from '../shared/callbacks';
+import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
+import { DEFAULT_REPLAY_WINDOW_MINUTES, DEFAULT_REPLAY_WINDOW_MS } from '../shared/callbacks';
+import { DEFAULT_MAX_FILE_MB, maxFileSizeOption } from '../shared/descriptions';
 import { TaskSession } from '../shared/engine';
 import { toNodeError } from '../shared/errors';
+import {
+	CallbackMemory,
+	optionalCredentials,
+	rawCallback,
+	replyJson as reply,
+	takeIn,
+} from '../shared/intake';
 import { compactRaw, fileBaseName, toFileItem } from '../shared/operations';
+import { secretsOf } from '../shared/secrets';
 import { isFinal } from '../shared/states';
-import { settle } from '../shared/timing';
+import { clockOf, settle } from '../shared/timing';
+import type { ProviderError } from '../shared/errors';
 import type { CallbackProvider, ProviderClient, TaskState } from '../shared/types';
+import { exactNumber } from '../shared/validation';
 
 /** A provider that calls back, with its name and credential at hand; the receiver knows providers only through these. */
 type Receiver = ProviderClient & CallbackProvider;
@@ -51,7 +57,10 @@ function providerNames(): string {
 
 /** A repeated callback for the same task and status within this time starts nothing. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
-const DEFAULT_MAX_FILE_MB = 200;
+/** Confirming reads of a callback the caller proved nothing for: a stranger's guess costs one. */
+const UNPROVEN_READ_ATTEMPTS = 3;
+/** Confirming reads of a proven callback: providers call back once, so a passing failure is waited out. */
+const PROVEN_READ_ATTEMPTS = 8;
 
 function properties(): INodeProperties[] {
 	const show = (providers: string[]) => ({ show: { provider: providers } });
@@ -93,24 +102,12 @@ function properties(): INodeProperties[] {
 			displayOptions: show(providersWhere((contract) => contract.authentication === 'token')),
 		},
 		{
-			displayName: 'Secret Token',
-			name: 'token',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Optional. When set, add it to the URL you paste into Create Task (&lt;Production URL&gt;?token=&lt;this secret&gt;); callbacks without it are refused with 401. Without a token, each callback is confirmed with the provider before anything is fetched.',
-			displayOptions: show(
-				providersWhere((contract) => contract.authentication === 'optionalToken'),
-			),
-		},
-		{
 			displayName: 'Verify Signature',
 			name: 'verifySignature',
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to refuse callbacks whose "sha256=" signature does not match the Webhook Secret of the credential (or its API key when no secret is set). When off, each callback is confirmed with the provider before anything is fetched.',
+				'Whether to refuse callbacks whose "sha256=" signature does not match the Webhook Secret of the credential (or its API key when no secret is set). When off, each callback is confirmed with the provider before anything is fetched, and one that names no task of yours is refused.',
 			displayOptions: show(providersWhere((contract) => contract.authentication === 'signature')),
 		},
 	];
@@ -156,16 +153,9 @@ function properties(): INodeProperties[] {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether a repeated callback for the same task and status within 10 minutes starts the workflow only once',
+					'Whether a repeated callback for the same task and status within 10 minutes (or the replay window, when longer) starts the workflow only once, also when the copies arrive at the same moment',
 			},
-			{
-				displayName: 'Max File Size (MB)',
-				name: 'maxFileSizeMb',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_FILE_MB,
-				description: 'A larger result file is not downloaded: the item says so and keeps its link',
-			},
+			maxFileSizeOption,
 			{
 				displayName: 'Put Output File in Field',
 				name: 'binaryPropertyName',
@@ -173,39 +163,23 @@ function properties(): INodeProperties[] {
 				default: 'data',
 				description: 'The name of the binary property that receives the file',
 			},
+			{
+				displayName: 'Replay Window (Minutes)',
+				name: 'replayWindowMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_REPLAY_WINDOW_MINUTES,
+				description:
+					'How old a signed callback may be, by its timestamp. Older ones, and signed ones without a timestamp, are refused with 401 as possible replays. 0 turns the check off (then a copy of a signed callback can start the workflow again once Ignore Duplicates has forgotten it).',
+				displayOptions: {
+					show: {
+						'/provider': providersWhere((contract) => contract.authentication === 'signature'),
+					},
+				},
+			},
 		],
 	});
 	return list;
-}
-
-/** The provider credential, when one is set on the node. */
-async function optionalCredentials(
-	ctx: IWebhookFunctions,
-	type: string,
-): Promise<IDataObject | undefined> {
-	const outcome = await settle(async () => await ctx.getCredentials(type));
-	return outcome.ok ? (outcome.value as IDataObject) : undefined;
-}
-
-/**
- * Checks who is calling. Returns whether the caller proved to be the provider, or undefined when
- * the request must be refused.
- */
-async function authenticate(
-	ctx: IWebhookFunctions,
-	receiver: Receiver,
-	request: CallbackRequest,
-): Promise<boolean | undefined> {
-	const contract = receiver.callback;
-	if (contract.authentication === 'signature') {
-		if (ctx.getNodeParameter('verifySignature', true) === false) return false;
-		const credentials = await optionalCredentials(ctx, receiver.credentialType);
-		const secret = String(credentials?.webhookSecret || credentials?.apiKey || '');
-		return contract.verifySignature?.(request, secret, Date.now()) === true ? true : undefined;
-	}
-	const expected = String(ctx.getNodeParameter('token', '') ?? '');
-	if (!expected) return contract.authentication === 'optionalToken' ? false : undefined;
-	return sameSecret(givenToken(request), expected) ? true : undefined;
 }
 
 export class AiMediaTrigger implements INodeType {
@@ -256,6 +230,7 @@ export class AiMediaTrigger implements INodeType {
 				const data = this.getWorkflowStaticData('node');
 				data.activatedAt = Date.now();
 				data.seen = {};
+				CallbackMemory.clear(memoryScope(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -268,24 +243,43 @@ export class AiMediaTrigger implements INodeType {
 	};
 
 	/**
-	 * Checks the caller, answers it at once, and only then reads the task and fetches its files:
-	 * a provider never waits for downloads, and a failure there becomes an item with an error.
+	 * Takes the callback in (intake.ts: size, token, shape, signature, replay window), confirms
+	 * what the caller did not prove, lets each callback start the workflow once, answers the
+	 * provider, and only then reads the task and fetches its files: a provider never waits for
+	 * downloads, and a failure there becomes an item with an error.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const receiver = byProvider(this.getNodeParameter('provider', '') as string);
-		const request = readCallbackRequest(this);
-		if (!receiver || !request) return reply(this, 400, { message: 'Expected a JSON object' });
+		if (!receiver) return reply(this, 404, { message: 'Not found' });
 		const contract = receiver.callback;
+		const now = clockOf(this).now();
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const token =
+			contract.authentication === 'token'
+				? String(this.getNodeParameter('token', '') ?? '')
+				: undefined;
+		const verifySignature =
+			contract.authentication === 'signature' &&
+			this.getNodeParameter('verifySignature', true) !== false;
+		const credentials = await optionalCredentials(this, receiver.credentialType);
+		const replayWindowMs =
+			(exactNumber(options.replayWindowMinutes) ?? DEFAULT_REPLAY_WINDOW_MINUTES) * 60_000;
 
-		// Nothing of a secret is echoed, and a failed check starts nothing.
-		const verified = await authenticate(this, receiver, request);
-		if (verified === undefined) return reply(this, 401, { message: 'Unauthorized' });
-		const handshake = contract.handshake?.(request.body);
-		if (handshake) return reply(this, 200, handshake);
+		const intake = takeIn(rawCallback(this), {
+			contract,
+			token,
+			signingSecret: verifySignature
+				? String(credentials?.webhookSecret || credentials?.apiKey || '')
+				: undefined,
+			requireProof: token !== undefined || verifySignature,
+			replayWindowMs: Number.isFinite(replayWindowMs) ? replayWindowMs : DEFAULT_REPLAY_WINDOW_MS,
+			now,
+			secrets: secretsOf(credentials, [token]),
+		});
+		if (!intake.ok) return reply(this, intake.status, { message: intake.message });
+		if (intake.handshake) return reply(this, 200, intake.handshake);
+		const { callback, verified } = intake;
 
-		const parsed = await settle(async () => contract.parse(request.body));
-		if (!parsed.ok) return reply(this, 400, { message: 'Not a callback of this provider' });
-		const callback: ParsedCallback = parsed.value;
 		if (contract.events && callback.event) {
 			const events = this.getNodeParameter('events', contract.events.default) as string[];
 			if (!events.includes(callback.event))
@@ -296,23 +290,36 @@ export class AiMediaTrigger implements INodeType {
 		if (!callback.final && !contract.events && !includeProgress)
 			return reply(this, 200, { received: true, ignored: 'progress' });
 
-		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const session = new TaskSession(this as unknown as IExecuteFunctions, receiver.tasks);
+		// A caller that proved nothing: only a task the provider knows starts anything.
+		let state: TaskState | undefined = verified && contract.trustsBody ? callback.state : undefined;
+		if (!verified) {
+			if (!credentials) return reply(this, 401, { message: 'Unauthorized' });
+			const read = await confirmTask(session, callback.taskId, UNPROVEN_READ_ATTEMPTS, false);
+			if (!read.ok) return reply(this, read.status, { message: read.message });
+			state = read.state;
+			// A signal about a task that is not finished yet starts nothing (progress aside).
+			if (!isFinal(state) && callback.final && !contract.events)
+				return reply(this, 200, { received: true, ignored: 'not finished' });
+		}
+
 		if (options.ignoreDuplicates !== false) {
-			const data = this.getWorkflowStaticData('node');
-			const seen = (data.seen ?? {}) as Record<string, number>;
-			const key = `${callback.taskId}:${callback.event ?? callback.state?.status ?? 'callback'}`;
-			const now = Date.now();
-			for (const [entry, at] of Object.entries(seen))
-				if (now - at > DUPLICATE_WINDOW_MS) delete seen[entry];
-			if (seen[key] !== undefined) return reply(this, 200, { received: true, duplicate: true });
-			seen[key] = now;
-			data.seen = seen;
+			const key = `${callback.taskId}:${callback.event ?? state?.status ?? callback.state?.status ?? 'callback'}`;
+			const windowMs = Math.max(DUPLICATE_WINDOW_MS, replayWindowMs || 0);
+			const first = CallbackMemory.claim(
+				memoryScope(this),
+				key,
+				now,
+				windowMs,
+				this.getWorkflowStaticData('node'),
+			);
+			if (!first) return reply(this, 200, { received: true, duplicate: true });
 		}
 
 		// The provider has its answer; what follows may take minutes, and a failure in it is an item.
 		reply(this, 200, { received: true });
 		const collected = await settle(
-			async () => await collect(this, receiver, callback, verified, options),
+			async () => await collect(this, session, receiver, callback, state, credentials, options),
 		);
 		const items = collected.ok
 			? collected.value
@@ -331,39 +338,66 @@ export class AiMediaTrigger implements INodeType {
 	}
 }
 
+/** The memory of callbacks taken is kept per trigger node of a workflow. */
+function memoryScope(ctx: IHookFunctions | IWebhookFunctions): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+}
+
+type Confirmed = { ok: true; state: TaskState } | { ok: false; status: number; message: string };
+
 /**
- * The items of one callback. The state in the body is used only when the caller is verified and
- * the provider's body can be trusted; otherwise the task is read through the provider's API with
- * the credential, and only what that read returns is fetched.
+ * Reads a task to confirm a callback, trying again on passing failures. For a caller that proved
+ * nothing, "not found" is final: the callback names no task of this account.
+ */
+async function confirmTask(
+	session: TaskSession,
+	taskId: string,
+	attempts: number,
+	proven: boolean,
+): Promise<Confirmed> {
+	const read = await settle(
+		async () =>
+			await session.retrying(
+				attempts,
+				async () =>
+					await session.readTask(taskId, undefined, {
+						notFoundIsFinal: !proven,
+					}),
+			),
+	);
+	if (read.ok) return { ok: true, state: read.value };
+	const httpCode = (read.error as ProviderError).details?.httpCode;
+	if (httpCode === 404 || httpCode === 401 || httpCode === 403)
+		return { ok: false, status: 404, message: `No such task at ${session.client.displayName}` };
+	return {
+		ok: false,
+		status: 503,
+		message: 'The callback could not be confirmed now; send it again',
+	};
+}
+
+/**
+ * The items of one callback. The state in the body is used only when the caller proved to be the
+ * provider and the provider's body can be trusted; otherwise it is the state read through the
+ * provider's API with the credential, and only what that read returns is fetched.
  */
 async function collect(
 	ctx: IWebhookFunctions,
+	session: TaskSession,
 	receiver: Receiver,
 	callback: ParsedCallback,
-	verified: boolean,
+	known: TaskState | undefined,
+	credentials: IDataObject | undefined,
 	options: IDataObject,
 ): Promise<INodeExecutionData[]> {
-	const credentials = await optionalCredentials(ctx, receiver.credentialType);
-	// The engine's helpers work with any context that offers HTTP and binary helpers.
-	const executeCtx = ctx as unknown as IExecuteFunctions;
-	const session = new TaskSession(executeCtx, receiver.tasks);
 	const { taskId } = callback;
 	const json: IDataObject = { provider: receiver.provider, taskId };
 	if (callback.event) json.event = callback.event;
 
-	let state: TaskState | undefined =
-		verified && receiver.callback.trustsBody ? callback.state : undefined;
-	let confirmed = state !== undefined;
+	let state = known;
 	if (!state && credentials) {
-		const read = await settle(async () => await session.readTask(taskId));
-		if (read.ok) {
-			state = read.value;
-			confirmed = true;
-			// A signal about a task that is not finished yet starts nothing (progress aside).
-			const finished = isFinal(state);
-			if (!finished && callback.final && !receiver.callback.events) return [];
-		} else {
-			const error = toNodeError(ctx.getNode(), read.error, receiver.displayName, 0);
+		const read = await confirmTask(session, taskId, PROVEN_READ_ATTEMPTS, true);
+		if (!read.ok) {
 			return [
 				{
 					json: {
@@ -371,15 +405,18 @@ async function collect(
 						status: 'failed',
 						confirmed: false,
 						outputs: [],
-						error: `Could not read the task to confirm the callback: ${error.message}`,
+						error: `Could not read the task to confirm the callback: ${read.message}`,
 						raw: compactRaw(callback.state?.raw ?? {}),
 					},
 				},
 			];
 		}
+		state = read.state;
+		// A signal about a task that is not finished yet starts nothing (progress aside).
+		if (!isFinal(state) && callback.final && !receiver.callback.events) return [];
 	}
 	if (!state) {
-		// Neither verified nor confirmable: report what was said, fetch nothing.
+		// A proven caller whose body is not used as it is, and no credential to read the task with.
 		return [
 			{
 				json: {
@@ -387,19 +424,25 @@ async function collect(
 					status: callback.state?.status ?? 'running',
 					confirmed: false,
 					outputs: [],
-					hint: `Add the ${receiver.displayName} credential (or a secret token) so the callback can be confirmed and its file fetched.`,
+					hint: `Add the ${receiver.displayName} credential so the callback can be confirmed and its file fetched.`,
 					raw: compactRaw(callback.state?.raw ?? {}),
 				},
 			},
 		];
 	}
-	Object.assign(json, { status: state.status, confirmed, outputs: [], raw: compactRaw(state.raw) });
+	Object.assign(json, {
+		status: state.status,
+		confirmed: true,
+		outputs: [],
+		raw: compactRaw(state.raw),
+	});
 	if (state.error) json.error = state.error;
 	if (state.status !== 'succeeded' || !state.outputs?.length) return [{ json }];
 
 	const download = options.download !== false;
 	const binaryPropertyName = String(options.binaryPropertyName ?? 'data') || 'data';
-	const maxBytes = Math.max(1, Number(options.maxFileSizeMb ?? DEFAULT_MAX_FILE_MB)) * 1024 * 1024;
+	const maxBytes =
+		Math.max(1, exactNumber(options.maxFileSizeMb) || DEFAULT_MAX_FILE_MB) * 1024 * 1024;
 	const items: INodeExecutionData[] = [];
 	for (const [index, output] of state.outputs.entries()) {
 		const baseName = fileBaseName(receiver.provider, taskId, output, index, state.outputs.length);
@@ -407,7 +450,7 @@ async function collect(
 		const canFetch = download && (output.url !== '' || credentials !== undefined);
 		const file = await settle(async () =>
 			toFileItem(
-				executeCtx,
+				ctx as unknown as IExecuteFunctions,
 				session,
 				credentials ? await session.resolveOutput(output) : output,
 				baseName,

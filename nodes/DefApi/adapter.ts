@@ -147,6 +147,8 @@ export const defApiTasks: TaskProtocol = {
 /** DefAPI posts the finished task, shaped like a query answer; it signs nothing. */
 export const defApiCallback: CallbackContract = {
 	authentication: 'token',
+	// Results may come inline as base64 (a 4K picture is megabytes): as much as n8n itself takes.
+	maxBodyBytes: 16 * 1024 * 1024,
 	trustsBody: true,
 	credential: 'optional',
 	description: 'Nano Banana and other Gemini image models',

@@ -200,15 +200,18 @@ export const miniMaxTasks: TaskProtocol = {
 /**
  * MiniMax checks the URL with a challenge before it accepts the task, then posts status
  * updates shaped like the query answer (Preparing, Queueing, Processing, then Success or Fail).
+ * It signs nothing, so the receiving URL carries a token: without one, anyone who learns the URL
+ * could start the workflow and make it read tasks with the user's key. The challenge goes to the
+ * URL as given, token included, so the token costs the user nothing.
  */
 export const miniMaxCallback: CallbackContract = {
-	authentication: 'optionalToken',
+	authentication: 'token',
 	trustsBody: true,
 	progress: true,
 	credential: 'optional',
 	description: 'Hailuo videos; answers the challenge MiniMax sends first',
 	instructions:
-		'Paste this node\'s Production URL (with ?token= and your Secret Token, if you set one) into the "Callback URL" of a MiniMax Create Task node. MiniMax checks the URL before it starts the task, so the workflow must be active and n8n reachable (WEBHOOK_URL set to its public address). With the MiniMax credential the video becomes a file.',
+		'Paste this node\'s Production URL, followed by ?token= and your Secret Token, into the "Callback URL" of a MiniMax Create Task node. MiniMax checks the URL before it starts the task, so the workflow must be active and n8n reachable (WEBHOOK_URL set to its public address). With the MiniMax credential the video becomes a file.',
 	handshake(body) {
 		return typeof body.challenge === 'string' && body.status === undefined
 			? { challenge: body.challenge }

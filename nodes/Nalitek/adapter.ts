@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
-import { freshTimestamp, verifyBodySignature } from '../shared/callbacks';
+import { verifyBodySignature } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
 import { isFinal, statusOf } from '../shared/states';
 import type { ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
@@ -63,12 +63,24 @@ export function readImageId(body: IDataObject): string | undefined {
 export function parseNalitekCallback(body: IDataObject): ParsedCallback {
 	const data = (body.data && typeof body.data === 'object' ? body.data : {}) as IDataObject;
 	const event = typeof body.event === 'string' ? body.event : undefined;
-	// A batch's notice names the batch; it is acknowledged, and read with "Wait for Batch".
+	// A batch's notice names the batch: it says what became of it, and its images are read with
+	// "Wait for Batch".
 	if (
 		event?.startsWith('batch.') &&
 		(typeof data.batch_id === 'string' || typeof data.batch_id === 'number')
 	) {
-		return { taskId: String(data.batch_id), event, final: true };
+		const failed = event.endsWith('.failed');
+		return {
+			taskId: String(data.batch_id),
+			event,
+			final: true,
+			state: {
+				status: failed ? 'failed' : 'succeeded',
+				outputs: [],
+				raw: body,
+				...(failed ? { error: 'The batch failed' } : {}),
+			},
+		};
 	}
 	const taskId = readImageId(data);
 	if (!taskId) throw new ProviderError('The webhook names no image_id', 'provider');
@@ -106,8 +118,8 @@ export function parseNalitekCallback(body: IDataObject): ParsedCallback {
 /**
  * Nalitek's webhooks carry `"signature": "sha256=…"` in the body (or a header). The document names
  * neither the key nor the signed text: the key is the credential's Webhook Secret (its API key
- * when none is set), and the text any a signer can have signed — see verifyBodySignature. A
- * `timestamp` more than 5 minutes away is a replay.
+ * when none is set), and the text any a signer can have signed — see verifyBodySignature. Its
+ * `timestamp` is checked against the replay window.
  */
 export const nalitekCallback: CallbackContract = {
 	authentication: 'signature',
@@ -120,16 +132,14 @@ export const nalitekCallback: CallbackContract = {
 	description: 'FLUX images; checks the signature with the Webhook Secret of the credential',
 	instructions:
 		'Paste this node\'s Production URL into the "Callback URL" of a Nalitek Create Task node. Nalitek signs each callback; the trigger checks it with the Webhook Secret of your Nalitek credential (or its API key when no secret is set). n8n must be reachable: set WEBHOOK_URL to its public address.',
-	verifySignature(request, secret, now) {
-		return (
-			freshTimestamp(request.body.timestamp, now) &&
-			verifyBodySignature(request, secret, [
-				'x-signature',
-				'x-nalitek-signature',
-				'x-webhook-signature',
-			])
-		);
+	verifySignature(request, secret) {
+		return verifyBodySignature(request, secret, [
+			'x-signature',
+			'x-nalitek-signature',
+			'x-webhook-signature',
+		]);
 	},
+	signedAt: (body) => body.timestamp,
 	parse: parseNalitekCallback,
 };
 

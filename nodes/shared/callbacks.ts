@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { TopLevelMember } from './json-scan';
+import { withoutMember } from './json-scan';
 import type { TaskState } from './types';
 
 /** A callback as the receiver read it: the task it is about, and what it says of it. */
@@ -14,9 +16,10 @@ export interface ParsedCallback {
 	final: boolean;
 }
 
-/** What came in: the body as sent and as parsed, and the headers (lower-case names). */
+/** What came in: the body as sent, its top-level members and the parsed body; the headers (lower-case names). */
 export interface CallbackRequest {
-	rawBody: Buffer;
+	text: string;
+	members: TopLevelMember[];
 	body: IDataObject;
 	headers: Record<string, string | undefined>;
 	query: IDataObject;
@@ -28,13 +31,16 @@ export interface CallbackRequest {
  */
 export interface CallbackContract {
 	/**
-	 * How a caller proves it is the provider: a secret token the user appends to the URL
-	 * (required, or optional for providers whose URL check makes a required token awkward), or
-	 * a signature made with the credential's secret.
+	 * How a caller proves it is the provider: a secret token the user appends to the URL, or a
+	 * signature made with the credential's secret.
 	 */
-	authentication: 'token' | 'optionalToken' | 'signature';
+	authentication: 'token' | 'signature';
 	/** Checks a signature; `secret` is the credential's webhook secret or, without one, its API key. */
-	verifySignature?(request: CallbackRequest, secret: string, now: number): boolean;
+	verifySignature?(request: CallbackRequest, secret: string): boolean;
+	/** Where a signed body says when it was sent (checked against the replay window). */
+	signedAt?(body: IDataObject): unknown;
+	/** The largest body this provider sends (inline files make some large); 1 MB when unset. */
+	maxBodyBytes?: number;
 	/** The answer to a handshake the provider sends before any callback (MiniMax's challenge). */
 	handshake?(body: IDataObject): IDataObject | undefined;
 	/** Reads a callback; throws when the body is not one of this provider's. */
@@ -64,7 +70,7 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /** The token a caller sent: `?token=` in the URL, or an `X-Webhook-Token` header. */
-export function givenToken(request: CallbackRequest): string {
+export function givenToken(request: Pick<CallbackRequest, 'headers' | 'query'>): string {
 	const query = request.query.token;
 	if (typeof query === 'string') return query;
 	return request.headers['x-webhook-token'] ?? '';
@@ -96,20 +102,11 @@ export function pythonJson(value: unknown): string {
 	return 'null';
 }
 
-/** The raw body with one string member (e.g. `"signature": "…"`) cut out, the rest as sent. */
-export function withoutMember(rawBody: string, name: string): string | undefined {
-	const member = `"${name}"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`;
-	const after = new RegExp(`\\s*,\\s*${member}`);
-	const before = new RegExp(`${member}\\s*,\\s*`);
-	if (after.test(rawBody)) return rawBody.replace(after, '');
-	if (before.test(rawBody)) return rawBody.replace(before, '');
-	return undefined;
-}
-
 /**
  * Checks a `sha256=<hex>` HMAC over every text a signer can have signed: the raw body as received
  * (signature in a header), the raw body with its `signature` member cut out, and the body
- * without it re-serialised compactly (JavaScript) or as Python's json.dumps does.
+ * without it re-serialised compactly (JavaScript) or as Python's json.dumps does. Each text is
+ * built in one pass (json-scan.ts), so the check takes time in proportion to the body.
  */
 export function verifyBodySignature(
 	request: CallbackRequest,
@@ -125,11 +122,10 @@ export function verifyBodySignature(
 		.replace(/^sha256=/i, '')
 		.toLowerCase();
 	if (!signature || !secret) return false;
-	const raw = request.rawBody.toString('utf8');
 	const unsigned = { ...request.body };
 	delete unsigned.signature;
-	const texts = new Set<string>([raw, JSON.stringify(unsigned), pythonJson(unsigned)]);
-	const cut = withoutMember(raw, 'signature');
+	const texts = new Set<string>([request.text, JSON.stringify(unsigned), pythonJson(unsigned)]);
+	const cut = withoutMember(request.text, request.members, 'signature');
 	if (cut !== undefined) texts.add(cut);
 	let match = false;
 	// Every candidate is compared, so the time taken does not tell which one matched.
@@ -137,67 +133,24 @@ export function verifyBodySignature(
 	return match;
 }
 
-/** A callback whose `timestamp` is further than this from now is refused (a replay). */
-export const CALLBACK_MAX_AGE_MS = 5 * 60_000;
+/** How long a signed callback stays acceptable, unless the user sets another replay window. */
+export const DEFAULT_REPLAY_WINDOW_MINUTES = 5;
+export const DEFAULT_REPLAY_WINDOW_MS = DEFAULT_REPLAY_WINDOW_MINUTES * 60_000;
 
-/** True when an ISO `timestamp` is missing or within CALLBACK_MAX_AGE_MS of now. */
-export function freshTimestamp(value: unknown, now: number): boolean {
-	if (value === undefined || value === null || value === '') return true;
+/**
+ * Why a signed callback's send time is refused, or undefined when it is within `windowMs` of
+ * `now` (0: no window, anything goes). A callback without a time could be replayed forever, so
+ * with a window it must have one.
+ */
+export function staleTimestamp(value: unknown, now: number, windowMs: number): string | undefined {
+	if (windowMs <= 0) return undefined;
+	if (value === undefined || value === null || value === '')
+		return 'The callback has no timestamp, so it could be a replay';
 	const at =
 		typeof value === 'number' ? (value < 1e12 ? value * 1000 : value) : Date.parse(String(value));
-	return Number.isFinite(at) && Math.abs(now - at) <= CALLBACK_MAX_AGE_MS;
-}
-
-/** Parses a callback body; undefined when it is not a JSON object. */
-export function parseCallbackBody(
-	rawBody: Buffer | undefined,
-	parsed: unknown,
-): IDataObject | undefined {
-	if (rawBody && rawBody.length) {
-		try {
-			const value = JSON.parse(rawBody.toString('utf8')) as unknown;
-			return value && typeof value === 'object' && !Array.isArray(value)
-				? (value as IDataObject)
-				: undefined;
-		} catch {
-			return undefined;
-		}
-	}
-	return parsed &&
-		typeof parsed === 'object' &&
-		!Array.isArray(parsed) &&
-		Object.keys(parsed).length
-		? (parsed as IDataObject)
-		: undefined;
-}
-
-/** Answers the caller with a small JSON body now; what the webhook does next does not wait for it. */
-export function replyJson(
-	ctx: IWebhookFunctions,
-	status: number,
-	body: IDataObject,
-): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
-/** A callback as it came in: raw body, parsed body and lower-case headers; undefined when not a JSON object. */
-export function readCallbackRequest(ctx: IWebhookFunctions): CallbackRequest | undefined {
-	const raw = ctx.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
-	const body = parseCallbackBody(raw.rawBody, raw.body ?? ctx.getBodyData());
-	if (!body) return undefined;
-	const headers: Record<string, string | undefined> = {};
-	for (const [name, value] of Object.entries(ctx.getHeaderData())) {
-		headers[name.toLowerCase()] = Array.isArray(value)
-			? value[0]
-			: typeof value === 'string'
-				? value
-				: undefined;
-	}
-	return {
-		rawBody: raw.rawBody ?? Buffer.from(JSON.stringify(body)),
-		body,
-		headers,
-		query: ctx.getQueryData() as IDataObject,
-	};
+	if (!Number.isFinite(at)) return "The callback's timestamp is not a date";
+	const minutes = (ms: number) =>
+		ms < 120_000 ? `${Math.round(ms / 1000)} seconds` : `${Math.round(ms / 60_000)} minutes`;
+	if (Math.abs(now - at) <= windowMs) return undefined;
+	return `The callback's timestamp is ${minutes(Math.abs(now - at))} ${at < now ? 'old' : 'in the future'}; the replay window is ${minutes(windowMs)}`;
 }

@@ -8,9 +8,11 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { CallbackContract, CallbackRequest, ParsedCallback } from './callbacks';
-import { readCallbackRequest, replyJson } from './callbacks';
+import type { CallbackContract } from './callbacks';
+import { DEFAULT_REPLAY_WINDOW_MS } from './callbacks';
 import { TaskSession } from './engine';
+import { optionalCredentials, rawCallback, replyJson, takeIn } from './intake';
+import { secretsOf } from './secrets';
 import { isFinal } from './states';
 import { clockOf, settle } from './timing';
 import { isToolRun } from './tool';
@@ -159,9 +161,16 @@ export interface ResumeHandler {
 }
 
 /**
+ * Reads of a task a callback names. The task is known to be this execution's, so "not found" is
+ * a passing answer here too; providers call back once, so a callback is not given up lightly.
+ */
+const CONFIRM_ATTEMPTS = 8;
+
+/**
  * The webhook of a parked execution. Never throws: n8n would break the waiting execution for
- * good. A failure to confirm answers 503 (the provider may send again); anything else is
- * acknowledged and changes nothing unless it is the last task of the run to finish.
+ * good. A callback that names a waiting task of the execution is acknowledged at once; the task is
+ * then confirmed (a verified signed body is used as it is, anything else is read through the
+ * API, passing failures tried again), and the execution resumes once every task is final.
  */
 export async function resumeParked(
 	ctx: IWebhookFunctions,
@@ -187,11 +196,24 @@ async function handleCallback(
 	answer: (status: number, body: IDataObject) => IWebhookResponseData,
 ): Promise<IWebhookResponseData> {
 	const { callback: contract, tasks } = handler;
-	const request = readCallbackRequest(ctx);
-	if (!request) return answer(400, { message: 'Expected a JSON object' });
-	const parsed = await settle(async () => contract.parse(request.body));
-	if (!parsed.ok) return answer(400, { message: 'Not a callback of this provider' });
-	const callback: ParsedCallback = parsed.value;
+	const credentials = await optionalCredentials(ctx, tasks.client.credentialType);
+	const now = clockOf(ctx).now();
+	// No token here: a parked execution's URL is n8n's own. A callback proves itself by a
+	// signature, or is confirmed through the provider's API.
+	const intake = takeIn(rawCallback(ctx), {
+		contract,
+		signingSecret:
+			contract.authentication === 'signature'
+				? String(credentials?.webhookSecret || credentials?.apiKey || '')
+				: undefined,
+		requireProof: false,
+		replayWindowMs: DEFAULT_REPLAY_WINDOW_MS,
+		now,
+		secrets: secretsOf(credentials),
+	});
+	if (!intake.ok) return answer(intake.status, { message: intake.message });
+	if (intake.handshake) return answer(200, intake.handshake);
+	const { callback, verified } = intake;
 
 	const stored = storedItems(ctx);
 	const pending = stored
@@ -202,7 +224,6 @@ async function handleCallback(
 		return answer(200, { received: true, ignored: 'not a task of this execution' });
 	if (!callback.final) return answer(200, { received: true, ignored: 'progress' });
 
-	const now = clockOf(ctx).now();
 	forgetExpired(now);
 	const key = parkedKey(ctx.getExecutionId(), ctx.getNode().id);
 	let entry = PARKED.get(key);
@@ -212,30 +233,33 @@ async function handleCallback(
 		PARKED.set(key, entry);
 	}
 	if (entry.resuming) return answer(200, { received: true, duplicate: true });
+	// The provider has its answer: confirming reads and downloads follow.
+	answer(200, { received: true });
 
 	const session = new TaskSession(ctx as unknown as IExecuteFunctions, tasks);
+	const read = async (taskId: string) =>
+		await session.retrying(CONFIRM_ATTEMPTS, async () => await session.readTask(taskId));
+	const trusted =
+		verified && contract.trustsBody && callback.state && isFinal(callback.state)
+			? callback.state
+			: undefined;
 	// A task confirmed already (by an earlier read of this process) is not read again.
-	const state =
-		entry.states.get(callback.taskId) ??
-		(await trustedState(ctx, handler, request, callback)) ??
-		(await session.readTask(callback.taskId));
+	const state = entry.states.get(callback.taskId) ?? trusted ?? (await read(callback.taskId));
 	if (isFinal(state)) entry.states.set(callback.taskId, state);
 	if (!known) {
 		// This process has not seen the execution (n8n restarted, or another webhook process parked
 		// it): tasks that called back before are read once, so none of them is waited for in vain.
 		for (const taskId of pending) {
 			if (entry.states.has(taskId)) continue;
-			const read = await settle(async () => await session.readTask(taskId));
-			if (read.ok && isFinal(read.value)) entry.states.set(taskId, read.value);
+			const other = await settle(async () => await read(taskId));
+			if (other.ok && isFinal(other.value)) entry.states.set(taskId, other.value);
 		}
 	}
 	const remaining = pending.filter((taskId) => !entry.states.has(taskId));
-	if (remaining.length) return answer(200, { received: true, waiting: remaining.length });
-	if (entry.resuming) return answer(200, { received: true, duplicate: true });
+	if (remaining.length || entry.resuming) return { noWebhookResponse: true };
 	entry.resuming = true;
 
-	// The provider has its answer; downloads follow, and a failure there is an item with an error.
-	answer(200, { received: true });
+	// Downloads follow; a failure there is an item with an error.
 	const finished = await settle(
 		async () => await handler.finish(ctx, session, stored, entry.states),
 	);
@@ -251,25 +275,4 @@ async function handleCallback(
 	// Kept (without its states) until it expires: a repeated callback resumes nothing twice.
 	entry.states = new Map();
 	return { noWebhookResponse: true, workflowData: [finished.value] };
-}
-
-/** The state in a callback whose signature proves it came from the provider, when it can be used as it is. */
-async function trustedState(
-	ctx: IWebhookFunctions,
-	handler: ResumeHandler,
-	request: CallbackRequest,
-	callback: ParsedCallback,
-): Promise<TaskState | undefined> {
-	const contract = handler.callback;
-	if (contract.authentication !== 'signature' || !contract.trustsBody || !callback.state)
-		return undefined;
-	if (!isFinal(callback.state)) return undefined;
-	const credentials = await settle(
-		async () => await ctx.getCredentials(handler.tasks.client.credentialType),
-	);
-	if (!credentials.ok) return undefined;
-	const secret = String(credentials.value.webhookSecret || credentials.value.apiKey || '');
-	return contract.verifySignature?.(request, secret, Date.now()) === true
-		? callback.state
-		: undefined;
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers of their own; the rules are for the published nodes */
 // A server on 127.0.0.1 that keeps the JSON bodies posted to it: the receiving end of provider
 // callbacks in node tests.
 import http from 'http';

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests use fake keys; the rules are for the published nodes */
 // The GPTunnel node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';

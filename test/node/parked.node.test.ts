@@ -1,21 +1,17 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- tests run servers of their own and use fake keys; the rules are for the published nodes */
 // "Wait Mode: Provider Callback" in detail: what the node parks, and what its webhook() does with
 // each callback. The emulator calls a local server standing in for n8n's resume URL; each
 // callback it receives is handed to the node's webhook() as n8n would. The e2e run does the same
 // inside a real n8n (test/e2e/parked.js).
 import http from 'http';
 
-import type {
-	IDataObject,
-	INodeExecutionData,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
 import { clock } from '../helpers/clock';
 import { createContext } from '../helpers/context';
+import { webhookContext } from '../helpers/webhook';
 import type { TestContext } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, readPngPrompt } from '../helpers/emulator';
@@ -119,37 +115,18 @@ async function callBack(
 	body: Buffer | IDataObject,
 	{ executionId = parked.executionId }: { executionId?: string } = {},
 ): Promise<Answer> {
-	const raw = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-	// n8n parses what it can; a body that is not JSON arrives as an empty object.
-	const parsed = Buffer.isBuffer(body) ? {} : body;
-	const answer = { status: 0, body: {} as IDataObject };
-	const base = parked.test.ctx as unknown as Record<string | symbol, unknown>;
-	const ctx = {
-		...base,
-		getExecutionId: () => executionId,
-		getNodeParameter: (name: string, fallback?: unknown) =>
-			name === 'options' ? {} : name === 'operation' ? 'generate' : fallback,
-		evaluateExpression: (expression: string) => {
+	const { ctx, sent } = webhookContext(parked.test, {
+		...(Buffer.isBuffer(body) ? { raw: body } : { body }),
+		query: { signature: 'abc123' },
+		parameters: { options: {}, operation: 'generate' },
+		executionId,
+		evaluateExpression: (expression) => {
 			if (expression.includes('$input.all()')) return parked.stored;
 			throw new Error(`unexpected expression ${expression}`);
 		},
-		getRequestObject: () => ({ rawBody: raw, body: parsed }),
-		getResponseObject: () => ({
-			status(code: number) {
-				answer.status = code;
-				return {
-					json(value: IDataObject) {
-						answer.body = value;
-					},
-				};
-			},
-		}),
-		getHeaderData: () => ({}),
-		getQueryData: () => ({ signature: 'abc123' }),
-		getBodyData: () => parsed,
-	} as unknown as IWebhookFunctions;
+	});
 	const result = await new GenApi().webhook.call(ctx);
-	return { ...answer, result };
+	return { status: sent.status ?? 0, body: sent.body ?? {}, result };
 }
 
 /** The callbacks the emulator sent for these tasks, once all have come. */
@@ -196,8 +173,7 @@ describe('Gen-API node: Wait Mode "Provider Callback"', () => {
 		const answers: Answer[] = [];
 		for (const callback of callbacks) answers.push(await callBack(parked, callback.body));
 		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
-		expect(answers[0].body).toEqual({ received: true, waiting: 2 });
-		expect(answers[1].body).toEqual({ received: true, waiting: 1 });
+		expect(answers.map((answer) => answer.body)).toEqual(Array(3).fill({ received: true }));
 		expect(answers[0].result.workflowData).toBeUndefined();
 		expect(answers[1].result.workflowData).toBeUndefined();
 		const items = answers[2].result.workflowData![0];
@@ -227,7 +203,8 @@ describe('Gen-API node: Wait Mode "Provider Callback"', () => {
 			result: [evil],
 		});
 		expect(forged.status).toBe(200);
-		expect(forged.body).toEqual({ received: true, waiting: 1 });
+		expect(forged.body).toEqual({ received: true });
+		// The task was read: it is still running, so nothing resumes.
 		expect(forged.result.workflowData).toBeUndefined();
 		expect(emulator.stats.byRoute['GET /evil/forged.png'] ?? 0).toBe(0);
 		const progress = await callBack(parked, { request_id: Number(taskId), status: 'processing' });
@@ -236,18 +213,35 @@ describe('Gen-API node: Wait Mode "Provider Callback"', () => {
 		expect(notJson.status).toBe(400);
 	});
 
-	it('never throws: a confirming read that fails answers 503 for the provider to send again', async () => {
+	it('a confirming read that meets a 500 and the 404 the document calls temporary is tried again: the one callback resumes the run', async () => {
 		const parked = await park(['fox [ms:5000]']);
 		const [callback] = await callbacksFor(parked, 1);
-		emulator.config.faults = { read: ['500'] };
+		const [taskId] = taskIds(parked);
+		emulator.config.faults = { read: ['500', '404', '404'] };
 		let answer: Answer;
 		try {
 			answer = await callBack(parked, callback.body);
 		} finally {
 			emulator.config.faults = null;
 		}
-		expect(answer.status).toBe(503);
+		expect(answer.status).toBe(200);
+		expect(answer.result.workflowData![0][0].json).toMatchObject({ taskId, status: 'succeeded' });
+		expect(reads(parked)).toBe(4);
+	});
+
+	it('never throws: when every confirming read fails, the run keeps waiting and a later callback resumes it', async () => {
+		const parked = await park(['fox [ms:5000]']);
+		const [callback] = await callbacksFor(parked, 1);
+		emulator.config.faults = { read: Array(8).fill('503') };
+		let answer: Answer;
+		try {
+			answer = await callBack(parked, callback.body);
+		} finally {
+			emulator.config.faults = null;
+		}
+		expect(answer.status).toBe(200);
 		expect(answer.result.workflowData).toBeUndefined();
+		expect(parked.test.logs.some((line) => /keeps waiting/.test(line))).toBe(true);
 		const retried = await callBack(parked, callback.body);
 		expect(retried.result.workflowData![0][0].json.status).toBe('succeeded');
 	});

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests use fake keys; the rules are for the published nodes */
 // The action nodes as an AI Agent's tool (n8n runs them as `<type>Tool`): what the model reads is
 // short, holds the link, never inline data, and a failure comes back as an answer. And inline
 // results, in any mode: never in `url`. The e2e run checks the same with n8n's AI Agent

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests run servers of their own; the rules are for the published nodes */
 // The shared engine with nock: retries, Retry-After, the transient-error budget, deadlines.
 import http from 'http';
 import type { AddressInfo } from 'net';

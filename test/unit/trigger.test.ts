@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own; the rules are for the published nodes */
 // The AI Media Trigger: who may call (tokens, signatures as real signers make them), what a
 // callback may make the trigger fetch, the answer the provider gets (at once), MiniMax's
 // handshake and progress, duplicates. Real HTTP to the emulator for tasks and files.
@@ -6,40 +6,44 @@ import { createHmac } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 
-import type {
-	ICredentialType,
-	IDataObject,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { ICredentialType, IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { AiMediaTrigger } from '../../nodes/AiMediaTrigger/AiMediaTrigger.node';
+import type { CallbackRequest } from '../../nodes/shared/callbacks';
 import {
-	freshTimestamp,
-	parseCallbackBody,
+	DEFAULT_REPLAY_WINDOW_MS,
 	pythonJson,
 	sameSecret,
+	staleTimestamp,
 	verifyBodySignature,
-	withoutMember,
 } from '../../nodes/shared/callbacks';
+import { takeIn } from '../../nodes/shared/intake';
+import { scanJson, withoutMember } from '../../nodes/shared/json-scan';
+import { nalitekCallback } from '../../nodes/Nalitek/adapter';
 import { clock, testFetch } from '../helpers/clock';
 import { createContext } from '../helpers/context';
+import { webhookContext } from '../helpers/webhook';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
 
 const SECRET = 'whsec-test-123';
 const hmac = (text: string, secret = SECRET) =>
 	`sha256=${createHmac('sha256', secret).update(text, 'utf8').digest('hex')}`;
-const request = (raw: string, headers: Record<string, string> = {}) => ({
-	rawBody: Buffer.from(raw),
-	body: JSON.parse(raw) as IDataObject,
-	headers,
-	query: {},
-});
+const request = (raw: string, headers: Record<string, string> = {}): CallbackRequest => {
+	const scan = scanJson(raw, 32);
+	if (!scan.ok) throw new Error(`not a JSON object: ${scan.reason}`);
+	return {
+		text: raw,
+		members: scan.members,
+		body: JSON.parse(raw) as IDataObject,
+		headers,
+		query: {},
+	};
+};
 
 /** What Python 3's json.dumps printed for PAYLOAD (checked once with python3, kept as text). */
 const PAYLOAD = {
@@ -96,7 +100,12 @@ describe('signatures as real signers make them', () => {
 		const signed =
 			'{\n  "timestamp": "2025-01-15T10:30:00Z",\n  "event": "generation.complete",\n  "data": {"image_id": 5, "generation_time": 1.0}\n}';
 		const body = `${signed.slice(0, -2)},\n  "signature": "${hmac(signed)}"\n}`;
-		expect(withoutMember(body, 'signature')).toBe(signed);
+		expect(withoutMember(body, request(body).members, 'signature')).toBe(signed);
+		// First member: the comma after it goes.
+		const first = `{"signature": "${hmac(signed)}",\n  ${signed.slice(1).trimStart()}`;
+		expect(withoutMember(first, request(first).members, 'signature')).toBe(
+			`{${signed.slice(1).trimStart()}`,
+		);
 		expect(verifyBodySignature(request(body), SECRET, [])).toBe(true);
 	});
 
@@ -110,21 +119,45 @@ describe('signatures as real signers make them', () => {
 		expect(verifyBodySignature(request(body), '', [])).toBe(false);
 	});
 
-	it('takes a timestamp within 5 minutes, or none; refuses an older one (a replay)', () => {
+	it('takes a timestamp within the replay window; refuses an older one, and none, saying why; 0 turns it off', () => {
 		const now = Date.parse('2026-01-01T12:00:00Z');
-		expect(freshTimestamp('2026-01-01T11:56:00Z', now)).toBe(true);
-		expect(freshTimestamp(undefined, now)).toBe(true);
-		expect(freshTimestamp('2026-01-01T11:54:59Z', now)).toBe(false);
-		expect(freshTimestamp('not a date', now)).toBe(false);
+		const window = DEFAULT_REPLAY_WINDOW_MS;
+		expect(staleTimestamp('2026-01-01T11:56:00Z', now, window)).toBeUndefined();
+		expect(staleTimestamp(Date.parse('2026-01-01T11:56:00Z') / 1000, now, window)).toBeUndefined();
+		expect(staleTimestamp('2026-01-01T11:54:59Z', now, window)).toBe(
+			"The callback's timestamp is 5 minutes old; the replay window is 5 minutes",
+		);
+		expect(staleTimestamp('2025-01-15T10:30:00Z', now, window)).toMatch(/\d+ minutes old/);
+		expect(staleTimestamp(undefined, now, window)).toBe(
+			'The callback has no timestamp, so it could be a replay',
+		);
+		expect(staleTimestamp('not a date', now, window)).toMatch(/not a date/);
+		expect(staleTimestamp('2025-01-15T10:30:00Z', now, 0)).toBeUndefined();
+		expect(staleTimestamp(undefined, now, 0)).toBeUndefined();
 	});
 
 	it('compares tokens exactly and reads only JSON objects', () => {
 		expect(sameSecret('abc', 'abc')).toBe(true);
 		expect(sameSecret('abd', 'abc')).toBe(false);
 		expect(sameSecret('', '')).toBe(false);
-		expect(parseCallbackBody(Buffer.from('{"a":1}'), undefined)).toEqual({ a: 1 });
-		expect(parseCallbackBody(Buffer.from('[1]'), undefined)).toBeUndefined();
-		expect(parseCallbackBody(Buffer.from('not json'), undefined)).toBeUndefined();
+		const rules = {
+			contract: nalitekCallback,
+			requireProof: false,
+			replayWindowMs: 0,
+			now: 0,
+			secrets: [],
+		};
+		const raw = (text: string) => ({ rawBody: Buffer.from(text), headers: {}, query: {} });
+		expect(takeIn(raw('{"data":{"image_id":1}}'), rules)).toMatchObject({
+			ok: true,
+			callback: { taskId: '1' },
+		});
+		for (const text of ['[1]', 'not json', '{"a":1} x', '{"a":', '"x"'])
+			expect(takeIn(raw(text), rules)).toEqual({
+				ok: false,
+				status: 400,
+				message: 'Expected a JSON object',
+			});
 	});
 });
 
@@ -136,6 +169,7 @@ describe('AI Media Trigger webhook', () => {
 	});
 	afterAll(async () => emulator.stop());
 
+	let workflows = 0;
 	const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 		defApi: new DefApiApi(),
 		genApi: new GenApiApi(),
@@ -153,6 +187,7 @@ describe('AI Media Trigger webhook', () => {
 			credentials,
 			raw,
 			staticData = {},
+			workflowId = `wf-${++workflows}`,
 		}: {
 			query?: IDataObject;
 			headers?: Record<string, string>;
@@ -160,6 +195,8 @@ describe('AI Media Trigger webhook', () => {
 			credentials?: IDataObject;
 			raw?: string;
 			staticData?: IDataObject;
+			/** Calls with the same workflow share the trigger's memory of callbacks taken. */
+			workflowId?: string;
 		} = {},
 	) {
 		const base = createContext({
@@ -168,49 +205,23 @@ describe('AI Media Trigger webhook', () => {
 			credentials: credentials ?? {},
 			parameters: {},
 		});
-		const sent: { status?: number; body?: unknown; at?: number } = {};
-		const params: IDataObject = {
-			provider,
-			token: '',
-			verifySignature: true,
-			options: {},
-			...parameters,
-		};
-		const rawBody = Buffer.from(raw ?? JSON.stringify(body));
-		const ctx = {
-			...base.ctx,
-			getNodeParameter: (name: string, fallback?: unknown) =>
-				name in params ? params[name] : fallback,
-			getRequestObject: () => ({ rawBody, body }),
-			getResponseObject: () => ({
-				status(code: number) {
-					sent.status = code;
-					return this;
-				},
-				json(value: unknown) {
-					sent.body = value;
-					sent.at = Date.now();
-					return this;
-				},
-			}),
-			getHeaderData: () =>
-				Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-			getQueryData: () => query,
-			getBodyData: () => body,
-			getWorkflowStaticData: () => staticData,
-			async getCredentials() {
-				if (!credentials) throw new Error('Node does not have credentials');
-				return credentials;
-			},
-		} as unknown as IWebhookFunctions;
+		const { ctx, sent } = webhookContext(base, {
+			body,
+			raw,
+			query,
+			headers,
+			parameters: { provider, token: '', verifySignature: true, options: {}, ...parameters },
+			staticData,
+			workflowId,
+			noCredentials: !credentials,
+		});
 		const trigger = new AiMediaTrigger();
-		const started = Date.now();
 		return trigger.webhook.call(ctx).then((result: IWebhookResponseData) => ({
 			result,
 			sent,
 			staticData,
 			requests: base.requests,
-			started,
+			/** When the answer was sent, relative to the end of the call: before the file came. */
 			ended: Date.now(),
 		}));
 	}
@@ -276,6 +287,8 @@ describe('AI Media Trigger webhook', () => {
 			const { result, sent, ended } = await call('defApi', done, {
 				query: { token: 't' },
 				parameters: { token: 't' },
+				// The file host is on this machine: the credential allows that.
+				credentials: { apiKey: 'dk-k', baseUrl: emulator.url, allowPrivateNetwork: true },
 			});
 			expect(sent.body).toEqual({ received: true });
 			// The provider had its answer before the file host sent the file; the item came after.
@@ -319,7 +332,12 @@ describe('AI Media Trigger webhook', () => {
 		const { result } = await call(
 			'defApi',
 			{ ...defApiDone, result: [{ image: url }] },
-			{ query: { token: 't' }, parameters: { token: 't', options: { maxFileSizeMb: 1 } } },
+			{
+				query: { token: 't' },
+				parameters: { token: 't', options: { maxFileSizeMb: 1 } },
+				// The provider's own host (its base URL) may serve files.
+				credentials: { apiKey: emulator.config.keys.defApi, baseUrl: emulator.url },
+			},
 		);
 		const [item] = items(result);
 		expect(item.binary).toBeUndefined();
@@ -383,11 +401,17 @@ describe('AI Media Trigger webhook', () => {
 		expect(result.workflowData).toBeUndefined();
 	});
 
-	it('MiniMax: answers the challenge at once and starts nothing', async () => {
-		const { result, sent, started } = await call('miniMax', { challenge: 'abc123' });
-		expect(sent.at! - started).toBeLessThan(500);
+	it('MiniMax: answers the challenge (sent to the URL with its token) at once and starts nothing', async () => {
+		const { result, sent, requests } = await call(
+			'miniMax',
+			{ challenge: 'abc123' },
+			{ query: { token: 'k' }, parameters: { token: 'k' } },
+		);
 		expect(result.workflowData).toBeUndefined();
 		expect(sent).toMatchObject({ status: 200, body: { challenge: 'abc123' } });
+		expect(requests).toEqual([]);
+		const stranger = await call('miniMax', { challenge: 'abc123' }, { parameters: { token: 'k' } });
+		expect(stranger.sent).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
 	});
 
 	async function finishedMiniMaxTask() {
@@ -414,7 +438,13 @@ describe('AI Media Trigger webhook', () => {
 		const staticData: IDataObject = {};
 		const started: unknown[] = [];
 		for (const body of [processing, processing, status]) {
-			const { result, sent } = await call('miniMax', body, { credentials, staticData });
+			const { result, sent } = await call('miniMax', body, {
+				credentials,
+				staticData,
+				query: { token: 'k' },
+				parameters: { token: 'k' },
+				workflowId: 'wf-minimax-progress',
+			});
 			expect(sent.status).toBe(200);
 			if (result.workflowData) started.push(items(result)[0].json.status);
 		}
@@ -453,31 +483,26 @@ describe('AI Media Trigger webhook', () => {
 		});
 	});
 
-	it('MiniMax without a token: the task is confirmed with the API, and a file id from the body is never resolved', async () => {
-		const { key, taskId, status } = await finishedMiniMaxTask();
-		const forged = { ...status, file_id: '999999999' };
-		const { result, requests } = await call('miniMax', forged, {
-			credentials: { apiKey: key, baseUrl: emulator.url },
+	it('MiniMax without the token: 401, nothing read, nothing started — with a credential or without', async () => {
+		const { key, status } = await finishedMiniMaxTask();
+		for (const credentials of [{ apiKey: key, baseUrl: emulator.url }, undefined]) {
+			for (const query of [{}, { token: 'wrong' }]) {
+				const { result, requests, sent } = await call('miniMax', status, {
+					credentials,
+					query,
+					parameters: { token: 'k' },
+				});
+				expect(sent).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
+				expect(result.workflowData).toBeUndefined();
+				expect(requests).toEqual([]);
+			}
+		}
+		// A trigger whose token was left empty takes nothing.
+		const empty = await call('miniMax', status, {
+			query: { token: '' },
+			parameters: { token: '' },
 		});
-		const [item] = items(result);
-		expect(item.json).toMatchObject({ taskId, status: 'succeeded', confirmed: true });
-		expect(item.binary!.data.mimeType).toBe('video/mp4');
-		const urls = requests.map((r) => r.url);
-		expect(urls.some((url) => url.endsWith('/v1/query/video_generation'))).toBe(true);
-		expect(urls.filter((u) => u.includes('999999999'))).toEqual([]);
-	});
-
-	it('MiniMax without a token or credential: reports the callback, confirms and fetches nothing', async () => {
-		const { status } = await finishedMiniMaxTask();
-		const { result, requests } = await call('miniMax', status);
-		const [item] = items(result);
-		expect(item.json).toMatchObject({
-			status: 'succeeded',
-			confirmed: false,
-			hint: expect.stringMatching(/credential/),
-		});
-		expect(item.binary).toBeUndefined();
-		expect(requests).toEqual([]);
+		expect(empty.sent.status).toBe(401);
 	});
 
 	async function nalitekImage(prompt: string) {
@@ -491,7 +516,7 @@ describe('AI Media Trigger webhook', () => {
 		const { key, imageId } = await nalitekImage('город ночью [ms:10]');
 		const payload = {
 			event: 'generation.complete',
-			timestamp: new Date().toISOString(),
+			timestamp: new Date(clock.now()).toISOString(),
 			data: {
 				image_id: imageId,
 				url: `/uploads/images/flux_${imageId}.png?prompt=${encodeURIComponent('город ночью [ms:10]')}`,
@@ -530,14 +555,64 @@ describe('AI Media Trigger webhook', () => {
 			};
 			return JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload), key) });
 		};
-		const fresh = signed(new Date().toISOString());
+		const fresh = signed(new Date(clock.now()).toISOString());
 		expect(
 			(await call('nalitek', JSON.parse(fresh), { raw: fresh, credentials })).sent.status,
 		).toBe(200);
-		const stale = signed(new Date(Date.now() - 6 * 60_000).toISOString());
-		expect(
-			(await call('nalitek', JSON.parse(stale), { raw: stale, credentials })).sent.status,
-		).toBe(401);
+		const stale = signed(new Date(clock.now() - 6 * 60_000).toISOString());
+		const refused = await call('nalitek', JSON.parse(stale), { raw: stale, credentials });
+		expect(refused.sent).toEqual({
+			status: 401,
+			body: {
+				message: "The callback's timestamp is 6 minutes old; the replay window is 5 minutes",
+			},
+			at: expect.any(Number),
+		});
+		// The user may widen the window, or turn it off.
+		const widened = await call('nalitek', JSON.parse(stale), {
+			raw: stale,
+			credentials,
+			parameters: { options: { replayWindowMinutes: 10 } },
+		});
+		expect(widened.sent.status).toBe(200);
+	});
+
+	it("Nalitek: the document's own example, correctly signed, is refused for its 2025 timestamp unless the window is off", async () => {
+		const { key, imageId } = await nalitekImage('documented [ms:10]');
+		const credentials = { apiKey: key, baseUrl: emulator.url, webhookSecret: SECRET };
+		const payload = {
+			event: 'generation.complete',
+			timestamp: '2025-01-15T10:30:00Z',
+			data: { image_id: imageId, url: `/uploads/images/flux_${imageId}.png`, seed: 8472659 },
+		};
+		const raw = JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload)) });
+		const refused = await call('nalitek', JSON.parse(raw), { raw, credentials });
+		expect(refused.sent.status).toBe(401);
+		expect((refused.sent.body as IDataObject).message).toMatch(
+			/old; the replay window is 5 minutes/,
+		);
+		const off = await call('nalitek', JSON.parse(raw), {
+			raw,
+			credentials,
+			parameters: { options: { replayWindowMinutes: 0 } },
+		});
+		expect(off.sent.status).toBe(200);
+		expect(items(off.result)[0].json).toMatchObject({
+			taskId: String(imageId),
+			status: 'succeeded',
+		});
+	});
+
+	it('Nalitek: a signed body without a timestamp is refused (it could be replayed forever)', async () => {
+		const credentials = { apiKey: 'k', baseUrl: emulator.url, webhookSecret: SECRET };
+		const payload = { event: 'generation.complete', data: { image_id: 5, url: '/x.png' } };
+		const raw = JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload)) });
+		const { sent, result } = await call('nalitek', JSON.parse(raw), { raw, credentials });
+		expect(sent).toMatchObject({
+			status: 401,
+			body: { message: 'The callback has no timestamp, so it could be a replay' },
+		});
+		expect(result.workflowData).toBeUndefined();
 	});
 
 	it('Nalitek with verification off: the image is read through the API before anything is fetched', async () => {
@@ -566,7 +641,7 @@ describe('AI Media Trigger webhook', () => {
 			['generation.progress', { image_id: 7, progress: 40 }],
 			['batch.complete', { batch_id: 'batch_1', status: 'completed' }],
 		] as const) {
-			const payload = { event, data };
+			const payload = { event, timestamp: new Date(clock.now()).toISOString(), data };
 			const raw = JSON.stringify({ ...payload, signature: hmac(JSON.stringify(payload)) });
 			const { result, sent } = await call('nalitek', JSON.parse(raw), {
 				raw,
@@ -593,12 +668,14 @@ describe('AI Media Trigger webhook', () => {
 			query: { token: 't' },
 			parameters: { token: 't', options: { download: false } },
 			staticData,
+			workflowId: 'wf-repeat',
 		});
 		expect(first.result.workflowData).toBeDefined();
 		const again = await call('defApi', defApiDone, {
 			query: { token: 't' },
 			parameters: { token: 't', options: { download: false } },
 			staticData,
+			workflowId: 'wf-repeat',
 		});
 		expect(again.result.workflowData).toBeUndefined();
 		expect(again.sent.body).toEqual({ received: true, duplicate: true });

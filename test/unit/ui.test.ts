@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own and use fake keys; the rules are for the published nodes */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tests run servers and timers of their own; the rules are for the published nodes */
 // What a workflow builder sees of every node, checked the way n8n's own UI verification tests
 // check node descriptions: the words that find a node in the node panel, action labels,
 // subtitles, placeholders, collection names, the same names for the same things in every node,

@@ -1,0 +1,195 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { CallbackContract, CallbackRequest, ParsedCallback } from './callbacks';
+import { givenToken, sameSecret, staleTimestamp } from './callbacks';
+import { scanJson } from './json-scan';
+import { redact } from './secrets';
+import { settle } from './timing';
+
+/**
+ * The callback intake: every request the AI Media Trigger or a parked execution receives passes
+ * here first, in this order, each step in time proportional to the body and none of them
+ * trusting it: size, token, shape and depth, JSON, handshake, signature and replay window, the
+ * provider's reading. What a step refuses gets a 4xx answer and starts nothing.
+ */
+
+/** The largest callback body read when the provider's contract names no other bound. */
+export const MAX_CALLBACK_BYTES = 1024 * 1024;
+/** Provider callbacks are a few levels deep; a body nested deeper is refused unread. */
+export const MAX_CALLBACK_DEPTH = 32;
+
+/** A request as n8n hands it over: the raw body when n8n kept it, otherwise what it parsed. */
+export interface RawCallback {
+	rawBody?: Buffer;
+	parsed?: unknown;
+	headers: Record<string, unknown>;
+	query: IDataObject;
+}
+
+export interface IntakeRules {
+	contract: CallbackContract;
+	/** The token the caller must send (the trigger's Secret Token); undefined where none is asked. */
+	token?: string;
+	/** The secret signatures are checked with; undefined or empty: signatures are not checked. */
+	signingSecret?: string;
+	/** Whether a caller that proved nothing is refused (401) rather than read as a hint to confirm. */
+	requireProof: boolean;
+	/** How old a signed callback may be; 0: any age. */
+	replayWindowMs: number;
+	now: number;
+	/** Texts never to repeat: the credential's secrets and the token. */
+	secrets: readonly string[];
+}
+
+export type Intake =
+	| { ok: false; status: number; message: string }
+	| { ok: true; handshake: IDataObject }
+	| {
+			ok: true;
+			handshake?: undefined;
+			callback: ParsedCallback;
+			/** The caller proved to be the provider (token or signature). */
+			verified: boolean;
+	  };
+
+const refuse = (status: number, message: string): Intake => ({ ok: false, status, message });
+
+/** Reads one callback by the rules; never throws. */
+export function takeIn(raw: RawCallback, rules: IntakeRules): Intake {
+	const { contract } = rules;
+	const text = raw.rawBody ? raw.rawBody.toString('utf8') : JSON.stringify(raw.parsed ?? null);
+	const maxBytes = contract.maxBodyBytes ?? MAX_CALLBACK_BYTES;
+	const size = raw.rawBody ? raw.rawBody.length : Buffer.byteLength(text);
+	if (size > maxBytes)
+		return refuse(413, `A callback may have at most ${Math.round(maxBytes / 1024)} KB`);
+	const headers: Record<string, string | undefined> = {};
+	for (const [name, value] of Object.entries(raw.headers ?? {})) {
+		const first = Array.isArray(value) ? value[0] : value;
+		headers[name.toLowerCase()] = typeof first === 'string' ? first : undefined;
+	}
+	const partial = { headers, query: raw.query ?? {} };
+
+	let verified = false;
+	if (rules.token !== undefined) {
+		// A token is checked before the body is looked at: a stranger costs a comparison.
+		if (!rules.token || !sameSecret(givenToken(partial), rules.token))
+			return refuse(401, 'Unauthorized');
+		verified = true;
+	}
+
+	const scan = scanJson(text, MAX_CALLBACK_DEPTH);
+	if (!scan.ok)
+		return scan.reason === 'depth'
+			? refuse(400, `A callback may be nested at most ${MAX_CALLBACK_DEPTH} levels deep`)
+			: refuse(400, 'Expected a JSON object');
+	let body: IDataObject;
+	try {
+		body = JSON.parse(text) as IDataObject;
+	} catch {
+		return refuse(400, 'Expected a JSON object');
+	}
+	const request: CallbackRequest = { text, members: scan.members, body, ...partial };
+
+	const handshake = contract.handshake?.(body);
+	if (handshake) return { ok: true, handshake };
+
+	if (contract.authentication === 'signature' && rules.signingSecret) {
+		if (contract.verifySignature?.(request, rules.signingSecret) === true) {
+			const stale = staleTimestamp(contract.signedAt?.(body), rules.now, rules.replayWindowMs);
+			if (stale) return refuse(401, stale);
+			verified = true;
+		} else if (rules.requireProof) return refuse(401, 'The signature does not match');
+	}
+	if (rules.requireProof && !verified) return refuse(401, 'Unauthorized');
+
+	// Nothing read from a callback may carry a secret on into items or logs.
+	let callback: ParsedCallback;
+	try {
+		callback = contract.parse(redact(body, rules.secrets));
+	} catch {
+		return refuse(400, 'Not a callback of this provider');
+	}
+	return { ok: true, callback, verified };
+}
+
+/** The request of a webhook call as the intake reads it. */
+export function rawCallback(ctx: IWebhookFunctions): RawCallback {
+	const request = ctx.getRequestObject() as unknown as { rawBody?: unknown; body?: unknown };
+	return {
+		rawBody: Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined,
+		parsed: request.body ?? ctx.getBodyData(),
+		headers: ctx.getHeaderData() as Record<string, unknown>,
+		query: ctx.getQueryData() as IDataObject,
+	};
+}
+
+/** Answers the caller with a small JSON body now; what the webhook does next does not wait for it. */
+export function replyJson(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** A node's credential when one is set, or undefined. */
+export async function optionalCredentials(
+	ctx: IWebhookFunctions,
+	type: string,
+): Promise<IDataObject | undefined> {
+	const outcome = await settle(async () => await ctx.getCredentials(type));
+	return outcome.ok ? (outcome.value as IDataObject) : undefined;
+}
+
+/** Callbacks one node remembers at most; the oldest are forgotten first. */
+const MEMORY_LIMIT = 10_000;
+
+/**
+ * Which callbacks a receiving node has taken already, so a repeat starts nothing. Claimed in one
+ * synchronous step, so copies that arrive together are told apart in one n8n process; the
+ * workflow's static data carries the memory to other processes (webhook processes in queue
+ * mode) and across restarts, for copies that come one after another.
+ */
+export class CallbackMemory {
+	private static readonly scopes = new Map<string, Map<string, number>>();
+
+	/** Forgets what a node remembered (its workflow was activated again). */
+	static clear(scope: string): void {
+		CallbackMemory.scopes.delete(scope);
+	}
+
+	/**
+	 * Takes `key` unless it was taken within `windowMs`: true for the first copy, false for a
+	 * repeat. `stored` is the node's static data.
+	 */
+	static claim(
+		scope: string,
+		key: string,
+		now: number,
+		windowMs: number,
+		stored: IDataObject,
+	): boolean {
+		let seen = CallbackMemory.scopes.get(scope);
+		if (!seen) {
+			seen = new Map();
+			CallbackMemory.scopes.set(scope, seen);
+		}
+		const fromStore = (stored.seen ?? {}) as Record<string, number>;
+		const takenAt = seen.get(key) ?? fromStore[key];
+		if (takenAt !== undefined && now - takenAt <= windowMs) return false;
+		seen.delete(key);
+		seen.set(key, now);
+		for (const [entry, at] of seen) {
+			if (seen.size <= MEMORY_LIMIT && now - at <= windowMs) break;
+			seen.delete(entry);
+		}
+		const kept: Record<string, number> = {};
+		for (const [entry, at] of Object.entries(fromStore))
+			if (now - at <= windowMs && entry !== key) kept[entry] = at;
+		kept[key] = now;
+		const entries = Object.entries(kept);
+		stored.seen = Object.fromEntries(entries.slice(Math.max(0, entries.length - MEMORY_LIMIT)));
+		return true;
+	}
+}
