@@ -18,7 +18,7 @@ export interface ParsedCallback {
 
 /** What came in: the body as sent, its top-level members and the parsed body; the headers (lower-case names). */
 export interface CallbackRequest {
-	text: string;
+	raw: Buffer;
 	members: TopLevelMember[];
 	body: IDataObject;
 	headers: Record<string, string | undefined>;
@@ -124,9 +124,13 @@ export function verifyBodySignature(
 	if (!signature || !secret) return false;
 	const unsigned = { ...request.body };
 	delete unsigned.signature;
-	const texts = new Set<string>([request.text, JSON.stringify(unsigned), pythonJson(unsigned)]);
-	const cut = withoutMember(request.text, request.members, 'signature');
-	if (cut !== undefined) texts.add(cut);
+	const texts: Array<Buffer | string> = [
+		request.raw,
+		JSON.stringify(unsigned),
+		pythonJson(unsigned),
+	];
+	const cut = withoutMember(request.raw, request.members, 'signature');
+	if (cut !== undefined) texts.push(cut);
 	let match = false;
 	// Every candidate is compared, so the time taken does not tell which one matched.
 	for (const text of texts) match = sameSecret(signature, hmacSha256(secret, text)) || match;

@@ -54,13 +54,15 @@ export type Intake =
 
 const refuse = (status: number, message: string): Intake => ({ ok: false, status, message });
 
+const isPlainObject = (value: unknown): value is IDataObject =>
+	!!value && typeof value === 'object' && !Array.isArray(value);
+
 /** Reads one callback by the rules; never throws. */
 export function takeIn(raw: RawCallback, rules: IntakeRules): Intake {
 	const { contract } = rules;
-	const text = raw.rawBody ? raw.rawBody.toString('utf8') : JSON.stringify(raw.parsed ?? null);
+	const bytes = raw.rawBody ?? Buffer.from(JSON.stringify(raw.parsed ?? null));
 	const maxBytes = contract.maxBodyBytes ?? MAX_CALLBACK_BYTES;
-	const size = raw.rawBody ? raw.rawBody.length : Buffer.byteLength(text);
-	if (size > maxBytes)
+	if (bytes.length > maxBytes)
 		return refuse(413, `A callback may have at most ${Math.round(maxBytes / 1024)} KB`);
 	const headers: Record<string, string | undefined> = {};
 	for (const [name, value] of Object.entries(raw.headers ?? {})) {
@@ -77,18 +79,25 @@ export function takeIn(raw: RawCallback, rules: IntakeRules): Intake {
 		verified = true;
 	}
 
-	const scan = scanJson(text, MAX_CALLBACK_DEPTH);
+	const scan = scanJson(bytes, MAX_CALLBACK_DEPTH);
 	if (!scan.ok)
 		return scan.reason === 'depth'
 			? refuse(400, `A callback may be nested at most ${MAX_CALLBACK_DEPTH} levels deep`)
 			: refuse(400, 'Expected a JSON object');
-	let body: IDataObject;
-	try {
-		body = JSON.parse(text) as IDataObject;
-	} catch {
-		return refuse(400, 'Expected a JSON object');
+	// n8n has parsed this very body already; it is parsed here only when n8n kept it as text.
+	let body =
+		raw.rawBody && isPlainObject(raw.parsed) && Object.keys(raw.parsed).length
+			? raw.parsed
+			: undefined;
+	if (!body) {
+		try {
+			body = JSON.parse(bytes.toString('utf8')) as IDataObject;
+		} catch {
+			return refuse(400, 'Expected a JSON object');
+		}
 	}
-	const request: CallbackRequest = { text, members: scan.members, body, ...partial };
+	if (!isPlainObject(body)) return refuse(400, 'Expected a JSON object');
+	const request: CallbackRequest = { raw: bytes, members: scan.members, body, ...partial };
 
 	const handshake = contract.handshake?.(body);
 	if (handshake) return { ok: true, handshake };

@@ -1,10 +1,12 @@
 /**
- * One pass over JSON text as it came in, in time proportional to its length whatever it holds: no
- * regular expression and no recursion, so a body built to make a parser backtrack or overflow its
- * stack costs no more than any other body of its size. Used on callbacks before anything else.
+ * One pass over JSON bytes as they came in, in time proportional to their length whatever they
+ * hold: no regular expression and no recursion, so a body built to make a parser backtrack or
+ * overflow its stack costs no more than any other body of its size. Used on callbacks before
+ * anything else. It reads bytes, not text: every character JSON's structure is made of is ASCII,
+ * and no byte of a multi-byte UTF-8 character can be taken for one.
  */
 
-/** A member of the top-level object: where its key starts and where its value ends (inclusive). */
+/** A member of the top-level object: the byte where its key starts and where its value ends (inclusive). */
 export interface TopLevelMember {
 	key: string;
 	start: number;
@@ -30,7 +32,7 @@ const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0
  * members of that object with their positions. It checks structure only (strings, brackets,
  * commas); JSON.parse judges the rest.
  */
-export function scanJson(text: string, maxDepth: number): JsonScan {
+export function scanJson(bytes: Uint8Array, maxDepth: number): JsonScan {
 	const members: TopLevelMember[] = [];
 	let depth = 0;
 	let deepest = 0;
@@ -39,28 +41,29 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
 	let key: string | undefined;
 	let keyStart = -1;
 	let index = 0;
-	while (index < text.length && isSpace(text.charCodeAt(index))) index++;
-	if (text.charCodeAt(index) !== OPEN_OBJECT) return { ok: false, reason: 'shape' };
+	const length = bytes.length;
+	while (index < length && isSpace(bytes[index])) index++;
+	if (bytes[index] !== OPEN_OBJECT) return { ok: false, reason: 'shape' };
 	const closeMember = () => {
 		if (key !== undefined) members.push({ key, start: keyStart, end: lastSignificant });
 		key = undefined;
 	};
-	for (; index < text.length; index++) {
-		const code = text.charCodeAt(index);
+	for (; index < length; index++) {
+		const code = bytes[index];
 		if (isSpace(code)) continue;
 		if (depth === 0 && lastSignificant >= 0) return { ok: false, reason: 'shape' };
 		if (code === QUOTE) {
 			let end = index + 1;
-			while (end < text.length) {
-				const inner = text.charCodeAt(end);
+			while (end < length) {
+				const inner = bytes[end];
 				if (inner === BACKSLASH) end += 2;
 				else if (inner === QUOTE) break;
 				else end++;
 			}
-			if (end >= text.length) return { ok: false, reason: 'shape' };
+			if (end >= length) return { ok: false, reason: 'shape' };
 			if (depth === 1 && expectKey) {
 				try {
-					key = JSON.parse(text.slice(index, end + 1)) as string;
+					key = JSON.parse(Buffer.from(bytes.subarray(index, end + 1)).toString('utf8')) as string;
 				} catch {
 					return { ok: false, reason: 'shape' };
 				}
@@ -91,18 +94,22 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
 }
 
 /**
- * The text with one top-level member (e.g. `"signature": "…"`) cut out and everything else as
+ * The bytes with one top-level member (e.g. `"signature": "…"`) cut out and everything else as
  * sent: with the comma before it, or — for the first member — the comma after it. Undefined when
  * the member is missing or the only one.
  */
 export function withoutMember(
-	text: string,
+	bytes: Buffer,
 	members: TopLevelMember[],
 	name: string,
-): string | undefined {
+): Buffer | undefined {
 	const at = members.findIndex((member) => member.key === name);
 	if (at < 0 || members.length < 2) return undefined;
 	const member = members[at];
-	if (at > 0) return text.slice(0, members[at - 1].end + 1) + text.slice(member.end + 1);
-	return text.slice(0, member.start) + text.slice(members[1].start);
+	if (at > 0)
+		return Buffer.concat([
+			bytes.subarray(0, members[at - 1].end + 1),
+			bytes.subarray(member.end + 1),
+		]);
+	return Buffer.concat([bytes.subarray(0, member.start), bytes.subarray(members[1].start)]);
 }

@@ -39,7 +39,7 @@ module.exports = async function checkReceiverRules({ e2e, emulator, userFolder, 
 			(node) => node.type === 'n8n-nodes-genmedia.aiMediaTrigger',
 		);
 		trigger.webhookId = crypto.randomUUID();
-		if (key === 'defApi') trigger.parameters.token = TOKEN;
+		if (key !== 'nalitek') trigger.parameters.token = TOKEN;
 		e2e.addReportNode(
 			workflow,
 			'Keep the File',
@@ -135,7 +135,7 @@ module.exports = async function checkReceiverRules({ e2e, emulator, userFolder, 
 			base_resp: { status_code: 0, status_msg: 'success' },
 		};
 		for (const body of [processing, processing, done]) {
-			const answer = await post(hook('miniMax'), JSON.stringify(body));
+			const answer = await post(`${hook('miniMax')}?token=${TOKEN}`, JSON.stringify(body));
 			assert.strictEqual(answer.status, 200, answer.body);
 		}
 		const miniMax = await waitFor('miniMax', 1);

@@ -9,6 +9,7 @@ const faultSuite = require('./faults');
 const { parkedSuite } = require('./parked');
 const { agentSuite } = require('./agent');
 const checkReceiverRules = require('./receiver');
+const attackSuite = require('./attacks');
 const { createEmulator, pictureSize, readPngPrompt } = require('../emulator/server');
 
 const KEYS = {
@@ -88,7 +89,7 @@ const CALLBACK_TOKEN = 'e2e-callback-token-5f1d';
 const CALLBACK_PROVIDERS = [
 	{ key: 'defApi', file: 'defapi', token: true, mimeType: 'image/png' },
 	{ key: 'genApi', file: 'genapi', token: true, mimeType: 'image/png' },
-	{ key: 'miniMax', file: 'minimax', token: false, mimeType: 'video/mp4' },
+	{ key: 'miniMax', file: 'minimax', token: true, mimeType: 'video/mp4' },
 	{ key: 'nalitek', file: 'nalitek', token: false, mimeType: 'image/png' },
 ];
 
@@ -606,6 +607,8 @@ async function main() {
 			await checkReceiverRules({ e2e, emulator, userFolder, assertNoKey });
 		},
 	);
+
+	await attackSuite({ e2e, emulator, userFolder, check, assertNoKey });
 
 	await parkedSuite(userFolder, emulator, check, assertNoKey);
 

@@ -34,10 +34,11 @@ const SECRET = 'whsec-test-123';
 const hmac = (text: string, secret = SECRET) =>
 	`sha256=${createHmac('sha256', secret).update(text, 'utf8').digest('hex')}`;
 const request = (raw: string, headers: Record<string, string> = {}): CallbackRequest => {
-	const scan = scanJson(raw, 32);
+	const bytes = Buffer.from(raw);
+	const scan = scanJson(bytes, 32);
 	if (!scan.ok) throw new Error(`not a JSON object: ${scan.reason}`);
 	return {
-		text: raw,
+		raw: bytes,
 		members: scan.members,
 		body: JSON.parse(raw) as IDataObject,
 		headers,
@@ -100,12 +101,12 @@ describe('signatures as real signers make them', () => {
 		const signed =
 			'{\n  "timestamp": "2025-01-15T10:30:00Z",\n  "event": "generation.complete",\n  "data": {"image_id": 5, "generation_time": 1.0}\n}';
 		const body = `${signed.slice(0, -2)},\n  "signature": "${hmac(signed)}"\n}`;
-		expect(withoutMember(body, request(body).members, 'signature')).toBe(signed);
+		const cut = (text: string) =>
+			withoutMember(Buffer.from(text), request(text).members, 'signature')?.toString('utf8');
+		expect(cut(body)).toBe(signed);
 		// First member: the comma after it goes.
 		const first = `{"signature": "${hmac(signed)}",\n  ${signed.slice(1).trimStart()}`;
-		expect(withoutMember(first, request(first).members, 'signature')).toBe(
-			`{${signed.slice(1).trimStart()}`,
-		);
+		expect(cut(first)).toBe(`{${signed.slice(1).trimStart()}`);
 		expect(verifyBodySignature(request(body), SECRET, [])).toBe(true);
 	});
 
