@@ -287,8 +287,9 @@ module.exports = async function attackSuite({ e2e, emulator, userFolder, check, 
 						[`http://user:pass@example.com/a.png`, /user name or password/],
 					];
 					let id = 500;
+					const expected = reports('signed').length + cases.length;
 					for (const [url] of cases) await post(hook('signed'), signed({ image_id: ++id, url }));
-					const received = await settled('signed', reports('signed').length + cases.length);
+					const received = await settled('signed', expected);
 					for (const [n, [url, reason]] of cases.entries()) {
 						const report = received.find((r) => r.taskId === String(501 + n));
 						assert.ok(report, `no run for ${url}`);
@@ -309,8 +310,9 @@ module.exports = async function attackSuite({ e2e, emulator, userFolder, check, 
 						[`${endless.url}/endless.png`, /larger than the 10\.0 MB allowed/],
 						[`${gzip.url}/bomb.png`, /larger than the 10\.0 MB allowed/],
 					];
+					const expectedAfter = reports('signed').length + inHouse.length;
 					for (const [url] of inHouse) await post(hook('signed'), signed({ image_id: ++id, url }));
-					const after = await settled('signed', reports('signed').length + inHouse.length, 60_000);
+					const after = await settled('signed', expectedAfter, 60_000);
 					for (const [n, [url, reason]] of inHouse.entries()) {
 						const report = after.find((r) => r.taskId === String(id - inHouse.length + 1 + n));
 						assert.ok(report, `no run for ${url}`);

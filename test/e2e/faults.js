@@ -260,6 +260,43 @@ module.exports = async function faultSuite({
 		}
 
 		await check(
+			'faults: a gateway that echoes the key into its errors and answers — no key in any item, execution or log line (every provider node)',
+			async () => {
+				const seen = [];
+				for (const provider of PROVIDERS) {
+					const prompts = [`${provider.key} leaked [ms:500]`, `${provider.key} echoed [ms:500]`];
+					const workflow = providerWorkflow(
+						provider,
+						workflowId('Leak', provider),
+						prompts,
+						{ pollInterval: 1 },
+						{ onError: 'continueRegularOutput' },
+					);
+					// The first create is answered 401 with the key in the message; every read has the
+					// key added to the real answer.
+					emulator.config.faults = { create: ['leak'], read: Array(40).fill('echo') };
+					const { execution, log } = await run(workflow);
+					emulator.config.faults = null;
+					const text = JSON.stringify(execution);
+					assertNoKey(text);
+					const { items } = e2e.nodeRun(execution, provider.node);
+					// Creates go out together: either item may have met the leaking answer.
+					const failed = items.filter((item) => item.json.error);
+					assert.strictEqual(failed.length, 1, JSON.stringify(items.map((item) => item.json)));
+					assert.match(String(failed[0].json.error), /\[redacted\]/);
+					assert.ok(items.some((item) => item.json.status === 'succeeded'));
+					assert.ok(
+						text.split('[redacted]').length > 2,
+						`${provider.key}: the echoed answers were not kept redacted`,
+					);
+					assert.ok(log.length > 0);
+					seen.push(`${provider.display}: "${failed[0].json.error}"`);
+				}
+				e2e.log(`     ${seen.join('; ')}`);
+			},
+		);
+
+		await check(
 			'faults: bad input is a clear error naming the parameter, with zero requests at the emulator (every provider node)',
 			async () => {
 				await checkBadInput({ e2e, emulator, userFolder, assertNoKey, run });
