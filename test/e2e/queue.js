@@ -413,6 +413,72 @@ async function main() {
 		);
 
 		await check(
+			'queue: Ignore Duplicates across processes — copies sent together to one process start one run, a copy sent later to another process starts none',
+			async () => {
+				const path = `/webhook/queue-receive-genapi/callback?token=${TOKEN}`;
+				const finishedTask = async (prompt) => {
+					const response = await fetch(`${emulator.url}/api/v1/networks/z-image`, {
+						method: 'POST',
+						headers: {
+							authorization: `Bearer ${emulator.config.keys.genApi}`,
+							'content-type': 'application/json',
+						},
+						body: JSON.stringify({ prompt: `${prompt} [ms:300]` }),
+					});
+					const { request_id: taskId } = await response.json();
+					await sleep(1000);
+					return taskId;
+				};
+				const send = (base, taskId) =>
+					fetch(`${base}${path}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ request_id: taskId, status: 'success' }),
+					}).then(async (response) => ({ status: response.status, body: await response.json() }));
+				const runsOf = (taskId) =>
+					new Set(
+						fileSink.files
+							.filter((entry) => entry.url.startsWith(`/file/${taskId}/`))
+							.map((entry) => entry.url.split('/')[3]),
+					).size;
+				const settle = async (taskId, count) => {
+					await parked.until(`a run for ${taskId}`, () => runsOf(taskId) >= count, 60_000);
+					// Anything more would come within a moment.
+					await sleep(3000);
+				};
+
+				// 5 copies at once to the webhook process: one run.
+				const together = await finishedTask('five copies at once');
+				const answers = await Promise.all(
+					Array.from({ length: 5 }, () => send(webhookUrl, together)),
+				);
+				assert.deepStrictEqual([...new Set(answers.map((a) => a.status))], [200]);
+				await settle(together, 1);
+				assert.strictEqual(runsOf(together), 1, 'copies sent together started more than one run');
+
+				// One copy to the webhook process, later one to main: the static data saved with the
+				// first tells the second process.
+				const later = await finishedTask('a copy to another process');
+				assert.strictEqual((await send(webhookUrl, later)).status, 200);
+				await settle(later, 1);
+				const second = await send(main.url, later);
+				await sleep(3000);
+				assert.deepStrictEqual(second, { status: 200, body: { received: true, duplicate: true } });
+				assert.strictEqual(runsOf(later), 1);
+
+				// Copies at the same moment to two processes: each has its own memory, the static data
+				// is written when each finishes; what happens is reported, and bounded by the processes.
+				const split = await finishedTask('copies to two processes at once');
+				await Promise.all([send(webhookUrl, split), send(main.url, split)]);
+				await settle(split, 1);
+				assert.ok(runsOf(split) <= 2);
+				e2e.log(
+					`     5 copies at once to one process: ${runsOf(together)} run; a later copy to main: ${second.body.duplicate ? 'duplicate' : 'a run'}; copies to two processes at the same moment: ${runsOf(split)} run(s)`,
+				);
+			},
+		);
+
+		await check(
 			'queue: parked runs resume through the webhook process after the worker that created them was killed',
 			async () => {
 				emulator.config.holdCallbacks = true;
