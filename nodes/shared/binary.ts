@@ -170,6 +170,16 @@ function capStream(body: Body, maxBytes: number | undefined): () => boolean {
 	return () => exceeded;
 }
 
+/** Whether n8n's own SSRF protection (n8n 2.x) refused a request: its errors, however wrapped. */
+function blockedByN8n(error: unknown): boolean {
+	let current = error as { name?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.name === 'string' && current.name.startsWith('SsrfBlocked')) return true;
+		current = current.cause as typeof current;
+	}
+	return false;
+}
+
 /** GETs a result link, following at most MAX_REDIRECTS redirects, each checked against the policy. */
 async function openDownload(
 	ctx: IExecuteFunctions,
@@ -201,6 +211,15 @@ async function openDownload(
 			const failure = outcome.error as { code?: string; errorResponse?: { code?: string } };
 			const code = failure.code ?? failure.errorResponse?.code;
 			if (signal?.aborted) throw new ProviderError('The execution was cancelled', 'download');
+			if (blockedByN8n(outcome.error)) {
+				throw new ProviderError(
+					"The result file was not fetched: n8n's SSRF protection refused its address",
+					'download',
+					{
+						hint: 'The link resolves to an address n8n may not reach (N8N_SSRF_PROTECTION_ENABLED). An n8n administrator can allow it with N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES.',
+					},
+				);
+			}
 			throw new ProviderError(
 				'Could not download the result file: the connection broke',
 				'download',

@@ -8,13 +8,19 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import zlib from 'zlib';
 
-import type { ICredentialType, IDataObject, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { AiMediaTrigger } from '../../nodes/AiMediaTrigger/AiMediaTrigger.node';
+import { toBinary } from '../../nodes/shared/binary';
 import { verifyBodySignature } from '../../nodes/shared/callbacks';
 import { isPrivateHost, refusedLink, STRICT_POLICY } from '../../nodes/shared/fetch-policy';
 import { takeIn, MAX_CALLBACK_DEPTH } from '../../nodes/shared/intake';
@@ -358,6 +364,28 @@ describe('links that point inside the machine', () => {
 		} finally {
 			other.close();
 		}
+	});
+
+	it("names n8n's own SSRF protection when it refused the address, and does not try again", async () => {
+		let tries = 0;
+		const ctx = {
+			helpers: {
+				async httpRequest() {
+					tries++;
+					const blocked = Object.assign(new Error('The request was blocked'), {
+						name: 'SsrfBlockedIpError',
+					});
+					throw Object.assign(new Error('request failed'), { cause: blocked });
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		await expect(
+			toBinary(ctx, { url: 'https://inside.example/a.png' }, 'x', { policy: STRICT_POLICY }),
+		).rejects.toMatchObject({
+			message: "The result file was not fetched: n8n's SSRF protection refused its address",
+			details: { hint: expect.stringMatching(/N8N_SSRF_ALLOWED_HOSTNAMES/) },
+		});
+		expect(tries).toBe(1);
 	});
 
 	it('a redirect chain is followed at most 5 times, each hop checked', async () => {
