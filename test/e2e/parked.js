@@ -292,6 +292,22 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 				});
 				assert.ok([200, 503].includes(forged.status), forged.text);
 				assert.ok(!/firstEntryJson/.test(forged.text));
+				// Hostile bodies at the resume URL: the same intake as the trigger's, answered at once.
+				const started = Date.now();
+				const huge = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: `{"request_id":${realId},"x":"${' '.repeat(15 * 1000 * 1000)}"}`,
+				});
+				assert.strictEqual(huge.status, 413, await huge.text());
+				const deep = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: `{"request_id":${'['.repeat(200_000)}${']'.repeat(200_000)}}`,
+				});
+				assert.strictEqual(deep.status, 400, await deep.text());
+				const hostileMs = Date.now() - started;
+				assert.ok(hostileMs < 2000, `two hostile bodies took ${hostileMs} ms`);
 				// 2.x signs resume URLs: without the signature n8n refuses the caller itself.
 				let unsignedStatus = 'not signed (n8n 1.x)';
 				if (new URL(url).searchParams.has('signature')) {
@@ -325,7 +341,7 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 				);
 				assert.strictEqual(await waitingIn(server, workflow.id), 0);
 				e2e.log(
-					`     stray → ${stray.status}, forged → ${forged.status}, without n8n's signature → ${unsignedStatus}, another node's URL → ${otherNodeStatus}, repeated after the end → ${again.map((a) => a.status).join('/')}`,
+					`     stray → ${stray.status}, forged → ${forged.status}, 15 MB and 200 000 levels deep → 413 and 400 in ${hostileMs} ms, without n8n's signature → ${unsignedStatus}, another node's URL → ${otherNodeStatus}, repeated after the end → ${again.map((a) => a.status).join('/')}`,
 				);
 			},
 		);
