@@ -424,4 +424,12 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 	return measured;
 }
 
-module.exports = { parkedSuite, parkedWorkflow, waitingIn, post, until, PROVIDERS };
+module.exports = {
+	parkedSuite,
+	parkedWorkflow,
+	startsByWebhook,
+	waitingIn,
+	post,
+	until,
+	PROVIDERS,
+};

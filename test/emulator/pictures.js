@@ -156,7 +156,12 @@ function drawScene(prompt, width, height, seed = '') {
 			rgb[at + 2] = colour[2];
 		}
 	}
-	// The prompt across the bottom, white on a dark band, as large as the width allows.
+	writeCaption({ width, height, rgb }, prompt);
+	return { width, height, rgb };
+}
+
+/** Writes `prompt` across the bottom of a picture, white on a darkened band, as large as the width allows. */
+function writeCaption({ width, height, rgb }, prompt) {
 	const text = caption(prompt);
 	if (text && width >= 48 && height >= 32) {
 		const scale = Math.max(1, Math.floor(width / (6 * 32)));
@@ -192,7 +197,133 @@ function drawScene(prompt, width, height, seed = '') {
 			});
 		});
 	}
+}
+
+/**
+ * The pixels of a picture file: PNG (8-bit RGB or RGBA, as the emulator and most tools write
+ * them) or JPEG. Undefined for anything else (WebP is not decoded here).
+ */
+function decodePicture(buffer) {
+	if (buffer.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return decodePng(buffer);
+	if (buffer[0] === 0xff && buffer[1] === 0xd8) {
+		const { width, height, data } = jpeg.decode(buffer, { useTArray: true });
+		const rgb = Buffer.alloc(width * height * 3);
+		for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+			rgb[j] = data[i];
+			rgb[j + 1] = data[i + 1];
+			rgb[j + 2] = data[i + 2];
+		}
+		return { width, height, rgb };
+	}
+	return undefined;
+}
+
+function decodePng(buffer) {
+	const { width, height } = pngSize(buffer);
+	const depth = buffer[24];
+	const colour = buffer[25];
+	const interlace = buffer[28];
+	const channels = { 2: 3, 6: 4 }[colour];
+	if (depth !== 8 || !channels || interlace) return undefined;
+	const parts = [];
+	for (let at = 8; at + 8 <= buffer.length; ) {
+		const length = buffer.readUInt32BE(at);
+		if (buffer.toString('ascii', at + 4, at + 8) === 'IDAT')
+			parts.push(buffer.subarray(at + 8, at + 8 + length));
+		at += 12 + length;
+	}
+	const raw = zlib.inflateSync(Buffer.concat(parts));
+	const stride = width * channels;
+	const rows = Buffer.alloc(stride * height);
+	for (let y = 0; y < height; y++) {
+		const filter = raw[y * (stride + 1)];
+		for (let i = 0; i < stride; i++) {
+			const x = raw[y * (stride + 1) + 1 + i];
+			const a = i >= channels ? rows[y * stride + i - channels] : 0;
+			const b = y > 0 ? rows[(y - 1) * stride + i] : 0;
+			const c = i >= channels && y > 0 ? rows[(y - 1) * stride + i - channels] : 0;
+			let value = x;
+			if (filter === 1) value = x + a;
+			else if (filter === 2) value = x + b;
+			else if (filter === 3) value = x + ((a + b) >> 1);
+			else if (filter === 4) {
+				const p = a + b - c;
+				const pa = Math.abs(p - a);
+				const pb = Math.abs(p - b);
+				const pc = Math.abs(p - c);
+				value = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+			}
+			rows[y * stride + i] = value & 0xff;
+		}
+	}
+	const rgb = Buffer.alloc(width * height * 3);
+	for (let p = 0; p < width * height; p++) rows.copy(rgb, p * 3, p * channels, p * channels + 3);
 	return { width, height, rgb };
+}
+
+/** A picture enlarged or shrunk to `width` × `height` (bilinear). */
+function resizePicture(picture, width, height) {
+	if (picture.width === width && picture.height === height) return picture;
+	const src = picture.rgb;
+	const sw = picture.width;
+	const rgb = Buffer.alloc(width * height * 3);
+	const fx = sw / width;
+	const fy = picture.height / height;
+	// Per column: the two source columns and the weight of the right one.
+	const x0s = new Int32Array(width);
+	const x1s = new Int32Array(width);
+	const wxs = new Float64Array(width);
+	for (let x = 0; x < width; x++) {
+		const sx = Math.min(sw - 1, Math.max(0, (x + 0.5) * fx - 0.5));
+		x0s[x] = Math.floor(sx);
+		x1s[x] = Math.min(sw - 1, x0s[x] + 1);
+		wxs[x] = sx - x0s[x];
+	}
+	let out = 0;
+	for (let y = 0; y < height; y++) {
+		const sy = Math.min(picture.height - 1, Math.max(0, (y + 0.5) * fy - 0.5));
+		const y0 = Math.floor(sy);
+		const row0 = y0 * sw * 3;
+		const row1 = Math.min(picture.height - 1, y0 + 1) * sw * 3;
+		const wy = sy - y0;
+		for (let x = 0; x < width; x++) {
+			const a = x0s[x] * 3;
+			const b = x1s[x] * 3;
+			const wx = wxs[x];
+			for (let c = 0; c < 3; c++) {
+				const top = src[row0 + a + c] * (1 - wx) + src[row0 + b + c] * wx;
+				const bottom = src[row1 + a + c] * (1 - wx) + src[row1 + b + c] * wx;
+				rgb[out++] = Math.round(top * (1 - wy) + bottom * wy);
+			}
+		}
+	}
+	return { width, height, rgb };
+}
+
+/**
+ * Image to image: the input picture kept in its shapes and redrawn in the palette the prompt
+ * picks (its brightness mapped onto two colours of the prompt, in a few flat tones, like a
+ * print), `strength` (0–1) of the way, with the new prompt written across it.
+ */
+function restylePicture(picture, prompt, strength = 0.75) {
+	const random = randomFrom(`style|${prompt}`);
+	const hue = random();
+	const dark = hsl(hue, 0.6, 0.2);
+	const light = hsl((hue + 0.15 + random() * 0.2) % 1, 0.7, 0.85);
+	const levels = 5;
+	const tones = Array.from({ length: levels }, (_, n) => mix(dark, light, n / (levels - 1)));
+	const src = picture.rgb;
+	const rgb = Buffer.alloc(src.length);
+	for (let i = 0; i < rgb.length; i += 3) {
+		const luma = (0.299 * src[i] + 0.587 * src[i + 1] + 0.114 * src[i + 2]) / 255;
+		const styled = tones[Math.round(luma * (levels - 1))];
+		rgb[i] = Math.round(src[i] * (1 - strength) + styled[0] * strength);
+		rgb[i + 1] = Math.round(src[i + 1] * (1 - strength) + styled[1] * strength);
+		rgb[i + 2] = Math.round(src[i + 2] * (1 - strength) + styled[2] * strength);
+	}
+	const result = { width: picture.width, height: picture.height, rgb };
+	writeCaption(result, prompt);
+	return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,6 +675,12 @@ const CACHE_LIMIT = 64;
  * The picture for a prompt, at a size, in a format ("png", "jpg"/"jpeg" or "webp").
  * `seed` tells tasks with the same prompt apart.
  */
+/** Encodes pixels as a picture file in a format ("png", "jpg"/"jpeg" or "webp"), with the prompt stored in it. */
+function encodePicture(picture, prompt, format = 'png') {
+	const type = ENCODERS[format] ? format : 'png';
+	return { data: ENCODERS[type](picture, prompt), mimeType: MIME[type] };
+}
+
 function makePicture({ prompt = '', width = 1024, height = 1024, format = 'png', seed = '' } = {}) {
 	const w = Math.max(1, Math.min(8192, Math.round(Number(width) || 1024)));
 	const h = Math.max(1, Math.min(8192, Math.round(Number(height) || 1024)));
@@ -573,7 +710,11 @@ function picturePrompt(buffer) {
 }
 
 module.exports = {
+	decodePicture,
 	drawScene,
+	encodePicture,
+	resizePicture,
+	restylePicture,
 	encodePng,
 	encodeJpeg,
 	encodeWebp,

@@ -93,6 +93,12 @@ function readTags(text) {
  *   ffmpeg -f lavfi -i testsrc2=size=320x180:rate=10 -t 2 -c:v libx264 -profile:v baseline \
  *     -pix_fmt yuv420p -crf 30 -movflags +faststart -map_metadata -1 clip.mp4
  *   ffmpeg -f lavfi -i "sine=frequency=440:duration=1" -ac 1 -ar 22050 -b:a 32k tone.mp3
+ * and, for MiniMax, one clip per resolution (912×512, 1366×768, 1920×1080) and length (6, 10 s)
+ * that shows its own time, length and size (clip-<W>x<H>-<seconds>.mp4):
+ *   ffmpeg -f lavfi -i "color=c=0x2a4d69:size=WxH:rate=2,drawtext=fontfile=/usr/share/fonts/truetype/\
+ *     dejavu/DejaVuSans.ttf:text='%{pts\:hms} / D s  WxH':fontsize=h/10:fontcolor=white:\
+ *     x=(w-text_w)/2:y=(h-text_h)/2" -t D -c:v libx264 -profile:v baseline -pix_fmt yuv420p \
+ *     -crf 36 -movflags +faststart -map_metadata -1 clip-WxH-D.mp4
  */
 const MEDIA = {
 	mp4: fs.readFileSync(path.join(__dirname, 'media', 'clip.mp4')),
@@ -407,6 +413,12 @@ function createEmulator(options = {}) {
 		if (/\.txt$/.test(name)) {
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			return res.end('not an image\n');
+		}
+		const clip = /^clip-\d+x\d+-\d+\.mp4$/.exec(name);
+		if (clip && fs.existsSync(path.join(__dirname, 'media', name))) {
+			const body = fs.readFileSync(path.join(__dirname, 'media', name));
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': body.length });
+			return res.end(body);
 		}
 		const media = /\.(mp4|mp3)$/.exec(name);
 		if (media) {

@@ -56,3 +56,11 @@ export const makePng: (seed: string, text?: string, size?: number) => Buffer = s
 export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined =
 	server.pictureSize;
 export const picturePrompt: (buffer: Buffer) => string | undefined = server.picturePrompt;
+type Pixels = { width: number; height: number; rgb: Buffer };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pictures = require('../emulator/pictures');
+/** The pixels of a PNG or JPEG (undefined for other formats). */
+export const decodePicture: (buffer: Buffer) => Pixels | undefined = pictures.decodePicture;
+/** A picture resized (bilinear). */
+export const resizePicture: (picture: Pixels, width: number, height: number) => Pixels =
+	pictures.resizePicture;

@@ -66,6 +66,29 @@ const pngItem = (name = 'data') => ({
 	},
 });
 
+/** Frame size and length of an MP4, read from its boxes (moov → mvhd, trak → tkhd). */
+function mp4Info(file: Buffer): { width: number; height: number; seconds: number } {
+	const boxes = (from: number, to: number) => {
+		const found: Record<string, [number, number]> = {};
+		for (let at = from; at + 8 <= to; ) {
+			const size = file.readUInt32BE(at);
+			found[file.toString('latin1', at + 4, at + 8)] ??= [at + 8, at + size];
+			if (size < 8) break;
+			at += size;
+		}
+		return found;
+	};
+	const moov = boxes(0, file.length).moov;
+	const inMoov = boxes(...moov);
+	const mvhd = inMoov.mvhd[0];
+	const tkhd = boxes(...inMoov.trak).tkhd[1];
+	return {
+		width: file.readUInt32BE(tkhd - 8) / 65536,
+		height: file.readUInt32BE(tkhd - 4) / 65536,
+		seconds: Math.round(file.readUInt32BE(mvhd + 16) / file.readUInt32BE(mvhd + 12)),
+	};
+}
+
 describe('MiniMax node', () => {
 	it('text to video: creates, waits, turns the file_id into a link and streams the MP4 in', async () => {
 		const { test, result } = run(
@@ -87,7 +110,7 @@ describe('MiniMax node', () => {
 			expect(file).toMatchObject({
 				fileId: expect.any(String),
 				mimeType: 'video/mp4',
-				url: expect.stringContaining('/files/big-'),
+				url: expect.stringContaining('/files/clip-1366x768-6.mp4'),
 			});
 			expect(task(item.json.taskId)).toMatchObject({
 				prompt: `a wave ${index}`,
@@ -100,6 +123,22 @@ describe('MiniMax node', () => {
 			});
 		}
 		expect(test.binaryInputs).toEqual(['stream', 'stream']);
+	});
+
+	it('the video has the length and resolution asked for: 10 s at 1080P is a 10-second 1920×1080 MP4', async () => {
+		const [item] = await run({
+			prompt: 'a long wave',
+			additionalFields: { duration: 10, resolution: '1080P' },
+		}).result;
+		const video = Buffer.from(item.binary!.data.data, 'base64');
+		expect(mp4Info(video)).toEqual({ width: 1920, height: 1080, seconds: 10 });
+		expect(item.json.raw).toMatchObject({ video_width: 1920, video_height: 1080 });
+		const [short] = await run({ prompt: 'a short wave', additionalFields: {} }).result;
+		expect(mp4Info(Buffer.from(short.binary!.data.data, 'base64'))).toEqual({
+			width: 1366,
+			height: 768,
+			seconds: 6,
+		});
 	});
 
 	it('image to video: the first frame from a binary field is sent as a data URL', async () => {

@@ -15,7 +15,13 @@ import { MiniMax } from '../../nodes/MiniMax/MiniMax.node';
 import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
 import { runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
-import { createEmulator, pictureSize, picturePrompt } from '../helpers/emulator';
+import {
+	createEmulator,
+	decodePicture,
+	pictureSize,
+	picturePrompt,
+	resizePicture,
+} from '../helpers/emulator';
 
 let emulator: Emulator;
 const keys = {
@@ -45,6 +51,31 @@ beforeAll(async () => {
 afterAll(async () => emulator.stop());
 
 const fileOf = (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64');
+
+type Pixels = { width: number; height: number; rgb: Buffer };
+/** The mean difference of two pictures of one size, per colour value (0–255). */
+const meanDifference = (a: Pixels, b: Pixels) =>
+	a.rgb.reduce((sum, value, i) => sum + Math.abs(value - b.rgb[i]), 0) / a.rgb.length;
+/** How closely the brightness of two pictures of one size goes together (Pearson, −1 to 1). */
+function lumaCorrelation(a: Pixels, b: Pixels): number {
+	const luma = (p: Pixels) =>
+		Array.from(
+			{ length: p.width * p.height },
+			(_, i) => p.rgb[i * 3] * 0.3 + p.rgb[i * 3 + 1] * 0.59 + p.rgb[i * 3 + 2] * 0.11,
+		);
+	const [x, y] = [luma(a), luma(b)];
+	const mean = (v: number[]) => v.reduce((s, n) => s + n, 0) / v.length;
+	const [mx, my] = [mean(x), mean(y)];
+	let sxy = 0;
+	let sxx = 0;
+	let syy = 0;
+	for (let i = 0; i < x.length; i++) {
+		sxy += (x[i] - mx) * (y[i] - my);
+		sxx += (x[i] - mx) ** 2;
+		syy += (y[i] - my) ** 2;
+	}
+	return sxy / Math.sqrt(sxx * syy);
+}
 const options = { pollInterval: 1 };
 
 describe('emulator pictures', () => {
@@ -150,6 +181,65 @@ describe('emulator pictures', () => {
 			[made],
 		);
 		expect(pictureSize(fileOf(upscaled))).toEqual({ width: 1536, height: 1024 });
+	});
+
+	it('Nalitek chain: the upscale is its source enlarged, and image to image keeps the shapes of its input', async () => {
+		const nalitek = (parameters: IDataObject, items?: INodeExecutionData[]) =>
+			runNode({
+				node: new Nalitek(),
+				credentialType: new NalitekApi(),
+				credentials: { apiKey: keys.nalitek, baseUrl: emulator.url },
+				parameters: { resource: 'image', options, ...parameters },
+				items,
+			}).result;
+		const generate = async (prompt: string) =>
+			(
+				await nalitek({
+					operation: 'generate',
+					prompt,
+					additionalFields: { width: 512, height: 512 },
+				})
+			)[0];
+		const made = await generate('a lighthouse on a cliff');
+		const [upscaled] = await nalitek(
+			{ operation: 'upscale', imageId: made.json.taskId, scale: 2, additionalFields: {} },
+			[made],
+		);
+		const source = decodePicture(fileOf(made))!;
+		const big = decodePicture(fileOf(upscaled))!;
+		expect([big.width, big.height]).toEqual([1024, 1024]);
+		// Shrunk back, the upscale is the source: the same picture, not a new one.
+		expect(meanDifference(resizePicture(big, 512, 512), source)).toBeLessThan(6);
+
+		const restyle = async (input: INodeExecutionData) =>
+			(
+				await nalitek(
+					{
+						operation: 'imageToImage',
+						inputBinaryField: 'data',
+						prompt: 'as a watercolor',
+						additionalFields: { strength: 0.6 },
+					},
+					[input],
+				)
+			)[0];
+		const other = await generate('a desert road');
+		const fromUpscale = decodePicture(fileOf(await restyle(upscaled)))!;
+		const fromOther = decodePicture(fileOf(await restyle(other)))!;
+		expect([fromUpscale.width, fromUpscale.height]).toEqual([1024, 1024]);
+		// The same prompt on two inputs: each output follows its own input's light and dark more
+		// than the other's (compared small, where detail does not matter).
+		const small = (picture: Pixels) => resizePicture(picture, 128, 128);
+		const inputs = [small(big), small(decodePicture(fileOf(other))!)];
+		const outputs = [small(fromUpscale), small(fromOther)];
+		for (const [own, foreign] of [
+			[0, 1],
+			[1, 0],
+		]) {
+			const withOwn = lumaCorrelation(outputs[own], inputs[own]);
+			expect(withOwn).toBeGreaterThan(0.75);
+			expect(withOwn - lumaCorrelation(outputs[own], inputs[foreign])).toBeGreaterThan(0.1);
+		}
 	});
 
 	it('MiniMax: a real MP4 (ftyp, moov, mdat), padded with a "free" box to the size asked for', async () => {

@@ -21,6 +21,9 @@ const MESSAGES = {
 	2049: 'invalid api key',
 };
 
+/** The frame size of each resolution MiniMax offers. */
+const SIZES = { '512P': [912, 512], '768P': [1366, 768], '1080P': [1920, 1080] };
+
 module.exports = function miniMax(emulator) {
 	const tasks = new Map();
 	const files = new Map();
@@ -46,17 +49,22 @@ module.exports = function miniMax(emulator) {
 			};
 		}
 		if (task.tags.fail) return { ...base, status: 'Fail', file_id: '', base_resp: ok };
+		const [width, height] = SIZES[task.resolution];
 		if (!task.fileId) {
 			task.fileId = String(nextFile++);
-			// Without [size:…] the video is the sample clip as it is.
-			files.set(task.fileId, { bytes: Number(task.tags.size ?? 0), taskId: task.id });
+			// Without [size:…] the video is a real clip of the length and resolution asked for.
+			files.set(task.fileId, {
+				bytes: Number(task.tags.size ?? 0),
+				taskId: task.id,
+				clip: `clip-${width}x${height}-${task.duration}.mp4`,
+			});
 		}
 		return {
 			...base,
 			status: 'Success',
 			file_id: task.fileId,
-			video_width: 1366,
-			video_height: 768,
+			video_width: width,
+			video_height: height,
 			base_resp: ok,
 		};
 	}
@@ -157,6 +165,9 @@ module.exports = function miniMax(emulator) {
 					createdAt: emulator.now(),
 					ms: Number(tags.ms ?? emulator.config.taskMs),
 					queryCode: Number(queryCode || 0),
+					// As the document and MiniMax's defaults have it: 6 s at 768P unless asked otherwise.
+					duration: Number(json.duration) === 10 ? 10 : 6,
+					resolution: SIZES[json.resolution] ? json.resolution : '768P',
 					queryErrors: Number(queryCount || (queryCode ? 1 : 0)),
 				};
 				tasks.set(id, task);
@@ -214,7 +225,7 @@ module.exports = function miniMax(emulator) {
 						created_at: Math.floor(Date.now() / 1000),
 						filename: 'output.mp4',
 						purpose: 'video_generation',
-						download_url: emulator.fileUrl(`big-${file.bytes}.mp4`),
+						download_url: emulator.fileUrl(file.bytes ? `big-${file.bytes}.mp4` : file.clip),
 					},
 					base_resp: ok,
 				});

@@ -8,7 +8,9 @@
 
 const crypto = require('crypto');
 
-const { pictureSize } = require('../pictures');
+const pictures = require('../pictures');
+
+const { pictureSize } = pictures;
 
 const LIMITS = { generate: 10, img2img: 10, upscale: 5, images: 60, batch: 2 };
 /** The largest side each plan allows (the document's plan table). */
@@ -162,6 +164,33 @@ module.exports = function nalitek(emulator) {
 		};
 	}
 
+	/**
+	 * The pixels of an image: a new picture of its prompt; for an upscale, its source enlarged;
+	 * for image to image, the uploaded picture at the size asked for, redrawn in the prompt's
+	 * colours (as far as `strength` says) — so a chain's pictures visibly come from each other.
+	 */
+	function pixelsOf(image) {
+		if (image.kind === 'upscale' && images.has(image.source))
+			return pictures.resizePicture(pixelsOf(images.get(image.source)), image.width, image.height);
+		const input = image.kind === 'img2img' && image.upload && pictures.decodePicture(image.upload);
+		if (input) {
+			const params = { ...(image.body?.shared ?? {}), ...image.body };
+			const strength = Number.isFinite(Number(params.strength)) ? Number(params.strength) : 0.75;
+			return pictures.restylePicture(
+				pictures.resizePicture(input, image.width, image.height),
+				image.prompt,
+				Math.min(1, Math.max(0, strength)),
+			);
+		}
+		return pictures.drawScene(image.prompt, image.width, image.height, `nalitek-${image.id}`);
+	}
+
+	/** The file of a finished image, encoded once. */
+	function fileOf(image) {
+		image.file ??= pictures.encodePicture(pixelsOf(image), image.prompt, image.format);
+		return image.file;
+	}
+
 	function createImage({ upload, ...fields }) {
 		const id = nextImage++;
 		const tags = emulator.readTags(fields.prompt);
@@ -175,6 +204,8 @@ module.exports = function nalitek(emulator) {
 			seed: 8472659 + id,
 			...fields,
 			...picture,
+			// Image to image draws its picture from the uploaded one.
+			upload,
 		};
 		images.set(id, image);
 		emulator.countTask('nalitek', id, 'creates', {
@@ -461,12 +492,15 @@ module.exports = function nalitek(emulator) {
 				const [, id, format] = /flux_(\d+)\.(png|jpeg|webp)$/.exec(path) ?? [];
 				if (!id) return send(res, 404, { error: 'Not found' });
 				const size = (key) => Number(url.searchParams.get(key)) || 1024;
-				const file = emulator.picture(`nalitek-${id}`, {
-					prompt: url.searchParams.get('prompt') ?? '',
-					width: size('w'),
-					height: size('h'),
-					format,
-				});
+				const image = images.get(Number(id));
+				const file = image
+					? fileOf(image)
+					: emulator.picture(`nalitek-${id}`, {
+							prompt: url.searchParams.get('prompt') ?? '',
+							width: size('w'),
+							height: size('h'),
+							format,
+						});
 				res.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.data.length });
 				return res.end(file.data);
 			}
