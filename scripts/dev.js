@@ -95,7 +95,7 @@ async function main() {
 			`n8n editor:        ${server.url}  (sign in as ${OWNER.email} / ${OWNER.password})`,
 			`provider emulator: ${emulator.url}  (every credential points here; no API key needed)`,
 			`stand-in AI model: ${model.url}  (the AI Agent examples' OpenAI credential)`,
-			'The example workflows are imported. Ctrl+C stops both.',
+			'The example workflows are imported. Ctrl+C stops all three.',
 			'',
 		].join('\n'),
 	);

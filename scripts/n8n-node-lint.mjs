@@ -50,6 +50,12 @@ const result = spawnSync(path.join(installDir, 'node_modules', '.bin', 'n8n-node
 	cwd: root,
 	stdio: 'inherit',
 });
+// On success the CLI prints its banner and nothing more: say what it found.
+process.stdout.write(
+	result.status === 0
+		? `\nn8n-node lint ${VERSION}: no problems\n`
+		: `\nn8n-node lint ${VERSION}: failed (exit ${result.status ?? result.signal})\n`,
+);
 process.exitCode = result.status ?? 1;
 
 function safeRealpath(target) {

@@ -423,7 +423,10 @@ async function startN8n(
 		}
 		return { status: response.status, body: json };
 	};
-	return { url, rest, stop, startMs, spawnedAt, pid: child.pid, log: () => logText };
+	/** A GET of any path of the server as the signed-in owner (e.g. /types/nodes.json). */
+	const get = async (pathname) =>
+		await fetch(`${url}${pathname}`, { headers: { ...headers, cookie } });
+	return { url, rest, get, stop, startMs, spawnedAt, pid: child.pid, log: () => logText };
 }
 
 /**

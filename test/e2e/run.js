@@ -3,6 +3,10 @@
 // against the provider emulator on 127.0.0.1. Prints "N passed, N failed" and exits non-zero on failure.
 
 const assert = require('assert');
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 
 const e2e = require('./n8n');
 const faultSuite = require('./faults');
@@ -204,6 +208,61 @@ async function checkCallbacks(userFolder, emulator) {
 	}
 }
 
+/**
+ * The route the README gives for n8n without the Community Nodes panel, as a user types it:
+ * `npm install <package>` in `~/.n8n/nodes` (here the packed tarball, with the machine's npm and a
+ * HOME without any npm settings), then `n8n start`. Since the peer n8n-workflow is optional, npm
+ * installs nothing next to the package — before, it pulled n8n-workflow 2.x and isolated-vm, which
+ * does not build on Node 20 or 22, and the install failed.
+ */
+async function checkManualInstall(tarball) {
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-home-'));
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'genmedia-manual-'));
+	try {
+		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+		fs.mkdirSync(nodesDir, { recursive: true });
+		const started = Date.now();
+		execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund'], {
+			cwd: nodesDir,
+			env: { ...process.env, HOME: home, npm_config_cache: path.join(home, '.npm') },
+			stdio: 'pipe',
+		});
+		const installedMs = Date.now() - started;
+		const modules = fs
+			.readdirSync(path.join(nodesDir, 'node_modules'))
+			.filter((name) => !name.startsWith('.'));
+		assert.ok(modules.includes('n8n-nodes-genmedia'), `installed: ${modules.join(', ')}`);
+		assert.deepStrictEqual(
+			modules.filter((name) => ['n8n-workflow', 'isolated-vm', 'zod'].includes(name)),
+			[],
+			'npm installed a peer or a dependency next to the package',
+		);
+		const server = await e2e.startN8n(userFolder);
+		try {
+			const types = await (await server.get('/types/nodes.json')).json();
+			const ours = types
+				.map((type) => type.name)
+				.filter((name) => name.startsWith('n8n-nodes-genmedia.') && !name.endsWith('Tool'));
+			assert.deepStrictEqual([...new Set(ours)].sort(), [
+				'n8n-nodes-genmedia.aiMediaTrigger',
+				'n8n-nodes-genmedia.defApi',
+				'n8n-nodes-genmedia.genApi',
+				'n8n-nodes-genmedia.gptunnel',
+				'n8n-nodes-genmedia.miniMax',
+				'n8n-nodes-genmedia.nalitek',
+			]);
+			e2e.log(
+				`     npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()} on Node ${process.version} installed ${modules.length} package(s) in ${installedMs} ms; n8n ${e2e.N8N_VERSION} on ${e2e.NODE_VERSION} loaded ${new Set(ours).size} nodes`,
+			);
+		} finally {
+			await server.stop();
+		}
+	} finally {
+		fs.rmSync(home, { recursive: true, force: true });
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
 async function main() {
 	await e2e.ensureN8n();
 	const emulator = createEmulator({ keys: KEYS });
@@ -212,6 +271,13 @@ async function main() {
 	const userFolder = e2e.createUserFolder(tarball);
 	e2e.log(`n8n ${e2e.N8N_VERSION}, user folder ${userFolder}, emulator ${url}`);
 	await e2e.importCredentials(userFolder, e2e.emulatorCredentials(emulator));
+
+	await check(
+		"install: the README's self-hosted route — npm install of the tarball in a fresh ~/.n8n/nodes, then n8n start loads all six nodes",
+		async () => {
+			await checkManualInstall(tarball);
+		},
+	);
 
 	await check('Gen-API example: 5 prompts give 5 PNG files, paired and in order', () =>
 		checkFivePrompts(
