@@ -59,6 +59,8 @@ interface Call {
 	credentials?: IDataObject;
 	workflowId?: string;
 	staticData?: IDataObject;
+	/** Stands in for n8n's binary store. */
+	prepareBinaryData?: Parameters<typeof createContext>[0]['prepareBinaryData'];
 }
 
 async function call(provider: string, request: Call) {
@@ -67,6 +69,7 @@ async function call(provider: string, request: Call) {
 		credentialType: CREDENTIAL_TYPES[provider],
 		credentials: request.credentials ?? {},
 		parameters: {},
+		prepareBinaryData: request.prepareBinaryData,
 	});
 	const { ctx, sent } = webhookContext(base, {
 		body: request.body,
@@ -443,11 +446,19 @@ describe('files that never end', () => {
 		});
 		try {
 			const signed = signedNalitek({ image_id: 80, url: `${endless.url}/big.png` });
+			// What the binary store was handed before the download was stopped.
+			let stored = 0;
 			const { result } = await call('nalitek', {
 				...signed,
 				credentials: { ...nalitekCredentials(), allowPrivateNetwork: true },
 				parameters: { options: { maxFileSizeMb: 1 } },
+				prepareBinaryData: async (data) => {
+					for await (const chunk of data as AsyncIterable<Buffer>) stored += chunk.length;
+					throw new Error('the stream ended without an error');
+				},
 			});
+			expect(stored).toBeLessThanOrEqual(1024 * 1024);
+			expect(stored).toBeGreaterThan(1024 * 1024 - 128 * 1024);
 			const [item] = items(result);
 			expect(item.binary).toBeUndefined();
 			expect(item.json.error).toMatch(
