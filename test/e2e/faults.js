@@ -428,7 +428,7 @@ async function checkBadInput({ e2e, emulator, userFolder, run }) {
 			items: [
 				[{ prompt: 'p', frameSource: 'url' }, /^First frame: "Image URL" is empty$/],
 				[{ prompt: 'p', model: 'Hailuo-3' }, /^Model "Hailuo-3" is not in the list$/],
-				[{ prompt: 'p', duration: 7 }, /^Duration must be 6 or 10 seconds$/],
+				[{ prompt: 'p', duration: 7 }, /^Duration must be 6 or 10 seconds \(got 7\)$/],
 				[
 					{ prompt: 'p', file: files.text },
 					/^First frame: "data" is text\/plain, not one of image\//,

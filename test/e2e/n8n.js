@@ -568,6 +568,7 @@ async function videoRunPeak(userFolder, emulator, id, bytes, download, nodeOptio
 	workflow.nodes.find((node) => node.name === 'MiniMax').parameters.options = {
 		pollInterval: 1,
 		download,
+		maxFileSizeMb: 1024,
 	};
 	await importWorkflow(userFolder, workflow);
 	const file = path.join(userFolder, `peak-${id}.txt`);
