@@ -52,7 +52,7 @@ export class DefApiApi implements ICredentialType {
 	// a valid key gets "task not found", a wrong one "Invalid API key".
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api$/, "")}}',
 			url: '/api/task/query',
 			qs: { task_id: 'n8n-credential-test' },
 			method: 'GET',

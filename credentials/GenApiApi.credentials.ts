@@ -33,7 +33,7 @@ export class GenApiApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.gen-api.ru',
 			description:
-				'Change only to go through a gateway or a test server. The API paths (/api/v1/...) are added to it.',
+				"Change only to go through a gateway or a test server. Written with or without the API's /api/v1 (https://api.gen-api.ru or https://api.gen-api.ru/api/v1), both work.",
 		},
 		allowPrivateNetworkProperty,
 	];
@@ -50,7 +50,7 @@ export class GenApiApi implements ICredentialType {
 	// Reading the account is free: testing a key never starts a paid generation.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api\\/v1$/, "")}}',
 			url: '/api/v1/user',
 			method: 'GET',
 		},

@@ -51,7 +51,7 @@ export class GptunnelApi implements ICredentialType {
 	// Reading the balance is free: testing a key never starts a paid generation.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}',
 			url: '/v1/balance',
 			method: 'GET',
 		},

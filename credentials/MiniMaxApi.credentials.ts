@@ -52,7 +52,7 @@ export class MiniMaxApi implements ICredentialType {
 	// codes 1004 (not authorized) and 2049 (invalid key) say the key is wrong.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}',
 			url: '/v1/query/video_generation',
 			qs: { task_id: 'n8n-credential-test' },
 			method: 'GET',

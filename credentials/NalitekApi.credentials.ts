@@ -59,7 +59,7 @@ export class NalitekApi implements ICredentialType {
 	// Reading the usage statistics is free.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api$/, "")}}',
 			url: '/api/user/stats',
 			method: 'GET',
 		},

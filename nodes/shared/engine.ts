@@ -7,6 +7,7 @@ import {
 	REQUEST_TIMEOUT_MS,
 	checkResponse,
 	credentialInfo,
+	apiUrl,
 	getBaseUrl,
 	sendToProvider,
 } from './http';
@@ -38,6 +39,7 @@ const DEFAULT_LIMITS: ProviderLimits = {
 	createConcurrency: 5,
 	pollConcurrency: 8,
 	transientErrorBudget: 8,
+	notFoundBudget: 8,
 };
 
 /** A create refused before the provider accepted it (429, refused connection) is sent again at most this often. */
@@ -279,7 +281,7 @@ export class TaskSession extends ProviderSession {
 		if (output.url.startsWith('/') && !output.url.startsWith('//')) {
 			return {
 				...output,
-				url: `${await getBaseUrl(this.ctx, this.client.credentialType)}${output.url}`,
+				url: apiUrl(await getBaseUrl(this.ctx, this.client.credentialType), output.url),
 			};
 		}
 		if (output.url || !output.fileId || !resolveFile) return output;
@@ -422,7 +424,9 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 			return;
 		}
 		task.transientErrors++;
-		if (task.transientErrors > session.limits.transientErrorBudget) {
+		const notFound = error.details.notFoundYet === true;
+		const budget = notFound ? session.limits.notFoundBudget : session.limits.transientErrorBudget;
+		if (task.transientErrors > budget) {
 			session.debug(
 				`task ${taskId}: ${error.message}; given up after ${task.transientErrors} failed reads in a row`,
 			);
@@ -431,11 +435,11 @@ async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
 			return;
 		}
 		session.debug(`task ${taskId}: ${error.message}; reading it again later`);
-		scheduleNext(
-			task,
-			error.details.retryAfterMs ?? retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS),
-			session.clock,
-		);
+		// "Not there yet" is read again at the poll interval; other failures back off.
+		const delay = notFound
+			? timing.intervalMs
+			: retryDelay(task.transientErrors, RETRY_BASE_MS, RETRY_CAP_MS);
+		scheduleNext(task, error.details.retryAfterMs ?? delay, session.clock);
 	}
 }
 

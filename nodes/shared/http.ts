@@ -55,6 +55,37 @@ export async function credentialInfo(
 	return await info;
 }
 
+/**
+ * The URL of an API path under a credential's Base URL. Providers' documents give their base URL
+ * with or without the API's own prefix (Gen-API's is `https://api.gen-api.ru/api/v1`, its paths
+ * start with `/api/v1/`): when the Base URL already ends with the first segments of the path, they
+ * are not repeated.
+ */
+export function apiUrl(baseUrl: string, path: string): string {
+	const base = baseUrl.replace(/\/+$/, '');
+	if (!path.startsWith('/')) return `${base}/${path}`;
+	let basePath: string;
+	try {
+		basePath = new URL(base).pathname;
+	} catch {
+		return `${base}${path}`;
+	}
+	const baseSegments = basePath.split('/').filter(Boolean);
+	const pathSegments = path.split('?')[0].split('/').filter(Boolean);
+	for (
+		let overlap = Math.min(baseSegments.length, pathSegments.length - 1);
+		overlap > 0;
+		overlap--
+	) {
+		const tail = baseSegments.slice(-overlap);
+		if (tail.every((segment, i) => segment === pathSegments[i])) {
+			const prefix = `/${pathSegments.slice(0, overlap).join('/')}`;
+			return `${base}${path.slice(prefix.length)}`;
+		}
+	}
+	return `${base}${path}`;
+}
+
 export async function getBaseUrl(ctx: IExecuteFunctions, credentialType: string): Promise<string> {
 	return (await credentialInfo(ctx, credentialType)).baseUrl;
 }
@@ -116,7 +147,7 @@ export async function sendToProvider(
 	const { baseUrl, secrets } = await credentialInfo(ctx, client.credentialType);
 	const options: IHttpRequestOptions = {
 		method: call.method,
-		url: `${baseUrl}${call.path}`,
+		url: apiUrl(baseUrl, call.path),
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -238,8 +269,13 @@ export function checkResponse(
 			providerCode: failure?.code,
 			retryAfterMs,
 			transient,
-			// A 429 is a refusal: the provider did not start anything.
-			notAccepted: statusCode === 429 || failure?.notAccepted === true,
+			notFoundYet,
+			// A 429 is a refusal: the provider did not start anything; so is a create status its
+			// document says to send again.
+			notAccepted:
+				statusCode === 429 ||
+				failure?.notAccepted === true ||
+				(phase === 'create' && client.resendCreateOn?.includes(statusCode) === true),
 			hint: failure?.hint ?? hintFor(statusCode, client.hints),
 		});
 	}
@@ -249,6 +285,7 @@ export function checkResponse(
 		providerCode: failure!.code,
 		retryAfterMs,
 		transient: failure!.transient === true || notFoundYet,
+		notFoundYet,
 		notAccepted: failure!.notAccepted === true,
 		hint: failure!.hint,
 	});

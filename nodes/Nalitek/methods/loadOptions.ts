@@ -1,12 +1,13 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { apiUrl } from '../../shared/http';
+
 /** The LoRA models of GET /api/loras, for the "LoRA Names or IDs" list. */
 export async function getLoras(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const credentials = await this.getCredentials('nalitekApi');
-	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'nalitekApi', {
 		method: 'GET',
-		url: `${baseUrl}/api/loras`,
+		url: apiUrl(String(credentials.baseUrl ?? ''), '/api/loras'),
 		json: true,
 	})) as IDataObject;
 	const loras = (
