@@ -114,6 +114,8 @@ export const defApiClient: ProviderClient = {
 	provider: 'defApi',
 	displayName: 'DefAPI',
 	credentialType: 'defApiApi',
+	// The document: "use exponential backoff to retry on 500 errors".
+	resendCreateOn: [500],
 	readFailure: readDefApiFailure,
 };
 

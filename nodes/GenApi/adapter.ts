@@ -27,7 +27,7 @@ const taskSchema = z
 		result: z.unknown().optional(),
 		full_response: z.unknown().optional(),
 		error: z.unknown().optional(),
-		progress: z.number().optional(),
+		progress: z.number().nullish(),
 	})
 	.passthrough();
 
@@ -62,7 +62,7 @@ export function parseGenApiTask(body: unknown): TaskState {
 	const task = parsed.data;
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
-	const progress = task.progress;
+	const progress = task.progress ?? undefined;
 	if (status === 'succeeded') {
 		const outputs = readOutputs(task);
 		if (!outputs.length)
@@ -78,6 +78,8 @@ export const genApiClient: ProviderClient = {
 	provider: 'genApi',
 	displayName: 'Gen-API',
 	credentialType: 'genApiApi',
+	// The document's error table: "500 — Gen-API server error: repeat the request later".
+	resendCreateOn: [500],
 	readFailure(response) {
 		if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
 		const body = (response.body ?? {}) as IDataObject;
@@ -96,6 +98,9 @@ export const genApiTasks: TaskProtocol = {
 	client: genApiClient,
 	// The documentation advises a read every 3 s; images take 30–60 s, busy periods several minutes.
 	timing: { firstCheckMs: 3_000, intervalMs: 3_000, maxWaitMs: 300_000 },
+	// "404 while polling may be temporary, repeat the request": the document's client repeats it up
+	// to 60 times, 3 s apart.
+	limits: { notFoundBudget: 60 },
 
 	parseCreated(response: ProviderResponse) {
 		const parsed = createdSchema.safeParse(response.body);

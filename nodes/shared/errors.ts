@@ -32,6 +32,8 @@ export class ProviderError extends Error {
 			transient?: boolean;
 			/** The provider cannot have accepted the request (refused connection, 429, documented codes). */
 			notAccepted?: boolean;
+			/** A read answered "no such task" while the task may still be being registered. */
+			notFoundYet?: boolean;
 			taskId?: string;
 			hint?: string;
 		} = {},

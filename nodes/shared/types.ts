@@ -71,8 +71,13 @@ export interface ProviderLimits {
 	createsPerMinute?: number;
 	/** Status reads per minute the provider accepts; unset when unknown. */
 	pollsPerMinute?: number;
-	/** Transient failures (404 / 5xx / network) one task may meet before it is given up. */
+	/** Transient failures (5xx / network) in a row one task may meet before it is given up. */
 	transientErrorBudget: number;
+	/**
+	 * "No such task" answers in a row one task may meet before it is given up; they are read
+	 * again at the poll interval, as the providers' documents say.
+	 */
+	notFoundBudget: number;
 }
 
 /**
@@ -92,6 +97,11 @@ export interface ProviderClient {
 	readFailure?(response: ProviderResponse): ProviderFailure | undefined;
 	/** A short, user-facing hint per HTTP status, added to the built-in ones. */
 	hints?: Record<number, string>;
+	/**
+	 * HTTP statuses of a create answer that the provider's document says to send again (its
+	 * server failed before making the task). Any other failed create is never sent twice.
+	 */
+	resendCreateOn?: number[];
 }
 
 /**

@@ -33,6 +33,8 @@ export const nalitekClient: ProviderClient = {
 	credentialType: 'nalitekApi',
 	hints: HINTS,
 	readFailure: readNalitekFailure,
+	// The document's error table: "500 Internal Server Error — repeat later".
+	resendCreateOn: [500],
 };
 
 /** A plain Nalitek call per input item with the shared error handling (messages, hints, continue-on-fail). */
