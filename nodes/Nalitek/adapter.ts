@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
 import { verifyBodySignature } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { isFinal, statusOf } from '../shared/states';
+import { errorText, isFinal, statusOf } from '../shared/states';
 import type { ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
 import { nalitekClient } from './transport';
 
@@ -86,21 +86,23 @@ export function parseNalitekCallback(body: IDataObject): ParsedCallback {
 	if (!taskId) throw new ProviderError('The webhook names no image_id', 'provider');
 	const raw = { ...body } as IDataObject;
 	delete raw.signature;
-	if (event?.endsWith('.complete') && typeof data.url === 'string' && data.url) {
+	if (event?.endsWith('.complete')) {
+		// Without a link the image is read through the API (the receiver reads a final callback
+		// that brings no state).
+		const url = typeof data.url === 'string' && data.url.trim() ? data.url.trim() : undefined;
 		return {
 			taskId,
 			event,
 			final: true,
-			state: { status: 'succeeded', outputs: [{ url: data.url }], raw },
+			state: url ? { status: 'succeeded', outputs: [{ url }], raw } : undefined,
 		};
 	}
 	if (event?.endsWith('.failed')) {
+		// The document shows no failed body: its error format (`error`, `details`) and the image's
+		// `error_message` are all read.
 		const message =
-			typeof data.error_message === 'string'
-				? data.error_message
-				: typeof data.message === 'string'
-					? data.message
-					: 'Generation failed';
+			errorText(data.error_message, data.error, data.message, data.details, body.error) ??
+			'Generation failed';
 		return { taskId, event, final: true, state: { status: 'failed', error: message, raw } };
 	}
 	return {

@@ -39,7 +39,7 @@ export function generationOptions({
 			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 1024,
 			description:
-				'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
+				'Pixels, 256 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); 512 to 2048 in multiples of 64, or 1920×1080, are recommended',
 		},
 		{
 			displayName: 'LoRA Names or IDs',
@@ -97,7 +97,7 @@ export function generationOptions({
 			type: 'number',
 			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 2048,
-			description: 'Final height after Smart Upscale, in pixels (up to 4096)',
+			description: 'Final height after Smart Upscale, in pixels: up to 4096 and at most 4× Height',
 		},
 		{
 			displayName: 'Target Width',
@@ -105,7 +105,7 @@ export function generationOptions({
 			type: 'number',
 			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 2048,
-			description: 'Final width after Smart Upscale, in pixels (up to 4096)',
+			description: 'Final width after Smart Upscale, in pixels: up to 4096 and at most 4× Width',
 		},
 		{
 			displayName: 'Width',
@@ -114,7 +114,7 @@ export function generationOptions({
 			typeOptions: { minValue: MIN_SIDE, maxValue: MAX_SIDE },
 			default: 1024,
 			description:
-				'Pixels, 512 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); multiples of 64 or 1920×1080 are recommended',
+				'Pixels, 256 to 4096 as your plan allows (Free 1024, Pro and Business 2048, Enterprise 4096); 512 to 2048 in multiples of 64, or 1920×1080, are recommended',
 		},
 	];
 	options.push(...extra);

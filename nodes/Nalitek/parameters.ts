@@ -16,12 +16,17 @@ import {
 import { FORMATS, INPUT_TYPES, MAX_INPUT_BYTES, MODELS } from './adapter';
 
 /**
- * Sizes: the document's table says 512–2048 in steps of 64, its own example sends 1920×1080 and
- * its plan table allows up to 4096×4096 (Enterprise). Only what no reading accepts is refused
- * here; Nalitek judges the rest against the plan of the key, and its answer is shown.
+ * Sizes: the document's table says 512–2048 in steps of 64, its smart-upscale section generates
+ * 256×256 directly, its own example sends 1920×1080 and its plan table allows up to 4096×4096
+ * (Enterprise). Only what no reading accepts is refused here; Nalitek judges the rest against the
+ * plan of the key, and its answer is shown.
  */
-export const MIN_SIDE = 512;
+export const MIN_SIDE = 256;
 export const MAX_SIDE = 4096;
+/** "The largest upscale factor is 4x" (the smart-upscale section). */
+export const MAX_SMART_UPSCALE = 4;
+/** Width and height when none is given (both parameter tables). */
+const DEFAULT_SIDE = 1024;
 
 function checkDimension(
 	node: INode,
@@ -38,7 +43,7 @@ function checkDimension(
 			{
 				itemIndex,
 				description:
-					'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Multiples of 64 and 1920×1080 are what Nalitek recommends.',
+					'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Nalitek recommends 512 to 2048 in multiples of 64, or 1920×1080; sizes up to 512 are generated without Smart Upscale.',
 			},
 		);
 	}
@@ -114,7 +119,12 @@ export function readGenerationOptions(
 					.map((id) => id.trim())
 					.filter(Boolean)
 			: [];
-	if (loras.length) body.lora_ids = loras;
+	if (loras.length) {
+		body.lora_ids = loras;
+		// The parameter table names an array, every example of the document sends `lora_id`, one
+		// string: one LoRA goes in both, so it is applied under either reading.
+		if (loras.length === 1) body.lora_id = loras[0];
+	}
 	if (typeof fields.smartUpscale === 'boolean') body.smart_upscale = fields.smartUpscale;
 	set('target_width', checkDimension(node, itemIndex, 'Target Width', fields.targetWidth));
 	set('target_height', checkDimension(node, itemIndex, 'Target Height', fields.targetHeight));
@@ -125,6 +135,23 @@ export function readGenerationOptions(
 		throw new NodeOperationError(node, 'Target Width and Target Height need Smart Upscale on', {
 			itemIndex,
 		});
+	}
+	for (const [target, side, label] of [
+		['target_width', 'width', 'Width'],
+		['target_height', 'height', 'Height'],
+	] as const) {
+		const from = (body[side] as number | undefined) ?? DEFAULT_SIDE;
+		const to = body[target] as number | undefined;
+		if (to !== undefined && to > from * MAX_SMART_UPSCALE) {
+			throw new NodeOperationError(
+				node,
+				`Target ${label} ${to} is more than ${MAX_SMART_UPSCALE}× the ${label} of ${from}: Smart Upscale enlarges at most ${MAX_SMART_UPSCALE}×`,
+				{
+					itemIndex,
+					description: `Raise ${label} to at least ${Math.ceil(to / MAX_SMART_UPSCALE)}, or lower Target ${label}.`,
+				},
+			);
+		}
 	}
 	return body;
 }
@@ -187,7 +214,7 @@ export const createImageToImageRequest: CreateRequest = async (ctx, itemIndex) =
 		// The img2img form names its LoRA list lora_models[].
 		if (key === 'lora_ids')
 			for (const id of value as string[]) parts.push({ field: 'lora_models[]', value: id });
-		else parts.push({ field: key, value: String(value) });
+		else if (key !== 'lora_id') parts.push({ field: key, value: String(value) });
 	}
 	return multipartCall('/api/img2img', parts);
 };

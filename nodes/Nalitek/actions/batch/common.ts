@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 
 import { TaskSession, runTasks } from '../../../shared/engine';
 import { ProviderError, toNodeError } from '../../../shared/errors';
-import { readSettings, toFileItem } from '../../../shared/operations';
+import { compactRaw, readSettings, toFileItem } from '../../../shared/operations';
 import type { ItemSettings } from '../../../shared/operations';
 import { emitOutcomes } from '../../../shared/items';
 import { continuesOnFail } from '../../../shared/tool';
 import type { ItemOutcome } from '../../../shared/items';
+import { errorText } from '../../../shared/states';
 import { mapWithLimit, settle } from '../../../shared/timing';
 import type { ProviderCall, TaskJob, TaskResult } from '../../../shared/types';
 import type { BatchJob } from '../../adapter';
@@ -166,8 +167,9 @@ async function batchOutcomes(
 			return { itemIndex, items: [{ json, pairedItem: { item: itemIndex } }] };
 		});
 	}
-	const jobs = (((result.state?.raw ?? {}) as IDataObject).jobs ?? []) as BatchJob[];
-	return await mapWithLimit(jobs, 4, async (job, position) => {
+	const raw = (result.state?.raw ?? {}) as IDataObject;
+	const jobs = (Array.isArray(raw.jobs) ? raw.jobs : []) as BatchJob[];
+	const fromJobs = await mapWithLimit(jobs, 4, async (job, position) => {
 		const itemIndex = itemForJob(plan, job, position);
 		const imageId = readImageId(job as IDataObject) ?? null;
 		const status = String(job.status ?? '').toLowerCase();
@@ -208,4 +210,32 @@ async function batchOutcomes(
 			? { itemIndex, items: [file.value] }
 			: { itemIndex, error: file.error, json: { ...json, status: 'failed' } };
 	});
+	// A batch that ended without naming a job for an item (a failed batch may list no jobs at all)
+	// still gives that item its outcome.
+	const answered = new Set(fromJobs.map(({ itemIndex }) => itemIndex));
+	const status = String(raw.status ?? '').toLowerCase();
+	const message =
+		errorText(raw.error_message, raw.error, raw.message, raw.details) ??
+		(status === 'cancelled' || status === 'canceled'
+			? 'The batch was cancelled'
+			: status === 'failed'
+				? 'The batch failed'
+				: 'The batch ended without a job for this item');
+	const unanswered = plan.itemIndexes.flatMap((itemIndex, n) =>
+		answered.has(itemIndex)
+			? []
+			: [
+					{
+						itemIndex,
+						error: new ProviderError(message, 'task', { taskId: batchId ?? undefined }),
+						json: {
+							...base,
+							jobId: plan.jobIds?.[n] ?? null,
+							status: 'failed',
+							raw: compactRaw(raw),
+						} as IDataObject,
+					},
+				],
+	);
+	return [...fromJobs, ...unanswered];
 }

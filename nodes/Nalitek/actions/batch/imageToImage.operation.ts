@@ -72,6 +72,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				if (shared.lora_ids) {
 					shared.lora_models = shared.lora_ids;
 					delete shared.lora_ids;
+					delete shared.lora_id;
 				}
 				const parts: MultipartPart[] = [{ field: 'shared_params', value: JSON.stringify(shared) }];
 				const { callbackUrl } = this.getNodeParameter('additionalFields', first, {}) as IDataObject;

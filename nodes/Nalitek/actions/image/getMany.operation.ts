@@ -71,10 +71,12 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 const PAGE_SIZE = 100;
+export const IMAGES_PER_MINUTE = 60;
 
 /** Reads page after page of GET /api/images until the limit or the last page; one item per image. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const session = new ProviderSession(this, nalitekClient);
+	// "/api/images: 60 requests a minute" (the document's limits): pages are paced to it.
+	const session = new ProviderSession(this, nalitekClient, { pollsPerMinute: IMAGES_PER_MINUTE });
 	return await forEachItem(this, nalitekClient, async (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
