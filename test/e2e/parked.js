@@ -207,8 +207,15 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 						workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput,
 					).prompt;
 					const callbacksBefore = (emulator.stats.callbacks ?? []).length;
+					// Gen-API: the read that confirms a callback first meets the 404 its document calls
+					// temporary, twice; the callback comes once, so the read is tried again.
+					const notFoundBefore = emulator.stats.faults['read 404'] ?? 0;
+					if (key === 'genApi') emulator.config.faults = { read: ['404', '404'] };
 					await start(workflow.id);
 					await until('the parked run to report', () => reports(workflow.id).length >= 3, 60_000);
+					emulator.config.faults = null;
+					if (key === 'genApi')
+						assert.strictEqual((emulator.stats.faults['read 404'] ?? 0) - notFoundBefore, 2);
 					await sleep(1000);
 					const got = reports(workflow.id);
 					assert.strictEqual(got.length, 3, JSON.stringify(got));
@@ -245,7 +252,8 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 					const last = Math.max(...callbacks.map((c) => c.sentAt ?? 0));
 					const arrivals = sink.arrivals.filter((a) => a.body.workflow === workflow.id);
 					const firstReport = Math.min(...arrivals.map((a) => a.at));
-					if (last) measured.latencyMs.push(firstReport - last);
+					// Gen-API's confirming reads waited out two 404s: its latency is not the receiver's.
+					if (last && key !== 'genApi') measured.latencyMs.push(firstReport - last);
 					measured.requests[key] = {
 						creates: tasks.reduce((n, t) => n + t.creates, 0) / tasks.length,
 						reads: tasks.reduce((n, t) => n + (t.reads ?? 0), 0) / tasks.length,

@@ -160,7 +160,10 @@ async function checkCallbacks(userFolder, emulator) {
 		};
 		assert.strictEqual(await refused(hookUrl(nalitekHook), forged), 401);
 
-		// Create Task in other workflows, with the trigger's URL as callback URL.
+		// Create Task in other workflows, with the trigger's URL as callback URL. Nalitek's
+		// generation.complete comes without `data.url` (the document's example has one, nothing says
+		// it always does): the trigger reads the image through the API.
+		emulator.config.nalitekWebhookShape = 'nourl';
 		const created = {};
 		for (const { provider, hook } of receivers) {
 			const workflow = e2e.loadExample(`callbacks-${provider.file}-create.json`);
@@ -182,6 +185,7 @@ async function checkCallbacks(userFolder, emulator) {
 		while (sink.received.length < CALLBACK_PROVIDERS.length && Date.now() < deadline)
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		await new Promise((resolve) => setTimeout(resolve, 1500));
+		emulator.config.nalitekWebhookShape = undefined;
 		for (const { key, mimeType } of CALLBACK_PROVIDERS) {
 			const reports = sink.received.filter((report) => report.provider === key);
 			assert.strictEqual(
@@ -496,8 +500,82 @@ async function main() {
 			});
 			await e2e.importWorkflow(userFolder, narrow);
 			const output = await executeExpectingError(userFolder, narrow.id);
-			assert.match(output, /Width must be a whole number of pixels from 512 to 4096 \(got 100\)/);
+			assert.match(output, /Width must be a whole number of pixels from 256 to 4096 \(got 100\)/);
 			assert.strictEqual(emulator.stats.requests, before);
+		},
+	);
+
+	await check(
+		'the documents read literally: a Gen-API base URL with /api/v1, a create answered 500, a run of 404s; Nalitek 256×256 with lora_id, a failed batch with no jobs',
+		async () => {
+			// Gen-API as its document writes the base URL, its "500 — repeat later" (the server made
+			// nothing) and its "404 may be temporary" for a dozen reads.
+			await e2e.importCredentials(userFolder, [
+				{
+					id: 'GenApiCredApiV01',
+					name: 'Gen-API account (base URL with /api/v1)',
+					type: 'genApiApi',
+					data: { apiKey: emulator.config.keys.genApi, baseUrl: `${emulator.url}/api/v1` },
+				},
+			]);
+			const prompt = 'as the document says [notfound:8] [ms:100]';
+			const gen = genApiVariant('DocsGenApiV10001', [prompt], { options: { pollInterval: 1 } });
+			gen.nodes.find((node) => node.name === 'Gen-API').credentials = {
+				genApiApi: { id: 'GenApiCredApiV01', name: 'Gen-API account (base URL with /api/v1)' },
+			};
+			const createsBefore = emulator.stats.byRoute['POST /api/v1/networks/z-image'] ?? 0;
+			emulator.config.faults = { create: ['refused500'] };
+			await e2e.importWorkflow(userFolder, gen);
+			const genRun = await e2e.executeWorkflow(userFolder, gen.id);
+			emulator.config.faults = null;
+			const [made] = e2e.nodeRun(genRun.execution, 'Gen-API').items;
+			assert.strictEqual(made.json.status, 'succeeded', JSON.stringify(made.json));
+			assert.strictEqual(readPngPrompt(e2e.readBinary(userFolder, made.binary.data)), prompt);
+			assert.strictEqual(
+				(emulator.stats.byRoute['POST /api/v1/networks/z-image'] ?? 0) - createsBefore,
+				2,
+			);
+			assert.strictEqual(emulator.stats.tasks[`genApi:${made.json.taskId}`].reads, 9);
+
+			// Nalitek: 256×256 as its smart-upscale section generates, one LoRA for a server that
+			// reads `lora_id` as its examples send it.
+			emulator.config.nalitekLoraField = 'lora_id';
+			const small = variant('nalitek-chain.json', 'Generate', 'DocsNalitek25601', ['icon design'], {
+				additionalFields: { width: 256, height: 256, loraIds: ['anime-style-v2'] },
+			});
+			small.connections.Generate = { main: [[]] };
+			await e2e.importWorkflow(userFolder, small);
+			const smallRun = await e2e.executeWorkflow(userFolder, small.id);
+			emulator.config.nalitekLoraField = undefined;
+			const [icon] = e2e.nodeRun(smallRun.execution, 'Generate').items;
+			assert.strictEqual(icon.json.status, 'succeeded');
+			assert.deepStrictEqual(pictureSize(e2e.readBinary(userFolder, icon.binary.data)), {
+				width: 256,
+				height: 256,
+			});
+			assert.deepStrictEqual(emulator.stats.tasks[`nalitek:${icon.json.taskId}`].loras, [
+				'anime-style-v2',
+			]);
+
+			// A batch that fails with no jobs listed: every input item gets its failed item.
+			const failing = variant(
+				'nalitek-batch-25.json',
+				'Nalitek Batch',
+				'DocsNalitekBatch',
+				['first [batchfail] [ms:500]', 'second [ms:500]', 'third [ms:500]'],
+				{ options: { pollInterval: 1 } },
+				{ onError: 'continueRegularOutput' },
+			);
+			await e2e.importWorkflow(userFolder, failing);
+			const failedRun = await e2e.executeWorkflow(userFolder, failing.id);
+			const { items } = e2e.nodeRun(failedRun.execution, 'Nalitek Batch');
+			assert.deepStrictEqual(
+				items.map((item) => [item.pairedItem, item.json.status, item.json.error]),
+				[0, 1, 2].map((item) => [{ item }, 'failed', 'Nalitek: Worker pool crashed']),
+			);
+			e2e.log(
+				`     Gen-API: 2 creates (1 refused with 500), 9 reads (8 × 404); Nalitek 256×256 with lora_id; 3/3 failed-batch items`,
+			);
 		},
 	);
 

@@ -16,9 +16,11 @@
 // connection is cut), "slow" (answers after `config.slowMs`), "malformed" (HTTP 200, broken JSON),
 // "404", "error200" (HTTP 200 with the provider's error body), "leak" (HTTP 401 whose message repeats
 // the key the request carried, as some gateways do), "echo" (the real answer with the key added
-// to it). On a create every fault but 429
+// to it). On a create every fault but 429 and "refused500"
 // comes after the provider took the task: the answer is lost, the task exists — the case where a
-// client that sends again pays twice. "truncate" (files only) cuts the file halfway.
+// client that sends again pays twice. "refused500" (creates) is the other reading of a documented
+// "500 — repeat the request later": the server failed before making anything. "truncate" (files
+// only) cuts the file halfway.
 
 const fs = require('fs');
 const http = require('http');
@@ -490,6 +492,7 @@ function createEmulator(options = {}) {
 				);
 			const body = await readBody(req);
 			if (!fault) return await handleProviders(req, res, url, body);
+			if (fault === 'refused500') return send(res, 500, { message: 'Server Error' });
 			if (fault === 'echo') {
 				// The provider answers, and a gateway in between adds what it was sent.
 				const answers = [];

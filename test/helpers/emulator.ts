@@ -25,6 +25,10 @@ export interface Emulator {
 		nalitekPageSize?: number;
 		nalitekInline?: boolean;
 		nalitekSignature?: string;
+		nalitekMinSide?: number;
+		nalitekLoraField?: 'lora_ids' | 'lora_id';
+		nalitekHistory?: number;
+		nalitekWebhookShape?: 'error' | 'nourl';
 		rateLimit: null | { limit: number; windowMs: number; retryAfterSec?: number };
 		keys: Record<string, string>;
 	};

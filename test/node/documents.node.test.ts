@@ -81,7 +81,7 @@ describe('Nalitek sizes: the table says 512–2048 in steps of 64, the example 1
 			const error = await nalitek({ prompt: 'x', additionalFields: { width } }).catch((e) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect(error.message).toBe(
-				`Width must be a whole number of pixels from 512 to 4096 (got ${width})`,
+				`Width must be a whole number of pixels from 256 to 4096 (got ${width})`,
 			);
 		}
 		expect(emulator.stats.requests).toBe(before);

@@ -234,12 +234,12 @@ describe('Gen-API node: failures', () => {
 		).not.toContain(wrongKey);
 	});
 
-	it('does not send a create again after a 500: the provider may have started the task', async () => {
+	it('does not send a create again after a 502 (the document says "repeat" only of its 500): the task may have started', async () => {
 		const creates = () => emulator.stats.byRoute['POST /api/v1/networks/z-image'] ?? 0;
 		const before = creates();
-		const error = await run({ prompt: 'once [createfail:500]' }).result.catch((e) => e);
+		const error = await run({ prompt: 'once [createfail:502]' }).result.catch((e) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.httpCode).toBe('500');
+		expect(error.httpCode).toBe('502');
 		expect(creates() - before).toBe(1);
 	});
 

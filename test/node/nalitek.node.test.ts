@@ -96,14 +96,14 @@ describe('Nalitek image operations', () => {
 	});
 
 	it.each([
-		[{ width: 100 }, 'Width must be a whole number of pixels from 512 to 4096 (got 100)'],
-		[{ height: 4097 }, 'Height must be a whole number of pixels from 512 to 4096 (got 4097)'],
+		[{ width: 100 }, 'Width must be a whole number of pixels from 256 to 4096 (got 100)'],
+		[{ height: 4097 }, 'Height must be a whole number of pixels from 256 to 4096 (got 4097)'],
 		[{ steps: 5 }, 'Steps must be a whole number from 10 to 100 (got 5)'],
 		[{ guidanceScale: 25 }, 'Guidance Scale must be from 1 to 20 (got 25)'],
 		[{ seed: -2 }, 'Seed must be -1 (random) or a whole number of 0 or more (got -2)'],
 		[
 			{ targetWidth: 8192 },
-			'Target Width must be a whole number of pixels from 512 to 4096 (got 8192)',
+			'Target Width must be a whole number of pixels from 256 to 4096 (got 8192)',
 		],
 	])('refuses %j before any request', async (fields, message) => {
 		const before = emulator.stats.requests;

@@ -3,7 +3,8 @@
 // Prompt tags: [ms:N] task length, [fail] ends "failed", [error] ends "error", [unknown] reports an
 // unknown status first, [shape:result|full_response|datauri|base64] result shape, [images:N] files,
 // [notfound:N] first N reads answer 404, [5xx:N] first N reads answer 500, [createfail:500] create answers 500,
-// [expired] the file link answers 404.
+// [expired] the file link answers 404. The document gives no `progress`: answers
+// carry `progress: null` while starting and a number later, as servers that have the field do.
 
 module.exports = function genApi(emulator) {
 	const tasks = new Map();
@@ -44,7 +45,12 @@ module.exports = function genApi(emulator) {
 		if (!done) {
 			if (task.tags.unknown) return { ...base, status: 'warming_up' };
 			const phase = elapsed / task.ms;
-			return { ...base, status: phase < 0.2 ? 'starting' : phase < 0.5 ? 'pending' : 'processing' };
+			if (phase < 0.2) return { ...base, status: 'starting', progress: null };
+			return {
+				...base,
+				status: phase < 0.5 ? 'pending' : 'processing',
+				progress: Math.round(100 * phase),
+			};
 		}
 		if (task.tags.fail)
 			return { ...base, status: 'failed', error: 'NSFW content detected in the prompt' };

@@ -2,9 +2,13 @@
 // Nalitek FLUX API v2 (https://image.nalitek.com), with its per-endpoint rate limits (429 +
 // Retry-After), daily quota (403), multipart uploads, batches and signed webhooks.
 // Prompt tags: [ms:N] task length, [fail] ends "failed", [idkey] the create answer says `id`
-// instead of `image_id`, [abs] absolute result links (relative by default).
+// instead of `image_id`, [abs] absolute result links (relative by default), [batchfail] (first
+// prompt of a batch) the batch ends "failed" with no jobs listed.
 // Config: nalitekWindowMs (rate-limit window, default 60000), nalitekQuota (daily generations),
-// nalitekWebhookSecret.
+// nalitekWebhookSecret, nalitekMinSide (256 as the smart-upscale section generates; 512 as the
+// parameter table says), nalitekLoraField ('lora_ids' as the table names it, 'lora_id' as every
+// example sends it), nalitekHistory (earlier images the account lists), nalitekWebhookShape ('error': a failed event carries its message in
+// data.error; 'nourl': a complete event carries no data.url).
 
 const crypto = require('crypto');
 
@@ -191,6 +195,19 @@ module.exports = function nalitek(emulator) {
 		return image.file;
 	}
 
+	/**
+	 * The LoRAs an image is made with. The parameter table names `lora_ids`, an array; every
+	 * example sends `lora_id`, one string. The emulator reads one of them (config.nalitekLoraField,
+	 * 'lora_ids' by default), as a server built from either would; the forms' `lora_models` always.
+	 */
+	function lorasOf(body = {}) {
+		const params = { ...(body.shared ?? {}), ...body };
+		if (Array.isArray(params.lora_models)) return params.lora_models.map(String);
+		if ((emulator.config.nalitekLoraField ?? 'lora_ids') === 'lora_id')
+			return typeof params.lora_id === 'string' && params.lora_id ? [params.lora_id] : [];
+		return Array.isArray(params.lora_ids) ? params.lora_ids.map(String) : [];
+	}
+
 	function createImage({ upload, ...fields }) {
 		const id = nextImage++;
 		const tags = emulator.readTags(fields.prompt);
@@ -212,6 +229,7 @@ module.exports = function nalitek(emulator) {
 			prompt: fields.prompt,
 			kind: fields.kind,
 			body: fields.body,
+			loras: lorasOf(fields.body),
 			doneAt: image.createdAt + image.ms,
 		});
 		if (fields.webhookUrl) {
@@ -222,18 +240,21 @@ module.exports = function nalitek(emulator) {
 						? `upscale.${state.status === 'completed' ? 'complete' : 'failed'}`
 						: `generation.${state.status === 'completed' ? 'complete' : 'failed'}`;
 				if (fields.webhookEvents && !fields.webhookEvents.includes(event)) return;
-				sendWebhook(
-					fields.webhookUrl,
-					event,
-					{
-						image_id: id,
-						url: state.url,
-						prompt: image.prompt,
-						seed: image.seed,
-						generation_time: image.ms / 1000,
-					},
-					image.tags,
-				);
+				const shape = emulator.config.nalitekWebhookShape;
+				const data = {
+					image_id: id,
+					url: state.url,
+					prompt: image.prompt,
+					seed: image.seed,
+					generation_time: image.ms / 1000,
+				};
+				if (state.status !== 'completed') {
+					// The document shows no failed body: its error format names the message `error`.
+					if (shape === 'error') data.error = state.error_message ?? state.message;
+					else data.error_message = state.error_message ?? state.message;
+				}
+				if (shape === 'nourl') delete data.url;
+				sendWebhook(fields.webhookUrl, event, data, image.tags);
 			});
 		}
 		return image;
@@ -337,25 +358,31 @@ module.exports = function nalitek(emulator) {
 	}
 
 	/**
-	 * Sizes as the document allows them: at least 512, at most the plan's maximum (Free 1024,
-	 * Pro and Business 2048, Enterprise 4096). The "multiple of 64" of its table is not enforced:
-	 * its own example asks for 1920×1080.
+	 * Sizes as the document allows them: at least 256 (its smart-upscale section generates
+	 * 256×256 directly; config.nalitekMinSide = 512 reads the parameter table instead), at most
+	 * the plan's maximum (Free 1024, Pro and Business 2048, Enterprise 4096). The "multiple of 64"
+	 * of its table is not enforced: its own example asks for 1920×1080. A smart upscale enlarges
+	 * at most 4× ("the largest upscale factor is 4x").
 	 */
 	function checkParams(params) {
 		const plan = emulator.config.nalitekPlan ?? profile.plan;
 		const max = PLAN_MAX[plan] ?? 2048;
+		const min = emulator.config.nalitekMinSide ?? 256;
 		for (const key of ['width', 'height']) {
 			const value = params[key];
 			if (value === undefined) continue;
-			if (!Number.isInteger(Number(value)) || value < 512)
-				return `${key} must be a whole number of at least 512`;
+			if (!Number.isInteger(Number(value)) || value < min)
+				return `${key} must be a whole number of at least ${min}`;
 			if (value > max)
 				return `${key} ${value} exceeds the ${max}×${max} maximum of the ${plan} plan`;
 		}
 		for (const key of ['target_width', 'target_height']) {
 			const value = params[key];
-			if (value !== undefined && (!Number.isInteger(Number(value)) || value < 512 || value > 4096))
-				return `${key} must be between 512 and 4096`;
+			if (value !== undefined && (!Number.isInteger(Number(value)) || value < min || value > 4096))
+				return `${key} must be between ${min} and 4096`;
+			const side = Number(params[key.replace('target_', '')] ?? 1024);
+			if (value !== undefined && value > 4 * side)
+				return `${key} ${value} is more than 4x the ${key.replace('target_', '')} ${side}`;
 		}
 		if (params.steps !== undefined && (params.steps < 10 || params.steps > 100))
 			return 'steps must be between 10 and 100';
@@ -390,6 +417,8 @@ module.exports = function nalitek(emulator) {
 		});
 		const count = (status) => jobs.filter((job) => job.status === status).length;
 		const done = jobs.every((job) => job.status === 'completed' || job.status === 'failed');
+		if (batch.failAfter !== undefined && emulator.now() >= batch.failAfter)
+			return { batch_id: batch.id, status: 'failed', error: 'Worker pool crashed' };
 		return {
 			batch_id: batch.id,
 			status: batch.cancelled ? 'cancelled' : done ? 'completed' : 'processing',
@@ -414,6 +443,7 @@ module.exports = function nalitek(emulator) {
 			position: position + 1,
 		}));
 		const batch = { id, jobs, cancelled: false, ...extra };
+		if (made[0]?.tags.batchfail) batch.failAfter = made[0].createdAt + made[0].ms;
 		batches.set(id, batch);
 		emulator.stats.batches = (emulator.stats.batches ?? 0) + 1;
 		emulator.stats.lastBatch = {
@@ -626,7 +656,15 @@ module.exports = function nalitek(emulator) {
 						'VALIDATION_ERROR',
 					);
 				const numbers = Object.fromEntries(
-					['width', 'height', 'steps', 'guidance_scale', 'strength']
+					[
+						'width',
+						'height',
+						'target_width',
+						'target_height',
+						'steps',
+						'guidance_scale',
+						'strength',
+					]
 						.filter((k) => fields[k] !== undefined)
 						.map((k) => [k, Number(fields[k])]),
 				);
@@ -732,7 +770,15 @@ module.exports = function nalitek(emulator) {
 					emulator.config.nalitekPageSize ?? 100,
 					Number(url.searchParams.get('per_page') ?? 20),
 				);
-				let list = [...images.values()].map(details);
+				// config.nalitekHistory: an account that already holds that many finished images.
+				const history = Array.from({ length: emulator.config.nalitekHistory ?? 0 }, (_, n) => ({
+					id: -(n + 1),
+					status: 'completed',
+					url: `/uploads/images/flux_history_${n + 1}.png`,
+					prompt: `earlier image ${n + 1}`,
+					is_upscaled: false,
+				}));
+				let list = [...history, ...[...images.values()].map(details)];
 				const status = url.searchParams.get('status');
 				if (status) list = list.filter((image) => image.status === status);
 				const upscaled = url.searchParams.get('is_upscaled');
