@@ -166,6 +166,28 @@ describe('Gen-API: "404 while polling may be temporary, repeat the request"', ()
 	});
 });
 
+/** One Generate of "server hiccup" with a provider node, Continue On Fail on. */
+function hiccup(
+	node: Parameters<typeof runNode>[0]['node'],
+	credentialType: Parameters<typeof runNode>[0]['credentialType'],
+	apiKey: string,
+	parameters: IDataObject,
+) {
+	return runNode({
+		node,
+		credentialType,
+		credentials: { apiKey, baseUrl: emulator.url },
+		parameters: {
+			operation: 'generate',
+			prompt: 'server hiccup',
+			additionalFields: {},
+			options: { pollInterval: 1 },
+			...parameters,
+		},
+		continueOnFail: true,
+	}).result;
+}
+
 describe('a create answered 500: sent again where the document says so, never where it is silent', () => {
 	const cases = [
 		{
@@ -179,21 +201,11 @@ describe('a create answered 500: sent again where the document says so, never wh
 			resent: true,
 			route: 'POST /api/image/gen',
 			run: () =>
-				runNode({
-					node: new DefApi(),
-					credentialType: new DefApiApi(),
-					credentials: { apiKey: KEYS.defApi, baseUrl: emulator.url },
-					parameters: {
-						resource: 'image',
-						operation: 'generate',
-						model: 'google/gempix2',
-						prompt: 'server hiccup',
-						referenceImages: {},
-						additionalFields: {},
-						options: { pollInterval: 1 },
-					},
-					continueOnFail: true,
-				}).result,
+				hiccup(new DefApi(), new DefApiApi(), KEYS.defApi, {
+					resource: 'image',
+					model: 'google/gempix2',
+					referenceImages: {},
+				}),
 		},
 		{
 			name: 'Nalitek ("500 — repeat later")',
@@ -206,42 +218,22 @@ describe('a create answered 500: sent again where the document says so, never wh
 			resent: false,
 			route: 'POST /v1/media/create',
 			run: () =>
-				runNode({
-					node: new Gptunnel(),
-					credentialType: new GptunnelApi(),
-					credentials: { apiKey: KEYS.gptunnel, baseUrl: emulator.url },
-					parameters: {
-						resource: 'media',
-						operation: 'generate',
-						model: 'google-imagen-3',
-						prompt: 'server hiccup',
-						referenceImages: {},
-						additionalFields: {},
-						options: { pollInterval: 1 },
-					},
-					continueOnFail: true,
-				}).result,
+				hiccup(new Gptunnel(), new GptunnelApi(), KEYS.gptunnel, {
+					resource: 'media',
+					model: 'google-imagen-3',
+					referenceImages: {},
+				}),
 		},
 		{
 			name: 'MiniMax (no word on 500)',
 			resent: false,
 			route: 'POST /v1/video_generation',
 			run: () =>
-				runNode({
-					node: new MiniMax(),
-					credentialType: new MiniMaxApi(),
-					credentials: { apiKey: KEYS.miniMax, baseUrl: emulator.url },
-					parameters: {
-						resource: 'video',
-						operation: 'generate',
-						model: 'MiniMax-Hailuo-2.3',
-						prompt: 'server hiccup',
-						frames: {},
-						additionalFields: {},
-						options: { pollInterval: 1 },
-					},
-					continueOnFail: true,
-				}).result,
+				hiccup(new MiniMax(), new MiniMaxApi(), KEYS.miniMax, {
+					resource: 'video',
+					model: 'MiniMax-Hailuo-2.3',
+					frames: {},
+				}),
 		},
 	];
 
