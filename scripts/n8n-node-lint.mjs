@@ -4,16 +4,18 @@
 // The CLI is installed once into the cache folder the n8n installs use (~/.cache/n8n-genmedia, or
 // $N8N_E2E_CACHE), not into the project: it brings ~500 MB (an AI SDK, LangChain, native modules),
 // and one of its resolvers has platform packages that a registry serving only Linux packages does
-// not have, which `npm ci` refuses while `npm install` skips them. The project's
-// node_modules/@n8n/node-cli is a link to that install, so eslint.config.mjs — exactly the CLI's
-// template, as its strict mode requires — imports '@n8n/node-cli/eslint' as n8n's starter does.
+// not have, which `npm ci` refuses while `npm install` skips them. eslint.config.mjs — exactly the
+// CLI's template, as its strict mode requires — imports '@n8n/node-cli/eslint' as n8n's starter
+// does; `npm ci` links that name to scripts/node-cli, which loads the config of this install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const VERSION = '0.48.3';
+import { NODE_CLI_VERSION } from './node-cli/version.mjs';
+
+const VERSION = NODE_CLI_VERSION;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cache = process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-genmedia');
 const installDir = path.join(cache, `node-cli-${VERSION}`);
@@ -39,13 +41,6 @@ if (!fs.existsSync(path.join(installed, 'package.json'))) {
 	);
 }
 
-const link = path.join(root, 'node_modules', '@n8n', 'node-cli');
-if (safeRealpath(link) !== fs.realpathSync.native(installed)) {
-	fs.mkdirSync(path.dirname(link), { recursive: true });
-	fs.rmSync(link, { recursive: true, force: true });
-	fs.symlinkSync(installed, link, 'dir');
-}
-
 const result = spawnSync(path.join(installDir, 'node_modules', '.bin', 'n8n-node'), ['lint'], {
 	cwd: root,
 	stdio: 'inherit',
@@ -57,11 +52,3 @@ process.stdout.write(
 		: `\nn8n-node lint ${VERSION}: failed (exit ${result.status ?? result.signal})\n`,
 );
 process.exitCode = result.status ?? 1;
-
-function safeRealpath(target) {
-	try {
-		return fs.realpathSync.native(target);
-	} catch {
-		return undefined;
-	}
-}
