@@ -3,6 +3,8 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
+	// The engine waits on the test file's virtual clock (test/helpers/setup.ts).
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/setup.ts'],
 	transform: {
 		// Types are checked once by `npm run typecheck`; here files are only transpiled
 		// (tsconfig.test.json sets isolatedModules, which ts-jest reads as "transpile only").

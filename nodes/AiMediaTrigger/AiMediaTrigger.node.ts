@@ -1,7 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
-	IExecuteFunctions,
 	IHookFunctions,
 	INodeCredentialDescription,
 	INodeExecutionData,
@@ -12,24 +11,24 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CALLBACK_PROVIDERS } from '../providers';
+import { CALLBACK_PROVIDERS, PROVIDERS } from '../providers';
 import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
 import { DEFAULT_REPLAY_WINDOW_MINUTES, DEFAULT_REPLAY_WINDOW_MS } from '../shared/callbacks';
 import { DEFAULT_MAX_FILE_MB, maxFileSizeOption } from '../shared/descriptions';
-import { TaskSession } from '../shared/engine';
-import { toNodeError } from '../shared/errors';
+import { hostOf } from '../shared/host';
 import {
 	CallbackMemory,
+	confirmTask,
 	optionalCredentials,
-	rawCallback,
+	receiveCallback,
 	replyJson as reply,
-	takeIn,
 } from '../shared/intake';
-import { compactRaw, fileBaseName, toFileItem } from '../shared/operations';
-import { secretsOf } from '../shared/secrets';
+import { failedItem } from '../shared/items';
+import type { FailureRule } from '../shared/items';
+import { compactRaw, fileBaseName, toFileItem } from '../shared/outputs';
+import { TaskSession } from '../shared/session';
 import { isFinal } from '../shared/states';
-import { clockOf, settle } from '../shared/timing';
-import type { ProviderError } from '../shared/errors';
+import { settle } from '../shared/timing';
 import type { CallbackProvider, ProviderClient, TaskState } from '../shared/types';
 import { exactNumber } from '../shared/validation';
 
@@ -47,7 +46,7 @@ const otherProviders = (provider: string) =>
 const providersWhere = (test: (contract: CallbackContract) => boolean) =>
 	RECEIVERS.filter((receiver) => test(receiver.callback)).map((receiver) => receiver.provider);
 
-/** "Gen-API, DefAPI, MiniMax or Nalitek", in the order of nodes/providers.ts. */
+/** "DefAPI, Gen-API, MiniMax or Nalitek", in the order of nodes/providers.ts. */
 function providerNames(): string {
 	const names = RECEIVERS.map((receiver) => receiver.displayName);
 	return names.length > 1
@@ -68,8 +67,11 @@ function properties(): INodeProperties[] {
 		name: receiver.displayName,
 		value: receiver.provider,
 		description: receiver.callback.description,
-	})).sort((a, b) => a.name.localeCompare(b.name));
+	}));
 	const firstProvider = providers[0].value;
+	const silent = PROVIDERS.filter((client) => !byProvider(client.provider)).map(
+		(client) => client.displayName,
+	);
 	const list: INodeProperties[] = [
 		{
 			displayName: 'Provider',
@@ -78,8 +80,7 @@ function properties(): INodeProperties[] {
 			noDataExpression: true,
 			options: providers,
 			default: firstProvider,
-			description:
-				'The provider whose Create Task nodes send their callbacks here. Providers that do not call back (GPTunnel) are not listed.',
+			description: `The provider whose Create Task nodes send their callbacks here.${silent.length ? ` Providers that do not call back (${silent.join(', ')}) are not listed.` : ''}`,
 		},
 		...RECEIVERS.map(
 			(receiver): INodeProperties => ({
@@ -252,7 +253,8 @@ export class AiMediaTrigger implements INodeType {
 		const receiver = byProvider(this.getNodeParameter('provider', '') as string);
 		if (!receiver) return reply(this, 404, { message: 'Not found' });
 		const contract = receiver.callback;
-		const now = clockOf(this).now();
+		const host = hostOf(this);
+		const now = host.clock.now();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const token =
 			contract.authentication === 'token'
@@ -265,16 +267,12 @@ export class AiMediaTrigger implements INodeType {
 		const replayWindowMs =
 			(exactNumber(options.replayWindowMinutes) ?? DEFAULT_REPLAY_WINDOW_MINUTES) * 60_000;
 
-		const intake = takeIn(rawCallback(this), {
-			contract,
+		const intake = receiveCallback(this, contract, credentials, {
 			token,
-			signingSecret: verifySignature
-				? String(credentials?.webhookSecret || credentials?.apiKey || '')
-				: undefined,
+			verifySignature,
 			requireProof: token !== undefined || verifySignature,
 			replayWindowMs: Number.isFinite(replayWindowMs) ? replayWindowMs : DEFAULT_REPLAY_WINDOW_MS,
 			now,
-			secrets: secretsOf(credentials, [token]),
 		});
 		if (!intake.ok) return reply(this, intake.status, { message: intake.message });
 		if (intake.handshake) return reply(this, 200, intake.handshake);
@@ -290,12 +288,15 @@ export class AiMediaTrigger implements INodeType {
 		if (!callback.final && !contract.events && !includeProgress)
 			return reply(this, 200, { received: true, ignored: 'progress' });
 
-		const session = new TaskSession(this as unknown as IExecuteFunctions, receiver.tasks);
+		const session = new TaskSession(host, receiver.tasks);
 		// A caller that proved nothing: only a task the provider knows starts anything.
 		let state: TaskState | undefined = verified && contract.trustsBody ? callback.state : undefined;
 		if (!verified) {
 			if (!credentials) return reply(this, 401, { message: 'Unauthorized' });
-			const read = await confirmTask(session, callback.taskId, UNPROVEN_READ_ATTEMPTS, false);
+			const read = await confirmTask(session, callback.taskId, {
+				attempts: UNPROVEN_READ_ATTEMPTS,
+				proven: false,
+			});
 			if (!read.ok) return reply(this, read.status, { message: read.message });
 			state = read.state;
 			// A signal about a task that is not finished yet starts nothing (progress aside).
@@ -319,19 +320,16 @@ export class AiMediaTrigger implements INodeType {
 		// The provider has its answer; what follows may take minutes, and a failure in it is an item.
 		reply(this, 200, { received: true });
 		const collected = await settle(
-			async () => await collect(this, session, receiver, callback, state, credentials, options),
+			async () => await collect(session, receiver, callback, state, credentials, options),
 		);
 		const items = collected.ok
 			? collected.value
 			: [
-					{
-						json: {
-							provider: receiver.provider,
-							taskId: callback.taskId,
-							status: 'failed',
-							error: toNodeError(this.getNode(), collected.error, receiver.displayName, 0).message,
-						},
-					},
+					failedJson(session, collected.error, {
+						provider: receiver.provider,
+						taskId: callback.taskId,
+						status: 'failed',
+					}),
 				];
 		if (!items.length) return { noWebhookResponse: true };
 		return { noWebhookResponse: true, workflowData: [items] };
@@ -343,37 +341,14 @@ function memoryScope(ctx: IHookFunctions | IWebhookFunctions): string {
 	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 }
 
-type Confirmed = { ok: true; state: TaskState } | { ok: false; status: number; message: string };
-
-/**
- * Reads a task to confirm a callback, trying again on passing failures. For a caller that proved
- * nothing, "not found" is final: the callback names no task of this account.
- */
-async function confirmTask(
-	session: TaskSession,
-	taskId: string,
-	attempts: number,
-	proven: boolean,
-): Promise<Confirmed> {
-	const read = await settle(
-		async () =>
-			await session.retrying(
-				attempts,
-				async () =>
-					await session.readTask(taskId, undefined, {
-						notFoundIsFinal: !proven,
-					}),
-			),
-	);
-	if (read.ok) return { ok: true, state: read.value };
-	const httpCode = (read.error as ProviderError).details?.httpCode;
-	if (httpCode === 404 || httpCode === 401 || httpCode === 403)
-		return { ok: false, status: 404, message: `No such task at ${session.client.displayName}` };
-	return {
-		ok: false,
-		status: 503,
-		message: 'The callback could not be confirmed now; send it again',
+/** A trigger cannot be stopped by the node: a failure is an item, by the one failure rule. */
+function failedJson(session: TaskSession, error: unknown, json: IDataObject): INodeExecutionData {
+	const rule: FailureRule = {
+		node: session.host.node,
+		displayName: session.client.displayName,
+		continueOnFail: true,
 	};
+	return { json: failedItem(rule, error, 0, json).json };
 }
 
 /**
@@ -382,7 +357,6 @@ async function confirmTask(
  * provider's API with the credential, and only what that read returns is fetched.
  */
 async function collect(
-	ctx: IWebhookFunctions,
 	session: TaskSession,
 	receiver: Receiver,
 	callback: ParsedCallback,
@@ -396,7 +370,10 @@ async function collect(
 
 	let state = known;
 	if (!state && credentials) {
-		const read = await confirmTask(session, taskId, PROVEN_READ_ATTEMPTS, true);
+		const read = await confirmTask(session, taskId, {
+			attempts: PROVEN_READ_ATTEMPTS,
+			proven: true,
+		});
 		if (!read.ok) {
 			return [
 				{
@@ -450,7 +427,6 @@ async function collect(
 		const canFetch = download && (output.url !== '' || credentials !== undefined);
 		const file = await settle(async () =>
 			toFileItem(
-				ctx as unknown as IExecuteFunctions,
 				session,
 				credentials ? await session.resolveOutput(output) : output,
 				baseName,
@@ -460,16 +436,13 @@ async function collect(
 			),
 		);
 		if (file.ok) items.push({ json: file.value.json, binary: file.value.binary });
-		else {
-			const error = toNodeError(ctx.getNode(), file.error, receiver.displayName, 0);
-			items.push({
-				json: {
+		else
+			items.push(
+				failedJson(session, file.error, {
 					...json,
 					outputs: [{ url: output.url || null, fileId: output.fileId ?? null }],
-					error: error.message,
-				},
-			});
-		}
+				}),
+			);
 	}
 	return items;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { isFinal, statusOf } from '../shared/states';
+import { isFinal, statusOf, readStatusAnswer } from '../shared/states';
 import type {
 	MediaOutput,
 	ProviderClient,
@@ -77,13 +77,7 @@ export function readDefApiFailure(response: ProviderResponse): ProviderFailure |
 }
 
 export function parseDefApiTask(body: unknown): TaskState {
-	const parsed = taskSchema.safeParse(unwrap(body));
-	if (!parsed.success) {
-		throw new ProviderError('DefAPI answered with something that is not a task', 'provider', {
-			transient: true,
-		});
-	}
-	const task = parsed.data;
+	const task = readStatusAnswer(taskSchema, unwrap(body), 'DefAPI');
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	if (status === 'succeeded') {

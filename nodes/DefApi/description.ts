@@ -8,9 +8,9 @@ import {
 	promptField,
 	referenceImagesField,
 	taskIdField,
-	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
+import { taskOperationOptions } from '../shared/node-description';
 import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES, defApiTasks } from './adapter';
 import { DEFAPI_MODELS } from './models';
 

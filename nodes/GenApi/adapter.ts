@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { errorText, isFinal, statusOf } from '../shared/states';
+import { errorText, isFinal, statusOf, readStatusAnswer } from '../shared/states';
 import type {
 	MediaOutput,
 	ProviderClient,
@@ -53,13 +53,7 @@ export function readOutputs(body: z.infer<typeof taskSchema>): MediaOutput[] {
 }
 
 export function parseGenApiTask(body: unknown): TaskState {
-	const parsed = taskSchema.safeParse(body);
-	if (!parsed.success) {
-		throw new ProviderError('Gen-API answered with something that is not a task', 'provider', {
-			transient: true,
-		});
-	}
-	const task = parsed.data;
+	const task = readStatusAnswer(taskSchema, body, 'Gen-API');
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	const progress = task.progress ?? undefined;

@@ -6,9 +6,10 @@ import {
 	getTaskOptionsField,
 	promptField,
 	taskIdField,
-	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
+import { balanceOperationField } from '../shared/balance';
+import { taskOperationOptions } from '../shared/node-description';
 import { genApiTasks } from './adapter';
 
 const TASK_RESOURCES = ['image', 'network'];
@@ -61,22 +62,7 @@ export const genApiProperties: INodeProperties[] = [
 		}),
 		default: 'generate',
 	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['account'] } },
-		options: [
-			{
-				name: 'Get Balance',
-				value: 'getBalance',
-				description: 'Read the balance of your account (free)',
-				action: 'Get the account balance',
-			},
-		],
-		default: 'getBalance',
-	},
+	balanceOperationField,
 
 	// z-image
 	promptField(

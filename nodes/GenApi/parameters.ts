@@ -5,7 +5,7 @@ import type { CreateRequest, ProviderCall } from '../shared/types';
 import {
 	checkBoolean,
 	checkChoice,
-	checkIntegerRange,
+	checkRange,
 	checkText,
 	readCallbackUrl,
 	readPrompt,
@@ -42,7 +42,7 @@ function zImageBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 				: kind === 'text'
 					? checkText(node, itemIndex, label, value)
 					: 'range' in kind
-						? checkIntegerRange(node, itemIndex, label, value, ...kind.range)
+						? checkRange(node, itemIndex, label, value, { min: kind.range[0], max: kind.range[1] })
 						: checkChoice(node, itemIndex, label, value, kind.choices);
 		if (checked !== undefined) body[field] = checked;
 	}

@@ -1,22 +1,28 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { actionSubtitle } from '../shared/descriptions';
-import { executeNode, withToolDescriptions } from '../shared/tool';
-import { executeSimpleCall, routeProviderNode } from '../shared/operations';
+import { balanceOperation } from '../shared/balance';
+import { actionSubtitle } from '../shared/node-description';
+import { executeProviderNode, taskOperations } from '../shared/router';
+import type { OperationRegistry } from '../shared/router';
+import { withToolDescriptions } from '../shared/tool';
 import { gptunnelClient, gptunnelTasks } from './adapter';
 import { gptunnelProperties } from './description';
 import { createGptunnelRequest } from './parameters';
 
+const operations: OperationRegistry = {
+	media: taskOperations(gptunnelTasks, createGptunnelRequest),
+	account: { getBalance: balanceOperation(gptunnelClient, { method: 'GET', path: '/v1/balance' }) },
+};
+
 export class Gptunnel implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'GPTunnel',
+		displayName: gptunnelClient.displayName,
 		name: 'gptunnel',
 		icon: { light: 'file:../../icons/gptunnel.svg', dark: 'file:../../icons/gptunnel.dark.svg' },
 		group: ['transform'],
@@ -24,30 +30,15 @@ export class Gptunnel implements INodeType {
 		subtitle: actionSubtitle(gptunnelProperties),
 		description:
 			'Generate images, videos and music with the GPTunnel media models (Imagen 3, Veo, Sora, Suno …)',
-		defaults: { name: 'GPTunnel' },
+		defaults: { name: gptunnelClient.displayName },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'gptunnelApi', required: true }],
-		properties: withToolDescriptions(gptunnelProperties, 'GPTunnel'),
+		credentials: [{ name: gptunnelClient.credentialType, required: true }],
+		properties: withToolDescriptions(gptunnelProperties, gptunnelClient.displayName),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeNode(
-			this,
-			'GPTunnel',
-			async () =>
-				await routeProviderNode(this, gptunnelTasks, createGptunnelRequest, {
-					'account.getBalance': async () =>
-						await executeSimpleCall(
-							this,
-							gptunnelClient,
-							{ method: 'GET', path: '/v1/balance' },
-							(body: IDataObject) => ({
-								balance: body.balance ?? null,
-							}),
-						),
-				}),
-		);
+		return await executeProviderNode(this, gptunnelClient, operations);
 	}
 }

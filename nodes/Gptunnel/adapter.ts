@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { ProviderError } from '../shared/errors';
-import { errorText, isFinal, statusOf } from '../shared/states';
+import { errorText, isFinal, statusOf, readStatusAnswer } from '../shared/states';
 import type {
 	MediaOutput,
 	ProviderClient,
@@ -69,13 +69,7 @@ function readOutputs(task: z.infer<typeof taskSchema>): MediaOutput[] {
 }
 
 export function parseGptunnelTask(body: unknown): TaskState {
-	const parsed = taskSchema.safeParse(body);
-	if (!parsed.success) {
-		throw new ProviderError('GPTunnel answered with something that is not a task', 'provider', {
-			transient: true,
-		});
-	}
-	const task = parsed.data;
+	const task = readStatusAnswer(taskSchema, body, 'GPTunnel');
 	const raw = task as IDataObject;
 	const word = (task.status ?? '').toLowerCase();
 	const status = statusOf(word);

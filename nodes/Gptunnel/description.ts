@@ -6,9 +6,10 @@ import {
 	promptField,
 	referenceImagesField,
 	taskIdField,
-	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
+import { balanceOperationField } from '../shared/balance';
+import { taskOperationOptions } from '../shared/node-description';
 import { ASPECT_RATIOS, gptunnelTasks } from './adapter';
 import { GPTUNNEL_MODELS } from './models';
 
@@ -44,22 +45,7 @@ export const gptunnelProperties: INodeProperties[] = [
 		}),
 		default: 'generate',
 	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['account'] } },
-		options: [
-			{
-				name: 'Get Balance',
-				value: 'getBalance',
-				description: 'Read the balance of your account (free)',
-				action: 'Get the account balance',
-			},
-		],
-		default: 'getBalance',
-	},
+	balanceOperationField,
 	{
 		displayName: 'Model',
 		name: 'model',

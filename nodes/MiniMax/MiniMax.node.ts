@@ -6,12 +6,25 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { actionSubtitle } from '../shared/descriptions';
-import { executeNode, withToolDescriptions } from '../shared/tool';
-import { executeDownloadOperation, routeProviderNode } from '../shared/operations';
-import { miniMaxTasks } from './adapter';
+import { executeDownloadOperation } from '../shared/calls';
+import { actionSubtitle } from '../shared/node-description';
+import { executeProviderNode, taskOperations } from '../shared/router';
+import type { OperationRegistry } from '../shared/router';
+import { withToolDescriptions } from '../shared/tool';
+import { miniMaxClient, miniMaxTasks } from './adapter';
 import { miniMaxProperties } from './description';
 import { createMiniMaxRequest } from './parameters';
+
+const operations: OperationRegistry = {
+	video: {
+		...taskOperations(miniMaxTasks, createMiniMaxRequest),
+		download: {
+			async execute() {
+				return await executeDownloadOperation(this, miniMaxTasks);
+			},
+		},
+	},
+};
 
 export class MiniMax implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,22 +41,15 @@ export class MiniMax implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'miniMaxApi', required: true }],
+		credentials: [{ name: miniMaxClient.credentialType, required: true }],
 		properties: withToolDescriptions(
 			miniMaxProperties,
-			'MiniMax',
+			miniMaxClient.displayName,
 			'usually 1 to 5 minutes, longer at peak times',
 		),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeNode(
-			this,
-			'MiniMax',
-			async () =>
-				await routeProviderNode(this, miniMaxTasks, createMiniMaxRequest, {
-					'video.download': async () => await executeDownloadOperation(this, miniMaxTasks),
-				}),
-		);
+		return await executeProviderNode(this, miniMaxClient, operations);
 	}
 }

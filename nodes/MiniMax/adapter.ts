@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import type { CallbackContract } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { isFinal, statusOf } from '../shared/states';
+import { isFinal, statusOf, readStatusAnswer } from '../shared/states';
 import type {
 	ProviderClient,
 	ProviderFailure,
@@ -118,13 +118,7 @@ export function readMiniMaxFailure(response: ProviderResponse): ProviderFailure 
 }
 
 export function parseMiniMaxTask(body: unknown): TaskState {
-	const parsed = taskSchema.safeParse(body);
-	if (!parsed.success) {
-		throw new ProviderError('MiniMax answered with something that is not a task', 'provider', {
-			transient: true,
-		});
-	}
-	const task = parsed.data;
+	const task = readStatusAnswer(taskSchema, body, 'MiniMax');
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	if (status === 'succeeded') {

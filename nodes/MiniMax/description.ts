@@ -7,9 +7,9 @@ import {
 	imageInputValues,
 	promptField,
 	taskIdField,
-	taskOperationOptions,
 	waitOptionsField,
 } from '../shared/descriptions';
+import { taskOperationOptions } from '../shared/node-description';
 import { MAX_PROMPT_LENGTH, RESOLUTIONS, miniMaxTasks } from './adapter';
 import { MINIMAX_MODELS } from './models';
 

@@ -8,18 +8,19 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { actionSubtitle } from '../shared/descriptions';
-import { executeNode, withToolDescriptions } from '../shared/tool';
-import { resumeParkedRun } from '../shared/operations';
+import { actionSubtitle } from '../shared/node-description';
 import { PARKED_WEBHOOKS } from '../shared/parking';
-import { generateTasks, nalitekCallback, upscaleTasks } from './adapter';
-import { router } from './actions/router';
+import { resumeParkedRun } from '../shared/resume';
+import { executeProviderNode } from '../shared/router';
+import { withToolDescriptions } from '../shared/tool';
+import { operations } from './actions/operations';
+import { generateTasks, nalitekCallback, nalitekClient, upscaleTasks } from './adapter';
 import { nalitekProperties } from './description';
 import { getLoras } from './methods/loadOptions';
 
 export class Nalitek implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Nalitek',
+		displayName: nalitekClient.displayName,
 		name: 'nalitek',
 		icon: { light: 'file:../../icons/nalitek.svg', dark: 'file:../../icons/nalitek.dark.svg' },
 		group: ['transform'],
@@ -27,20 +28,20 @@ export class Nalitek implements INodeType {
 		subtitle: actionSubtitle(nalitekProperties),
 		description:
 			'Generate, transform and upscale images with the Nalitek FLUX API, one by one or in batches',
-		defaults: { name: 'Nalitek' },
+		defaults: { name: nalitekClient.displayName },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'nalitekApi', required: true }],
+		credentials: [{ name: nalitekClient.credentialType, required: true }],
 		// Resumes executions parked in "Provider Callback" wait mode; never a workflow webhook.
 		webhooks: PARKED_WEBHOOKS,
-		properties: withToolDescriptions(nalitekProperties, 'Nalitek'),
+		properties: withToolDescriptions(nalitekProperties, nalitekClient.displayName),
 	};
 
 	methods = { loadOptions: { getLoras } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeNode(this, 'Nalitek', async () => await router.call(this));
+		return await executeProviderNode(this, nalitekClient, operations);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -4,9 +4,48 @@ import { z } from 'zod';
 import type { CallbackContract, ParsedCallback } from '../shared/callbacks';
 import { verifyBodySignature } from '../shared/callbacks';
 import { ProviderError } from '../shared/errors';
-import { errorText, isFinal, statusOf } from '../shared/states';
-import type { ProviderResponse, TaskProtocol, TaskState } from '../shared/types';
-import { nalitekClient } from './transport';
+import { errorText, isFinal, statusOf, readStatusAnswer } from '../shared/states';
+import type {
+	ProviderClient,
+	ProviderFailure,
+	ProviderResponse,
+	TaskProtocol,
+	TaskState,
+} from '../shared/types';
+
+/*
+ * Nalitek (FLUX API v2) as the engine sees it: the client every request goes through, the task
+ * protocols of images, upscales and batches, and the webhook contract.
+ */
+
+const HINTS: Record<number, string> = {
+	403: 'The daily quota of your plan is used up; it resets at 00:00 UTC. (An admin operation with a non-admin key also gives 403.)',
+	429: 'Nalitek allows 10 generations and 10 image-to-image requests, 5 upscales and 2 batches per minute. The node paces itself; this limit was hit by other clients of the same key.',
+};
+
+/** Errors come as `{ error, details, code, request_id }`. */
+export function readNalitekFailure(response: ProviderResponse): ProviderFailure | undefined {
+	if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
+	const body = (
+		response.body && typeof response.body === 'object' ? response.body : {}
+	) as IDataObject;
+	const error = typeof body.error === 'string' ? body.error : undefined;
+	const details = typeof body.details === 'string' ? body.details : undefined;
+	const message = error && details ? `${error}: ${details}` : (error ?? details);
+	if (!message) return undefined;
+	return { message, code: typeof body.code === 'string' ? body.code : undefined };
+}
+
+/** Nalitek for every request: the credential, the name, how it says "error". */
+export const nalitekClient: ProviderClient = {
+	provider: 'nalitek',
+	displayName: 'Nalitek',
+	credentialType: 'nalitekApi',
+	hints: HINTS,
+	readFailure: readNalitekFailure,
+	// The document's error table: "500 Internal Server Error — repeat later".
+	resendCreateOn: [500],
+};
 
 export const MODELS = ['flux-dev', 'flux-schnell'];
 export const FORMATS = ['png', 'jpeg', 'webp'];
@@ -32,14 +71,7 @@ const taskSchema = z
 	.passthrough();
 
 export function parseNalitekTask(body: unknown): TaskState {
-	const parsed = taskSchema.safeParse(body);
-	if (!parsed.success)
-		throw new ProviderError(
-			'Nalitek answered with something that is not an image status',
-			'provider',
-			{ transient: true },
-		);
-	const task = parsed.data;
+	const task = readStatusAnswer(taskSchema, body, 'Nalitek', 'an image status');
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	const progress = task.progress ?? undefined;

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { operations } from './actions/router';
+import { taskOperationOptions } from '../shared/node-description';
+import { operations } from './actions/operations';
 
 const op = (
 	value: string,
@@ -13,27 +14,14 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 	image: {
 		default: 'generate',
 		options: [
-			op(
-				'createTask',
-				'Create Task',
-				'Start generating an image and return the task ID at once, without waiting',
-				'Create an image task',
-			),
+			...taskOperationOptions({
+				generate: 'Generate an image',
+				createTask: 'Create an image task',
+				media: 'an image',
+			}),
 			op('delete', 'Delete', 'Delete an image', 'Delete an image'),
-			op(
-				'generate',
-				'Generate',
-				'Generate an image from a prompt, wait and return the file',
-				'Generate an image',
-			),
 			op('get', 'Get', 'Get the details of an image', 'Get an image'),
 			op('getMany', 'Get Many', 'List your images', 'Get many images'),
-			op(
-				'getTask',
-				'Get Task',
-				'Read the status of a task once (and its file when it has finished)',
-				'Get a task',
-			),
 			op(
 				'imageToImage',
 				'Image to Image',
@@ -45,12 +33,6 @@ const OPERATIONS: Record<string, { default: string; options: INodePropertyOption
 				'Upscale',
 				'Upscale an image 2× or 4×, wait and return the file',
 				'Upscale an image',
-			),
-			op(
-				'waitForTask',
-				'Wait for Task',
-				'Wait until tasks started earlier have finished and return their files',
-				'Wait for a task',
 			),
 		],
 	},
@@ -161,7 +143,8 @@ export const nalitekProperties: INodeProperties[] = [
 			type: 'options',
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource] } },
-			options,
+			// Alphabetical, as n8n lists operations (the four task operations come from the shared list).
+			options: [...options].sort((a, b) => a.name.localeCompare(b.name)),
 			default: value,
 		}),
 	),

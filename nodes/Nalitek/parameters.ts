@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readBinaryImage } from '../shared/images';
 import { buildMultipart } from '../shared/multipart';
@@ -8,11 +8,13 @@ import type { CreateOptions, CreateRequest, ProviderCall } from '../shared/types
 import {
 	checkChoice,
 	checkHttpUrl,
+	checkRange,
 	exactNumber,
 	readIdParameter,
 	readPrompt,
 	shown,
 } from '../shared/validation';
+import type { RangeRule } from '../shared/validation';
 import { FORMATS, INPUT_TYPES, MAX_INPUT_BYTES, MODELS } from './adapter';
 
 /**
@@ -28,53 +30,13 @@ export const MAX_SMART_UPSCALE = 4;
 /** Width and height when none is given (both parameter tables). */
 const DEFAULT_SIDE = 1024;
 
-function checkDimension(
-	node: INode,
-	itemIndex: number,
-	label: string,
-	value: unknown,
-): number | undefined {
-	const number = exactNumber(value);
-	if (number === undefined) return undefined;
-	if (!Number.isInteger(number) || number < MIN_SIDE || number > MAX_SIDE) {
-		throw new NodeOperationError(
-			node,
-			`${label} must be a whole number of pixels from ${MIN_SIDE} to ${MAX_SIDE} (got ${shown(value)})`,
-			{
-				itemIndex,
-				description:
-					'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Nalitek recommends 512 to 2048 in multiples of 64, or 1920×1080; sizes up to 512 are generated without Smart Upscale.',
-			},
-		);
-	}
-	return number;
-}
-
-function checkNumber(
-	node: INode,
-	itemIndex: number,
-	label: string,
-	value: unknown,
-	min: number,
-	max: number,
-	integer = false,
-) {
-	const number = exactNumber(value);
-	if (number === undefined) return undefined;
-	if (
-		!Number.isFinite(number) ||
-		number < min ||
-		number > max ||
-		(integer && !Number.isInteger(number))
-	) {
-		throw new NodeOperationError(
-			node,
-			`${label} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max} (got ${shown(value)})`,
-			{ itemIndex },
-		);
-	}
-	return number;
-}
+/** Width and height: a whole number of pixels within Nalitek's table. */
+const SIDE: RangeRule = {
+	min: MIN_SIDE,
+	max: MAX_SIDE,
+	unit: 'pixels',
+	hint: 'Your plan may allow less: Free 1024, Pro and Business 2048, Enterprise 4096. Nalitek recommends 512 to 2048 in multiples of 64, or 1920×1080; sizes up to 512 are generated without Smart Upscale.',
+};
 
 /** Reads the generation options every image operation shares; only what is set is returned. */
 export function readGenerationOptions(
@@ -90,12 +52,16 @@ export function readGenerationOptions(
 	};
 	if (typeof fields.negativePrompt === 'string' && fields.negativePrompt.trim())
 		body.negative_prompt = fields.negativePrompt.trim();
-	set('width', checkDimension(node, itemIndex, 'Width', fields.width));
-	set('height', checkDimension(node, itemIndex, 'Height', fields.height));
-	set('steps', checkNumber(node, itemIndex, 'Steps', fields.steps, 10, 100, true));
+	set('width', checkRange(node, itemIndex, 'Width', fields.width, SIDE));
+	set('height', checkRange(node, itemIndex, 'Height', fields.height, SIDE));
+	set('steps', checkRange(node, itemIndex, 'Steps', fields.steps, { min: 10, max: 100 }));
 	set(
 		'guidance_scale',
-		checkNumber(node, itemIndex, 'Guidance Scale', fields.guidanceScale, 1, 20),
+		checkRange(node, itemIndex, 'Guidance Scale', fields.guidanceScale, {
+			min: 1,
+			max: 20,
+			whole: false,
+		}),
 	);
 	const seed = exactNumber(fields.seed);
 	if (seed !== undefined) {
@@ -110,7 +76,11 @@ export function readGenerationOptions(
 	}
 	set('format', checkChoice(node, itemIndex, 'Format', fields.format, FORMATS));
 	set('model', checkChoice(node, itemIndex, 'Model', fields.model, MODELS));
-	if (strength) set('strength', checkNumber(node, itemIndex, 'Strength', fields.strength, 0, 1));
+	if (strength)
+		set(
+			'strength',
+			checkRange(node, itemIndex, 'Strength', fields.strength, { min: 0, max: 1, whole: false }),
+		);
 	const loras = Array.isArray(fields.loraIds)
 		? (fields.loraIds as string[]).filter(Boolean)
 		: typeof fields.loraIds === 'string'
@@ -126,8 +96,8 @@ export function readGenerationOptions(
 		if (loras.length === 1) body.lora_id = loras[0];
 	}
 	if (typeof fields.smartUpscale === 'boolean') body.smart_upscale = fields.smartUpscale;
-	set('target_width', checkDimension(node, itemIndex, 'Target Width', fields.targetWidth));
-	set('target_height', checkDimension(node, itemIndex, 'Target Height', fields.targetHeight));
+	set('target_width', checkRange(node, itemIndex, 'Target Width', fields.targetWidth, SIDE));
+	set('target_height', checkRange(node, itemIndex, 'Target Height', fields.targetHeight, SIDE));
 	if (
 		(body.target_width !== undefined || body.target_height !== undefined) &&
 		body.smart_upscale === false
@@ -235,7 +205,11 @@ export const createUpscaleRequest: CreateRequest = (ctx, itemIndex, options) => 
 	if (body.scale !== 2 && body.scale !== 4)
 		throw new NodeOperationError(node, 'Scale must be 2 or 4', { itemIndex });
 	if (typeof fields.faceEnhance === 'boolean') body.face_enhance = fields.faceEnhance;
-	const denoise = checkNumber(node, itemIndex, 'Denoise', fields.denoise, 0, 1);
+	const denoise = checkRange(node, itemIndex, 'Denoise', fields.denoise, {
+		min: 0,
+		max: 1,
+		whole: false,
+	});
 	if (denoise !== undefined) body.denoise = denoise;
 	const callbackUrl = options?.callbackUrl
 		? options.callbackUrl

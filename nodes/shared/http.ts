@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ProviderError, hintFor } from './errors';
 import type { FetchPolicy } from './fetch-policy';
 import { policyFor } from './fetch-policy';
+import type { EngineHost } from './host';
 import { redact, secretsOf } from './secrets';
 import type { ProviderCall, ProviderFailure, ProviderResponse, ProviderClient } from './types';
 
@@ -26,33 +27,18 @@ export interface CredentialInfo {
 	policy: FetchPolicy;
 }
 
-const credentialCache = new WeakMap<object, Map<string, Promise<CredentialInfo>>>();
-
-/** Reads a credential once per node run (or webhook call). */
+/** What a credential of the host says of its provider (the host reads each credential once). */
 export async function credentialInfo(
-	ctx: Pick<IExecuteFunctions, 'getCredentials'>,
+	host: Pick<EngineHost, 'credentials'>,
 	credentialType: string,
 ): Promise<CredentialInfo> {
-	let perContext = credentialCache.get(ctx);
-	if (!perContext) {
-		perContext = new Map();
-		credentialCache.set(ctx, perContext);
-	}
-	let info = perContext.get(credentialType);
-	if (!info) {
-		info = ctx.getCredentials(credentialType).then((credentials: IDataObject) => {
-			const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-			return {
-				baseUrl,
-				secrets: secretsOf(credentials),
-				policy: policyFor(baseUrl, credentials.allowPrivateNetwork === true),
-			};
-		});
-		// A failed read is not remembered: the next call reads again.
-		info.catch(() => perContext.delete(credentialType));
-		perContext.set(credentialType, info);
-	}
-	return await info;
+	const credentials = await host.credentials(credentialType);
+	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	return {
+		baseUrl,
+		secrets: secretsOf(credentials),
+		policy: policyFor(baseUrl, credentials.allowPrivateNetwork === true),
+	};
 }
 
 /**
@@ -84,10 +70,6 @@ export function apiUrl(baseUrl: string, path: string): string {
 		}
 	}
 	return `${base}${path}`;
-}
-
-export async function getBaseUrl(ctx: IExecuteFunctions, credentialType: string): Promise<string> {
-	return (await credentialInfo(ctx, credentialType)).baseUrl;
 }
 
 /** Reads `Retry-After` (seconds or an HTTP date) in milliseconds. */
@@ -138,13 +120,12 @@ export function messageFromBody(body: unknown): string | undefined {
  * the caller decides what a status means. Network failures become ProviderError.
  */
 export async function sendToProvider(
-	ctx: IExecuteFunctions,
+	host: EngineHost,
 	client: ProviderClient,
 	call: ProviderCall,
-	signal?: AbortSignal,
 	timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ProviderResponse> {
-	const { baseUrl, secrets } = await credentialInfo(ctx, client.credentialType);
+	const { baseUrl, secrets } = await credentialInfo(host, client.credentialType);
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: apiUrl(baseUrl, call.path),
@@ -157,14 +138,10 @@ export async function sendToProvider(
 	if (call.body !== undefined) options.body = call.body;
 	if (call.qs !== undefined) options.qs = call.qs;
 	if (call.headers !== undefined) options.headers = call.headers;
-	if (signal) options.abortSignal = signal;
+	if (host.signal) options.abortSignal = host.signal;
 	let response: { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
 	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx,
-			client.credentialType,
-			options,
-		);
+		response = (await host.request(options, client.credentialType)) as typeof response;
 	} catch (error) {
 		throw networkError(error, client.displayName, timeoutMs);
 	}

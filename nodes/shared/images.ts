@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { sniffMimeType } from './binary';
+import { sniffMimeType } from './media';
 
 export interface InputImageRules {
 	/** Shown in messages, e.g. "Reference images". */

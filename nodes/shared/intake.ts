@@ -2,9 +2,12 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import type { CallbackContract, CallbackRequest, ParsedCallback } from './callbacks';
 import { givenToken, sameSecret, staleTimestamp } from './callbacks';
+import type { ProviderError } from './errors';
 import { scanJson } from './json-scan';
-import { redact } from './secrets';
+import { redact, secretsOf } from './secrets';
+import type { TaskSession } from './session';
 import { settle } from './timing';
+import type { TaskState } from './types';
 
 /**
  * The callback intake: every request the AI Media Trigger or a parked execution receives passes
@@ -201,4 +204,67 @@ export class CallbackMemory {
 		stored.seen = Object.fromEntries(entries.slice(Math.max(0, entries.length - MEMORY_LIMIT)));
 		return true;
 	}
+}
+
+/** How a receiving node takes callbacks in: the AI Media Trigger's settings, or a parked run's. */
+export interface ReceiveOptions {
+	/** The token the caller must send; undefined where none is asked. */
+	token?: string;
+	/** Whether signatures are checked: with the credential's Webhook Secret, or its API key when none is set. */
+	verifySignature: boolean;
+	requireProof: boolean;
+	replayWindowMs: number;
+	now: number;
+}
+
+/** Takes one webhook call in by the intake's rules, with the node's credential (when set). */
+export function receiveCallback(
+	ctx: IWebhookFunctions,
+	contract: CallbackContract,
+	credentials: IDataObject | undefined,
+	options: ReceiveOptions,
+): Intake {
+	return takeIn(rawCallback(ctx), {
+		contract,
+		token: options.token,
+		signingSecret: options.verifySignature
+			? String(credentials?.webhookSecret || credentials?.apiKey || '')
+			: undefined,
+		requireProof: options.requireProof,
+		replayWindowMs: options.replayWindowMs,
+		now: options.now,
+		secrets: secretsOf(credentials, [options.token]),
+	});
+}
+
+export type Confirmed =
+	| { ok: true; state: TaskState }
+	| { ok: false; status: number; message: string };
+
+/**
+ * Reads the task a callback names, trying passing failures again `attempts` times (providers call
+ * back once, so a proven callback is not given up lightly). For a caller that proved nothing,
+ * "not found" is final: the callback names no task of this account.
+ */
+export async function confirmTask(
+	session: TaskSession,
+	taskId: string,
+	{ attempts, proven }: { attempts: number; proven: boolean },
+): Promise<Confirmed> {
+	const read = await settle(
+		async () =>
+			await session.retrying(
+				attempts,
+				async () => await session.readTask(taskId, undefined, { notFoundIsFinal: !proven }),
+			),
+	);
+	if (read.ok) return { ok: true, state: read.value };
+	const httpCode = (read.error as ProviderError).details?.httpCode;
+	if (httpCode === 404 || httpCode === 401 || httpCode === 403)
+		return { ok: false, status: 404, message: `No such task at ${session.client.displayName}` };
+	return {
+		ok: false,
+		status: 503,
+		message: 'The callback could not be confirmed now; send it again',
+	};
 }

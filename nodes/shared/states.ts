@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ProviderError } from './errors';
 import type { TaskState, TaskStatus } from './types';
 
 /** The words providers use for a task that ended well. */
@@ -46,4 +47,26 @@ export function errorText(...values: unknown[]): string | undefined {
 		}
 	}
 	return undefined;
+}
+
+/**
+ * A status answer read by its schema. One that does not fit is a broken answer, read again like
+ * a 5xx: `what` says what was expected ("a task", "an image status").
+ */
+export function readStatusAnswer<T>(
+	schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+	body: unknown,
+	displayName: string,
+	what = 'a task',
+): T {
+	const parsed = schema.safeParse(body);
+	if (!parsed.success)
+		throw new ProviderError(
+			`${displayName} answered with something that is not ${what}`,
+			'provider',
+			{
+				transient: true,
+			},
+		);
+	return parsed.data;
 }

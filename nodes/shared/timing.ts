@@ -17,8 +17,8 @@ export function throwIfCancelled(signal?: AbortSignal): void {
 }
 
 /**
- * The time the engine waits by: every delay, deadline and rate window is read from a clock, so
- * tests can run the engine on a virtual clock.
+ * The time the engine waits by: every delay, deadline and rate window is read from the clock of
+ * its host (host.ts), so tests can run the engine on a virtual clock.
  */
 export interface Clock {
 	now(): number;
@@ -26,15 +26,6 @@ export interface Clock {
 }
 
 export const realClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
-
-/** Where a test puts its clock on the execution context; n8n never sets it, so n8n runs on real time. */
-export const CLOCK = Symbol.for('n8n-nodes-genmedia.clock');
-
-/** The clock of a node run or a webhook call: the real one unless the context carries another. */
-export function clockOf(ctx: object): Clock {
-	const clock = (ctx as unknown as { [CLOCK]?: Clock })[CLOCK];
-	return clock ?? realClock;
-}
 
 /** Sleeps `ms`, returning early with an error when the execution is cancelled. */
 export async function pause(

@@ -6,8 +6,6 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { toNodeError } from './errors';
-
 /**
  * n8n runs an action node as an AI Agent's tool under its type name plus "Tool"
  * (`n8n-nodes-genmedia.genApiTool`). The model reads the node's output as JSON text, and n8n
@@ -30,7 +28,7 @@ const NOT_FINISHED =
 const CAME_INLINE =
 	'The provider returned the file itself instead of a link; it is kept as binary data in the workflow, not shown here.';
 
-function short(value: unknown): unknown {
+export function short(value: unknown): unknown {
 	if (typeof value === 'string') {
 		if (/^data:[^,]*;base64,/i.test(value)) return '(inline file, not shown)';
 		return value.length > MODEL_STRING_LIMIT
@@ -78,26 +76,6 @@ export function toolOutput(items: INodeExecutionData[]): INodeExecutionData[] {
 		json: forModel(item.json),
 		...(item.pairedItem !== undefined ? { pairedItem: item.pairedItem } : {}),
 	}));
-}
-
-/**
- * A node's execute() as n8n expects it, and as a tool what a model can use: the items made for
- * it, and a failure before any task (a missing prompt, a refused key) as one item with the message.
- */
-export async function executeNode(
-	ctx: { getNode(): INode; continueOnFail(): boolean },
-	displayName: string,
-	run: () => Promise<INodeExecutionData[][]>,
-): Promise<INodeExecutionData[][]> {
-	if (!isToolRun(ctx)) return await run();
-	try {
-		return (await run()).map(toolOutput);
-	} catch (error) {
-		const nodeError = toNodeError(ctx.getNode(), error, displayName, 0);
-		const json: IDataObject = { status: 'failed', error: nodeError.message };
-		if (nodeError.description) json.hint = nodeError.description;
-		return [[{ json: short(json) as IDataObject }]];
-	}
 }
 
 const FILE_RESULT =

@@ -24,28 +24,41 @@ export function shown(value: unknown): string {
 	return json === undefined ? String(value) : json.length > 40 ? `${json.slice(0, 40)}…` : json;
 }
 
+export interface RangeRule {
+	min: number;
+	max: number;
+	/** Only whole numbers (the default). */
+	whole?: boolean;
+	/** What a whole number counts, in the message: "pixels". */
+	unit?: string;
+	/** The error's description. */
+	hint?: string;
+}
+
 /**
- * Checks an optional whole number against its documented range and returns it as a number (what
- * is sent); unset values pass as undefined.
+ * Checks an optional number against its documented range and returns it as a number (what is
+ * sent); unset values pass as undefined.
  */
-export function checkIntegerRange(
+export function checkRange(
 	node: INode,
 	itemIndex: number,
 	label: string,
 	value: unknown,
-	min: number,
-	max: number,
+	{ min, max, whole = true, unit, hint = 'Nothing was sent to the provider.' }: RangeRule,
 ): number | undefined {
 	const number = exactNumber(value);
 	if (number === undefined) return undefined;
-	if (!Number.isInteger(number) || number < min || number > max) {
+	if (
+		!Number.isFinite(number) ||
+		number < min ||
+		number > max ||
+		(whole && !Number.isInteger(number))
+	) {
+		const kind = whole ? `a whole number${unit ? ` of ${unit}` : ''} ` : '';
 		throw new NodeOperationError(
 			node,
-			`${label} must be a whole number from ${min} to ${max} (got ${shown(value)})`,
-			{
-				itemIndex,
-				description: 'Nothing was sent to the provider.',
-			},
+			`${label} must be ${kind}from ${min} to ${max} (got ${shown(value)})`,
+			{ itemIndex, description: hint },
 		);
 	}
 	return number;

@@ -53,8 +53,9 @@ export interface Emulator {
  * The emulator for jest, on the test file's virtual clock: a task of `taskMs` takes that long for
  * the node, however long the machine takes.
  */
-export const createEmulator = (options: Partial<Emulator['config']> = {}): Emulator =>
-	server.createEmulator({ clock, ...options });
+export const createEmulator = (
+	options: Partial<Emulator['config']> & { providerModules?: unknown[] } = {},
+): Emulator => server.createEmulator({ clock, ...options });
 export const readPngPrompt: (buffer: Buffer) => string | undefined = server.readPngPrompt;
 export const makePng: (seed: string, text?: string, size?: number) => Buffer = server.makePng;
 export const pictureSize: (buffer: Buffer) => { width: number; height: number } | undefined =

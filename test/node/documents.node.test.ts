@@ -358,7 +358,7 @@ describe('the engine', () => {
 		});
 		await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
 		try {
-			const { ctx } = createContext({
+			const { host: engineHost } = createContext({
 				node: new GenApi(),
 				credentialType: new GenApiApi(),
 				credentials: {},
@@ -369,7 +369,7 @@ describe('the engine', () => {
 				},
 			});
 			const failedAt = await toBinary(
-				ctx,
+				engineHost,
 				{ url: `http://127.0.0.1:${(host.address() as AddressInfo).port}/x.png` },
 				'x',
 				{ policy: { trustedOrigins: [], allowPrivateNetwork: true } },

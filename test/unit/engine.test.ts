@@ -4,14 +4,15 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 
 import nock from 'nock';
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
-import { TaskSession, runTasks } from '../../nodes/shared/engine';
+import { runTasks } from '../../nodes/shared/engine';
+import { TaskSession } from '../../nodes/shared/session';
 import { ProviderError } from '../../nodes/shared/errors';
 import type { PollTiming, ProviderCall, TaskProtocol } from '../../nodes/shared/types';
 import { clock } from '../helpers/clock';
-import { createContext } from '../helpers/context';
+import { createHost } from '../helpers/host';
 
 const BASE = 'http://provider.test';
 const timing: PollTiming = { firstCheckMs: 50, intervalMs: 50, maxWaitMs: 5_000 };
@@ -30,19 +31,13 @@ const tasks: TaskProtocol = {
 	},
 };
 
-const fakeNode = {
-	description: { name: 'fake', defaults: { name: 'Fake' } },
-} as unknown as INodeType;
-
 function session(signal?: AbortSignal, baseUrl = BASE) {
-	const { ctx } = createContext({
-		node: fakeNode,
+	const { host } = createHost({
 		credentialType: new GenApiApi(),
 		credentials: { apiKey: 'k', baseUrl },
-		parameters: {},
 		signal,
 	});
-	return new TaskSession(ctx, tasks);
+	return new TaskSession(host, tasks);
 }
 
 const createCall: ProviderCall = { method: 'POST', path: '/create', body: { prompt: 'x' } };

@@ -5,11 +5,12 @@ import type { INode, INodeType, JsonObject } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { genApiClient, genApiTasks, parseGenApiTask } from '../../nodes/GenApi/adapter';
-import { classifySource, sniffMimeType, toBinary } from '../../nodes/shared/binary';
+import { toBinary } from '../../nodes/shared/binary';
+import { classifySource, sniffMimeType } from '../../nodes/shared/media';
 import { STRICT_POLICY } from '../../nodes/shared/fetch-policy';
 import { ProviderError, toNodeError } from '../../nodes/shared/errors';
 import { checkResponse, networkError, parseRetryAfter } from '../../nodes/shared/http';
-import { compactRaw } from '../../nodes/shared/operations';
+import { compactRaw } from '../../nodes/shared/outputs';
 import { RequestGate, nextPollDelay, retryDelay } from '../../nodes/shared/timing';
 import { clock } from '../helpers/clock';
 import { createContext } from '../helpers/context';
@@ -289,8 +290,8 @@ describe('files', () => {
 
 	it('streams a URL into binary data, with the type from the server', async () => {
 		nock('https://cdn.test').get('/img/abc').reply(200, png, { 'Content-Type': 'image/png' });
-		const { ctx, binaryInputs } = context();
-		const binary = await toBinary(ctx, { url: 'https://cdn.test/img/abc' }, 'genApi-1', PUBLIC);
+		const { host, binaryInputs } = context();
+		const binary = await toBinary(host, { url: 'https://cdn.test/img/abc' }, 'genApi-1', PUBLIC);
 		expect(binary).toMatchObject({ mimeType: 'image/png', fileName: 'genApi-1.png' });
 		expect(Buffer.from(binary.data, 'base64').equals(png)).toBe(true);
 		expect(binaryInputs).toEqual(['stream']);
@@ -303,7 +304,7 @@ describe('files', () => {
 				'Content-Type': 'application/octet-stream',
 			});
 		const binary = await toBinary(
-			context().ctx,
+			context().host,
 			{ url: 'https://cdn.test/v/clip.mp4' },
 			'm-1',
 			PUBLIC,
@@ -312,14 +313,14 @@ describe('files', () => {
 	});
 
 	it('decodes data URIs and bare base64 (PNG when the bytes say so)', async () => {
-		const { ctx } = context();
+		const { host } = context();
 		const fromUri = await toBinary(
-			ctx,
+			host,
 			{ url: `data:image/png;base64,${png.toString('base64')}` },
 			't-1',
 			PUBLIC,
 		);
-		const bare = await toBinary(ctx, { url: png.toString('base64') }, 't-2', PUBLIC);
+		const bare = await toBinary(host, { url: png.toString('base64') }, 't-2', PUBLIC);
 		expect(fromUri).toMatchObject({ mimeType: 'image/png', fileName: 't-1.png' });
 		expect(bare).toMatchObject({ mimeType: 'image/png', fileName: 't-2.png' });
 		expect(Buffer.from(bare.data, 'base64').equals(png)).toBe(true);
@@ -328,7 +329,7 @@ describe('files', () => {
 	it('reports an expired link as a download error with a hint', async () => {
 		nock('https://cdn.test').get('/gone.png').reply(404, 'gone');
 		await expect(
-			toBinary(context().ctx, { url: 'https://cdn.test/gone.png' }, 'x', PUBLIC),
+			toBinary(context().host, { url: 'https://cdn.test/gone.png' }, 'x', PUBLIC),
 		).rejects.toMatchObject({
 			kind: 'download',
 			details: { httpCode: 404, hint: expect.stringMatching(/expired/) },

@@ -8,12 +8,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import zlib from 'zlib';
 
-import type {
-	ICredentialType,
-	IDataObject,
-	IExecuteFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { ICredentialType, IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
@@ -21,6 +16,7 @@ import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { AiMediaTrigger } from '../../nodes/AiMediaTrigger/AiMediaTrigger.node';
 import { toBinary } from '../../nodes/shared/binary';
+import type { EngineHost } from '../../nodes/shared/host';
 import { verifyBodySignature } from '../../nodes/shared/callbacks';
 import { isPrivateHost, refusedLink, STRICT_POLICY } from '../../nodes/shared/fetch-policy';
 import { takeIn, MAX_CALLBACK_DEPTH } from '../../nodes/shared/intake';
@@ -31,6 +27,7 @@ import { createContext } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator } from '../helpers/emulator';
 import { webhookContext } from '../helpers/webhook';
+import { createHost } from '../helpers/host';
 
 const SECRET = 'whsec-attack-test';
 const hmac = (text: string) =>
@@ -371,19 +368,18 @@ describe('links that point inside the machine', () => {
 
 	it("names n8n's own SSRF protection when it refused the address, and does not try again", async () => {
 		let tries = 0;
-		const ctx = {
-			helpers: {
-				async httpRequest() {
-					tries++;
-					const blocked = Object.assign(new Error('The request was blocked'), {
-						name: 'SsrfBlockedIpError',
-					});
-					throw Object.assign(new Error('request failed'), { cause: blocked });
-				},
+		const host: EngineHost = {
+			...createHost({ credentialType: new GenApiApi(), credentials: {} }).host,
+			async request() {
+				tries++;
+				const blocked = Object.assign(new Error('The request was blocked'), {
+					name: 'SsrfBlockedIpError',
+				});
+				throw Object.assign(new Error('request failed'), { cause: blocked });
 			},
-		} as unknown as IExecuteFunctions;
+		};
 		await expect(
-			toBinary(ctx, { url: 'https://inside.example/a.png' }, 'x', { policy: STRICT_POLICY }),
+			toBinary(host, { url: 'https://inside.example/a.png' }, 'x', { policy: STRICT_POLICY }),
 		).rejects.toMatchObject({
 			message: "The result file was not fetched: n8n's SSRF protection refused its address",
 			details: { hint: expect.stringMatching(/N8N_SSRF_ALLOWED_HOSTNAMES/) },

@@ -1,6 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../shared/router';
 import * as adminBanUser from './admin/banUser.operation';
 import * as adminGetStatistics from './admin/getStatistics.operation';
 import * as adminGetUsers from './admin/getUsers.operation';
@@ -29,13 +29,11 @@ import * as imageWaitForTask from './image/waitForTask.operation';
 import * as loraGetMany from './lora/getMany.operation';
 import * as serviceGetStatus from './service/getStatus.operation';
 
-interface Operation {
-	description: INodeProperties[];
-	execute(this: IExecuteFunctions): Promise<INodeExecutionData[]>;
-}
-
-/** resource → operation → its description and execute, as listed in the node. */
-export const operations: Record<string, Record<string, Operation>> = {
+/** resource → operation → its parameters and what runs, as listed in the node (router.ts runs them). */
+export const operations: Record<
+	string,
+	Record<string, Operation & { description: INodeProperties[] }>
+> = {
 	image: {
 		generate: imageGenerate,
 		createTask: imageCreateTask,
@@ -70,16 +68,3 @@ export const operations: Record<string, Record<string, Operation>> = {
 	},
 	service: { getStatus: serviceGetStatus },
 };
-
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = operations[resource]?.[operation];
-	if (!handler) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The operation "${operation}" of "${resource}" is not supported`,
-		);
-	}
-	return [await handler.execute.call(this)];
-}

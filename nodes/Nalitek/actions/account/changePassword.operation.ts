@@ -1,7 +1,7 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['account'], operation: ['changePassword'] } },

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 
 export const description: INodeProperties[] = [];
 

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { MODELS } from '../../adapter';
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['account'], operation: ['updateProfile'] } },

@@ -2,7 +2,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { exactNumber, readIdParameter } from '../../../shared/validation';
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['admin'], operation: ['updateQuota'] } },

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { splitList } from '../../../shared/images';
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['apiKey'], operation: ['create'] } },

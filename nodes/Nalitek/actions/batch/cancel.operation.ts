@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { batchIdField } from '../../fields';
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 import { readBatchId } from './readBatchId';
 
 export const description: INodeProperties[] = updateDisplayOptions(

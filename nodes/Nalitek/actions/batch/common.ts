@@ -1,18 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
-import { TaskSession, runTasks } from '../../../shared/engine';
-import { ProviderError, toNodeError } from '../../../shared/errors';
-import { compactRaw, readSettings, toFileItem } from '../../../shared/operations';
-import type { ItemSettings } from '../../../shared/operations';
-import { emitOutcomes } from '../../../shared/items';
-import { continuesOnFail } from '../../../shared/tool';
+import { runTasks } from '../../../shared/engine';
+import { ProviderError } from '../../../shared/errors';
+import { hostOf } from '../../../shared/host';
+import { emitOutcomes, failedItem, failureRule, mergeInOrder } from '../../../shared/items';
 import type { ItemOutcome } from '../../../shared/items';
+import { compactRaw, toFileItem } from '../../../shared/outputs';
+import { TaskSession } from '../../../shared/session';
+import { readSettings } from '../../../shared/settings';
+import type { ItemSettings } from '../../../shared/settings';
 import { errorText } from '../../../shared/states';
 import { mapWithLimit, settle } from '../../../shared/timing';
 import type { ProviderCall, TaskJob, TaskResult } from '../../../shared/types';
 import type { BatchJob } from '../../adapter';
-import { batchTasks, readImageId } from '../../adapter';
-import { nalitekClient } from '../../transport';
+import { batchTasks, nalitekClient, readImageId } from '../../adapter';
 
 /** One batch: the input items it was made from, and how to create it (or its id, to follow it). */
 export interface BatchPlan {
@@ -25,11 +26,8 @@ export interface BatchPlan {
 
 export const jobIdFor = (itemIndex: number) => `item-${itemIndex}`;
 
-/** An input item refused before anything was sent (with Continue On Fail on). */
-export interface RejectedItem {
-	itemIndex: number;
-	error: unknown;
-}
+/** The error items of input refused before anything was sent (with Continue On Fail on), by item. */
+export type RejectedItems = Map<number, INodeExecutionData>;
 
 /**
  * Runs a check for one item (or for every item of a batch): its value, or — with Continue On
@@ -38,7 +36,7 @@ export interface RejectedItem {
 export function rejectOrKeep<T>(
 	ctx: IExecuteFunctions,
 	itemIndexes: number | number[],
-	rejected: RejectedItem[],
+	rejected: RejectedItems,
 	check: () => T,
 ): T | undefined {
 	try {
@@ -51,7 +49,7 @@ export function rejectOrKeep<T>(
 export async function rejectOrKeepAsync<T>(
 	ctx: IExecuteFunctions,
 	itemIndexes: number | number[],
-	rejected: RejectedItem[],
+	rejected: RejectedItems,
 	check: () => Promise<T>,
 ): Promise<T | undefined> {
 	try {
@@ -64,13 +62,14 @@ export async function rejectOrKeepAsync<T>(
 function reject(
 	ctx: IExecuteFunctions,
 	itemIndexes: number | number[],
-	rejected: RejectedItem[],
+	rejected: RejectedItems,
 	error: unknown,
 ): undefined {
 	const indexes = Array.isArray(itemIndexes) ? itemIndexes : [itemIndexes];
-	if (!continuesOnFail(ctx))
-		throw toNodeError(ctx.getNode(), error, nalitekClient.displayName, indexes[0]);
-	for (const itemIndex of indexes) rejected.push({ itemIndex, error });
+	const rule = failureRule(ctx, nalitekClient);
+	const json = { provider: nalitekClient.provider, status: 'failed' };
+	for (const itemIndex of indexes)
+		rejected.set(itemIndex, failedItem(rule, error, itemIndex, json));
 	return undefined;
 }
 
@@ -90,9 +89,9 @@ function itemForJob(plan: BatchPlan, job: BatchJob, position: number): number {
 export async function runBatches(
 	ctx: IExecuteFunctions,
 	plans: BatchPlan[],
-	rejected: RejectedItem[] = [],
+	rejected: RejectedItems = new Map(),
 ): Promise<INodeExecutionData[]> {
-	const session = new TaskSession(ctx, batchTasks);
+	const session = new TaskSession(hostOf(ctx), batchTasks);
 	const settings = new Map<number, ItemSettings>();
 	for (const plan of plans)
 		for (const itemIndex of plan.itemIndexes)
@@ -108,22 +107,17 @@ export async function runBatches(
 	});
 	const results = await runTasks(session, jobs, { wait: true });
 
-	const outcomes: ItemOutcome[] = rejected.map(({ itemIndex, error }) => ({
-		itemIndex,
-		error,
-		json: { provider: 'nalitek', status: 'failed' },
-	}));
+	const outcomes: ItemOutcome[] = [];
 	for (const [index, result] of results.entries()) {
-		outcomes.push(...(await batchOutcomes(ctx, session, plans[index], result, settings)));
+		outcomes.push(...(await batchOutcomes(session, plans[index], result, settings)));
 	}
 	// Stable: the jobs of one item keep their order.
 	outcomes.sort((a, b) => a.itemIndex - b.itemIndex);
 	session.logSummary();
-	return emitOutcomes(ctx, nalitekClient, outcomes);
+	return mergeInOrder(emitOutcomes(failureRule(ctx, nalitekClient), outcomes), rejected);
 }
 
 async function batchOutcomes(
-	ctx: IExecuteFunctions,
 	session: TaskSession,
 	plan: BatchPlan,
 	result: TaskResult,
@@ -197,7 +191,6 @@ async function batchOutcomes(
 		const itemSettings = settings.get(itemIndex)!;
 		const file = await settle(async () =>
 			toFileItem(
-				ctx,
 				session,
 				await session.resolveOutput({ url: job.url as string }),
 				`nalitek-${imageId ?? batchId}`,

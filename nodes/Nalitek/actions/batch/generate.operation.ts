@@ -10,7 +10,7 @@ import { checkHttpUrl, readPrompt } from '../../../shared/validation';
 import { MAX_BATCH } from '../../adapter';
 import { callbackUrlOption, generationOptions, promptField, waitOptions } from '../../fields';
 import { readGenerationOptions } from '../../parameters';
-import type { BatchPlan, RejectedItem } from './common';
+import type { BatchPlan, RejectedItems } from './common';
 import { jobIdFor, rejectOrKeep, runBatches } from './common';
 
 /** How Nalitek runs a batch; sent once per batch, next to the jobs. */
@@ -53,7 +53,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const jobs: Array<{ itemIndex: number; job: IDataObject }> = [];
-	const rejected: RejectedItem[] = [];
+	const rejected: RejectedItems = new Map();
 	// Every item is checked before the first batch is sent; with Continue On Fail a bad item is an error item.
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const outcome = rejectOrKeep(this, itemIndex, rejected, () => {

@@ -17,7 +17,7 @@ import {
 	waitOptions,
 } from '../../fields';
 import { multipartCall, readGenerationOptions, readInputImage } from '../../parameters';
-import type { BatchPlan, RejectedItem } from './common';
+import type { BatchPlan, RejectedItems } from './common';
 import { rejectOrKeep, rejectOrKeepAsync, runBatches } from './common';
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -41,7 +41,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const prepared: Array<{ itemIndex: number; image: MultipartPart; prompt: MultipartPart }> = [];
-	const rejected: RejectedItem[] = [];
+	const rejected: RejectedItems = new Map();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const image = await rejectOrKeepAsync(
 			this,

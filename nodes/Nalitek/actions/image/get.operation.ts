@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { imageIdField } from '../../fields';
 import { readImageIdParameter } from '../../parameters';
-import { nalitekCall } from '../../transport';
+import { nalitekCall } from '../call';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['image'], operation: ['get'] } },

@@ -6,9 +6,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ProviderSession } from '../../../shared/engine';
+import { hostOf } from '../../../shared/host';
+import { ProviderSession } from '../../../shared/session';
 import { forEachItem } from '../../../shared/items';
-import { nalitekClient } from '../../transport';
+import { nalitekClient } from '../../adapter';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['image'], operation: ['getMany'] } },
@@ -76,7 +77,9 @@ export const IMAGES_PER_MINUTE = 60;
 /** Reads page after page of GET /api/images until the limit or the last page; one item per image. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	// "/api/images: 60 requests a minute" (the document's limits): pages are paced to it.
-	const session = new ProviderSession(this, nalitekClient, { pollsPerMinute: IMAGES_PER_MINUTE });
+	const session = new ProviderSession(hostOf(this), nalitekClient, {
+		pollsPerMinute: IMAGES_PER_MINUTE,
+	});
 	return await forEachItem(this, nalitekClient, async (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);

@@ -1,8 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { executeTaskOperation } from '../../../shared/operations';
-import { generateTasks } from '../../adapter';
+import { imageTasks } from './tasks';
 import { readOptions, taskId } from '../../fields';
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -10,6 +9,4 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	[taskId, readOptions],
 );
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, generateTasks, 'getTask');
-}
+export const { execute } = imageTasks.getTask;

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { executeTaskOperation } from '../../../shared/operations';
+import { executeTaskOperation } from '../../../shared/tasks';
 import { imageToImageTasks } from '../../adapter';
 import { generationOptions, inputBinaryField, promptField, waitOptions } from '../../fields';
 import { createImageToImageRequest } from '../../parameters';
@@ -21,5 +21,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, imageToImageTasks, 'generate', createImageToImageRequest);
+	return await executeTaskOperation(
+		this,
+		imageToImageTasks,
+		'createAndWait',
+		createImageToImageRequest,
+	);
 }

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { executeTaskOperation } from '../../../shared/operations';
+import { executeTaskOperation } from '../../../shared/tasks';
 import { waitModeFields } from '../../../shared/parking';
 import { upscaleTasks } from '../../adapter';
 import { callbackUrlOption, imageIdField, waitOptions } from '../../fields';
@@ -53,7 +53,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeTaskOperation(this, upscaleTasks, 'generate', createUpscaleRequest, {
+	return await executeTaskOperation(this, upscaleTasks, 'createAndWait', createUpscaleRequest, {
 		parking: true,
 	});
 }

@@ -1,0 +1,139 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { runTasks } from './engine';
+import { hostOf } from './host';
+import { failedItem, failureRule, mergeInOrder } from './items';
+import { toOutputItems } from './outputs';
+import { canPark, parkTasks, parkedCallbackUrl } from './parking';
+import { RetryMemory } from './retries';
+import { TaskSession } from './session';
+import { fixedSettings, readSettings } from './settings';
+import type { ItemSettings } from './settings';
+import { mapWithLimit, throwIfCancelled } from './timing';
+import type { CreateRequest, ProviderCall, TaskJob, TaskProtocol, TaskResult } from './types';
+import { readIdParameter } from './validation';
+
+/**
+ * What the engine does for a task operation of a node: create a task per item and wait for it
+ * (Generate, Upscale, Image to Image …), create without waiting (Create Task), read a known task
+ * once (Get Task) or wait for it (Wait for Task).
+ */
+export type TaskMode = 'createAndWait' | 'create' | 'read' | 'wait';
+
+export interface TaskOperationOptions {
+	/** The operation offers Wait Mode "Provider Callback" (the node has the parked webhook). */
+	parking?: boolean;
+}
+
+function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return readIdParameter(ctx, itemIndex, 'taskId', {
+		missing: 'No task ID: set "Task ID" or feed items that have a "taskId" field',
+	});
+}
+
+/**
+ * Runs a task operation for all input items. Every item's parameters are read and checked before
+ * the first request is sent, so bad input never costs money.
+ */
+export async function executeTaskOperation(
+	ctx: IExecuteFunctions,
+	tasks: TaskProtocol,
+	mode: TaskMode,
+	createRequest?: CreateRequest,
+	{ parking = false }: TaskOperationOptions = {},
+): Promise<INodeExecutionData[]> {
+	const creates = mode === 'createAndWait' || mode === 'create';
+	if (creates && !createRequest)
+		throw new NodeOperationError(ctx.getNode(), 'This operation creates nothing here');
+	// "Provider Callback": the tasks call this execution back instead of being polled.
+	const park =
+		parking &&
+		mode === 'createAndWait' &&
+		canPark(ctx) &&
+		ctx.getNodeParameter('waitMode', 0, 'poll') === 'callback';
+	const callbackUrl = park ? parkedCallbackUrl(ctx) : undefined;
+	const session = new TaskSession(hostOf(ctx), tasks);
+	const rule = failureRule(ctx, tasks.client);
+	const settings = new Map<number, ItemSettings>();
+	const jobs: TaskJob[] = [];
+	const refused = new Map<number, INodeExecutionData>();
+	const memory = RetryMemory.of(ctx);
+	const calls = new Map<number, ProviderCall>();
+
+	const count = ctx.getInputData().length;
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		try {
+			const itemSettings =
+				mode === 'create' ? fixedSettings(tasks) : readSettings(ctx, tasks, itemIndex);
+			settings.set(itemIndex, itemSettings);
+			const { timing } = itemSettings;
+			if (creates) {
+				const call = await createRequest!(ctx, itemIndex, { callbackUrl });
+				calls.set(itemIndex, call);
+				// On n8n's Retry On Fail, a task an earlier try created for this item is followed, not paid again.
+				const known = memory?.taskFor(itemIndex, call);
+				jobs.push(known ? { itemIndex, taskId: known, timing } : { itemIndex, call, timing });
+			} else {
+				jobs.push({ itemIndex, taskId: readTaskId(ctx, itemIndex), timing });
+			}
+		} catch (error) {
+			// Bad input stops the node here, before anything is sent; with Continue On Fail the
+			// item goes on as an error item.
+			const json = { provider: tasks.client.provider, taskId: null, status: 'failed', outputs: [] };
+			refused.set(itemIndex, failedItem(rule, error, itemIndex, { ...json, raw: {} }));
+			settings.delete(itemIndex);
+		}
+	}
+	// Requests are shared by all items of the run: the first item's "Request Timeout" applies.
+	if (jobs.length) session.requestTimeoutMs = settings.get(jobs[0].itemIndex)!.requestTimeoutMs;
+
+	const results =
+		mode === 'read'
+			? await readOnce(session, jobs)
+			: await runTasks(session, jobs, { wait: mode !== 'create' && !park });
+	if (park) {
+		const parked = await parkTasks(ctx, session, results, refused, settings, rule, (all) =>
+			remember(memory, calls, all),
+		);
+		if (parked) return parked;
+	}
+	remember(memory, calls, results);
+	const failed = results.some(
+		(result) =>
+			result.error ||
+			result.status === 'failed' ||
+			(result.status === 'timeout' && settings.get(result.itemIndex)?.failOnTimeout),
+	);
+	if (memory && !failed && !refused.size) memory.forget();
+	const made = await toOutputItems(session, results, settings, rule);
+	session.logSummary();
+	return mergeInOrder(made, refused);
+}
+
+/** Notes the tasks of this try, for a retry of the node (Retry On Fail) to follow instead of paying again. */
+function remember(
+	memory: RetryMemory | undefined,
+	calls: Map<number, ProviderCall>,
+	results: TaskResult[],
+): void {
+	if (!memory) return;
+	for (const result of results) {
+		const call = calls.get(result.itemIndex);
+		if (call) memory.remember(result.itemIndex, call, result);
+	}
+}
+
+/** Get Task: every task read once, a failed read as a failed item. */
+async function readOnce(session: TaskSession, jobs: TaskJob[]): Promise<TaskResult[]> {
+	return await mapWithLimit(jobs, session.limits.pollConcurrency, async (job) => {
+		const taskId = (job as { taskId: string }).taskId;
+		try {
+			const state = await session.readTask(taskId);
+			return { itemIndex: job.itemIndex, taskId, status: state.status, state } as TaskResult;
+		} catch (error) {
+			throwIfCancelled(session.signal);
+			return { itemIndex: job.itemIndex, taskId, status: 'failed', error } as TaskResult;
+		}
+	});
+}
