@@ -142,7 +142,8 @@ function emulatorTime(clock, config) {
 }
 
 function createEmulator(options = {}) {
-	const { clock, ...settings } = options;
+	// `providerModules`: more provider modules than those in providers/ (a test's own provider).
+	const { clock, providerModules = [], ...settings } = options;
 	const config = {
 		...DEFAULT_CONFIG,
 		...settings,
@@ -277,7 +278,7 @@ function createEmulator(options = {}) {
 		},
 	};
 
-	const providers = PROVIDER_MODULES.map((create) => create(emulator));
+	const providers = [...PROVIDER_MODULES, ...providerModules].map((create) => create(emulator));
 
 	function send(res, status, body, headers = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -22,6 +22,7 @@ import { GenApi } from '../../nodes/GenApi/GenApi.node';
 import { Gptunnel } from '../../nodes/Gptunnel/Gptunnel.node';
 import { MiniMax } from '../../nodes/MiniMax/MiniMax.node';
 import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
+import { taskOperationOptions } from '../../nodes/shared/node-description';
 
 const NODES: Record<string, INodeType> = {
 	GenApi: new GenApi(),
@@ -246,19 +247,36 @@ describe('actions and subtitles', () => {
 		}
 	});
 
-	it('the four task operations have the same names and actions in every node', () => {
-		const seen = new Map<string, string>();
+	it('the four task operations are the shared ones in every node, word for word', () => {
+		// The shared list with stand-in words: a node's own words may fill only those places.
+		const template = new Map(
+			taskOperationOptions({ generate: '\u0000', createTask: '\u0000', media: '\u0000' }).map(
+				(option) => [String(option.value), option],
+			),
+		);
+		const pattern = (text: string | undefined) =>
+			new RegExp(
+				`^${String(text)
+					.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+					.replace(/\u0000/g, '.+')}$`,
+			);
 		const problems: string[] = [];
 		for (const [folder, node] of ACTION_NODES) {
 			const values = new Set<string>();
-			for (const { resource, operation } of operationsOf(node.description)) {
+			const operations = operationsOf(node.description);
+			for (const { resource, operation } of operations)
 				values.add(`${resource.value}.${operation.value}`);
-				const key = String(operation.value);
-				if (!['getTask', 'waitForTask', 'createTask', 'generate'].includes(key)) continue;
-				const known = seen.get(key);
-				if (known && known !== operation.name)
-					problems.push(`${folder}: "${operation.name}" for ${key}, elsewhere "${known}"`);
-				seen.set(key, operation.name);
+			for (const { resource, operation } of operations) {
+				// The four come together: a resource with Get Task has all of them from the shared list.
+				if (!values.has(`${resource.value}.getTask`)) continue;
+				const shared = template.get(String(operation.value));
+				if (!shared) continue;
+				for (const field of ['name', 'description', 'action'] as const) {
+					if (!pattern(shared[field]).test(String(operation[field])))
+						problems.push(
+							`${folder}: ${resource.value}.${operation.value} ${field} "${operation[field]}"`,
+						);
+				}
 			}
 			// Every resource that waits for tasks can also read one.
 			for (const pair of values) {
