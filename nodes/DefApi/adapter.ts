@@ -77,7 +77,7 @@ export function readDefApiFailure(response: ProviderResponse): ProviderFailure |
 }
 
 export function parseDefApiTask(body: unknown): TaskState {
-	const task = readStatusAnswer(taskSchema, unwrap(body), 'DefAPI');
+	const task = readStatusAnswer(taskSchema, unwrap(body), defApiClient.displayName);
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	if (status === 'succeeded') {

@@ -11,7 +11,13 @@ import {
 	waitOptionsField,
 } from '../shared/descriptions';
 import { taskOperationOptions } from '../shared/node-description';
-import { ASPECT_RATIOS, IMAGE_SIZES, MAX_REFERENCE_IMAGES, defApiTasks } from './adapter';
+import {
+	ASPECT_RATIOS,
+	IMAGE_SIZES,
+	MAX_REFERENCE_IMAGES,
+	defApiClient,
+	defApiTasks,
+} from './adapter';
 import { DEFAPI_MODELS } from './models';
 
 const RESOURCES = ['image'];
@@ -92,7 +98,7 @@ export const defApiProperties: INodeProperties[] = [
 	},
 	callbackUrlField(RESOURCES),
 	taskIdField(RESOURCES),
-	...waitModeFields({ resource: RESOURCES, operation: ['generate'] }, 'DefAPI'),
+	...waitModeFields({ resource: RESOURCES, operation: ['generate'] }, defApiClient.displayName),
 	waitOptionsField(RESOURCES, defApiTasks.timing),
 	getTaskOptionsField(RESOURCES),
 ];

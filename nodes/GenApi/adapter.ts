@@ -53,7 +53,7 @@ export function readOutputs(body: z.infer<typeof taskSchema>): MediaOutput[] {
 }
 
 export function parseGenApiTask(body: unknown): TaskState {
-	const task = readStatusAnswer(taskSchema, body, 'Gen-API');
+	const task = readStatusAnswer(taskSchema, body, genApiClient.displayName);
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	const progress = task.progress ?? undefined;

@@ -10,7 +10,7 @@ import {
 } from '../shared/descriptions';
 import { balanceOperationField } from '../shared/balance';
 import { taskOperationOptions } from '../shared/node-description';
-import { genApiTasks } from './adapter';
+import { genApiClient, genApiTasks } from './adapter';
 
 const TASK_RESOURCES = ['image', 'network'];
 
@@ -187,7 +187,10 @@ export const genApiProperties: INodeProperties[] = [
 
 	callbackUrlField(TASK_RESOURCES),
 	taskIdField(TASK_RESOURCES),
-	...waitModeFields({ resource: TASK_RESOURCES, operation: ['generate'] }, 'Gen-API'),
+	...waitModeFields(
+		{ resource: TASK_RESOURCES, operation: ['generate'] },
+		genApiClient.displayName,
+	),
 	waitOptionsField(TASK_RESOURCES, genApiTasks.timing),
 	getTaskOptionsField(TASK_RESOURCES),
 ];

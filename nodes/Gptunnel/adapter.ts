@@ -69,7 +69,7 @@ function readOutputs(task: z.infer<typeof taskSchema>): MediaOutput[] {
 }
 
 export function parseGptunnelTask(body: unknown): TaskState {
-	const task = readStatusAnswer(taskSchema, body, 'GPTunnel');
+	const task = readStatusAnswer(taskSchema, body, gptunnelClient.displayName);
 	const raw = task as IDataObject;
 	const word = (task.status ?? '').toLowerCase();
 	const status = statusOf(word);

@@ -118,7 +118,7 @@ export function readMiniMaxFailure(response: ProviderResponse): ProviderFailure 
 }
 
 export function parseMiniMaxTask(body: unknown): TaskState {
-	const task = readStatusAnswer(taskSchema, body, 'MiniMax');
+	const task = readStatusAnswer(taskSchema, body, miniMaxClient.displayName);
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	if (status === 'succeeded') {

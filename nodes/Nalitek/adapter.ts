@@ -71,7 +71,7 @@ const taskSchema = z
 	.passthrough();
 
 export function parseNalitekTask(body: unknown): TaskState {
-	const task = readStatusAnswer(taskSchema, body, 'Nalitek', 'an image status');
+	const task = readStatusAnswer(taskSchema, body, nalitekClient.displayName, 'an image status');
 	const raw = task as IDataObject;
 	const status = statusOf(task.status);
 	const progress = task.progress ?? undefined;

@@ -140,3 +140,35 @@ export function runNode(options: ContextOptions): {
 		.then(([output]) => output);
 	return { test, result };
 }
+
+export interface RunOptions {
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	signal?: AbortSignal;
+	/** Another key than the runner's (a wrong key, a key the emulator echoes). */
+	apiKey?: string;
+}
+
+/**
+ * A node test's run(): the node with its credential against `baseUrl()`, its default parameters
+ * under the test's own, run once as `runNode` does.
+ */
+export function nodeRunner(runner: {
+	node: () => INodeType;
+	credentialType: () => ICredentialType;
+	baseUrl: () => string;
+	apiKey: string;
+	defaults: IDataObject;
+}) {
+	return (
+		parameters: Record<string, unknown>,
+		{ apiKey = runner.apiKey, ...options }: RunOptions = {},
+	): ReturnType<typeof runNode> =>
+		runNode({
+			node: runner.node(),
+			credentialType: runner.credentialType(),
+			credentials: { apiKey, baseUrl: runner.baseUrl() },
+			parameters: { ...runner.defaults, ...parameters },
+			...options,
+		});
+}

@@ -1,27 +1,14 @@
 // The Nalitek node as the node tests run it: Image → Generate by default, polled every second.
-import type { INodeExecutionData } from 'n8n-workflow';
-
 import { NalitekApi } from '../../credentials/NalitekApi.credentials';
 import { Nalitek } from '../../nodes/Nalitek/Nalitek.node';
-import { generateParameters, runNode } from './context';
+import { generateParameters, nodeRunner } from './context';
 
-export interface NalitekRun {
-	baseUrl: string;
-	apiKey: string;
-	items?: INodeExecutionData[];
-	continueOnFail?: boolean;
-}
-
-export function runNalitek(
-	parameters: Record<string, unknown>,
-	{ baseUrl, apiKey, items, continueOnFail }: NalitekRun,
-): ReturnType<typeof runNode> {
-	return runNode({
-		node: new Nalitek(),
-		credentialType: new NalitekApi(),
-		credentials: { apiKey, baseUrl },
-		parameters: generateParameters(parameters),
-		items,
-		continueOnFail,
+/** A run of the Nalitek node against `baseUrl()` with `apiKey`. */
+export const nalitekRunner = (baseUrl: () => string, apiKey: string) =>
+	nodeRunner({
+		node: () => new Nalitek(),
+		credentialType: () => new NalitekApi(),
+		baseUrl,
+		apiKey,
+		defaults: generateParameters({}),
 	});
-}

@@ -8,7 +8,7 @@ import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { DefApi } from '../../nodes/DefApi/DefApi.node';
 import { parseDefApiTask } from '../../nodes/DefApi/adapter';
 import { clock } from '../helpers/clock';
-import { runNode } from '../helpers/context';
+import { nodeRunner } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, readPngPrompt } from '../helpers/emulator';
 import { startJsonSink } from '../helpers/sink';
@@ -22,27 +22,20 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(
-	parameters: Record<string, unknown>,
-	{ items, continueOnFail }: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
-) {
-	return runNode({
-		node: new DefApi(),
-		credentialType: new DefApiApi(),
-		credentials: { apiKey: API_KEY, baseUrl: emulator.url },
-		parameters: {
-			resource: 'image',
-			operation: 'generate',
-			model: 'google/gempix2',
-			referenceImages: {},
-			additionalFields: {},
-			options: { pollInterval: 1 },
-			...parameters,
-		},
-		items,
-		continueOnFail,
-	});
-}
+const run = nodeRunner({
+	node: () => new DefApi(),
+	credentialType: () => new DefApiApi(),
+	baseUrl: () => emulator.url,
+	apiKey: API_KEY,
+	defaults: {
+		resource: 'image',
+		operation: 'generate',
+		model: 'google/gempix2',
+		referenceImages: {},
+		additionalFields: {},
+		options: { pollInterval: 1 },
+	},
+});
 
 const task = (id: unknown) =>
 	emulator.stats.tasks[`defApi:${id}`] as unknown as {

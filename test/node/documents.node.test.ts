@@ -16,8 +16,8 @@ import { clock } from '../helpers/clock';
 import { createContext, runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, pictureSize, readPngPrompt } from '../helpers/emulator';
-import { runNalitek } from '../helpers/nalitek';
-import type { NalitekRun } from '../helpers/nalitek';
+import { nalitekRunner } from '../helpers/nalitek';
+import type { RunOptions } from '../helpers/context';
 import { startJsonSink } from '../helpers/sink';
 
 const NALITEK_KEY = 'documents-nalitek-key';
@@ -44,12 +44,9 @@ beforeEach(() => {
 	});
 });
 
-function nalitek(
-	parameters: IDataObject,
-	{ apiKey = NALITEK_KEY, ...rest }: Partial<NalitekRun> = {},
-) {
-	return runNalitek(parameters, { baseUrl: emulator.url, apiKey, ...rest }).result;
-}
+const runNalitek = nalitekRunner(() => emulator.url, NALITEK_KEY);
+const nalitek = (parameters: IDataObject, options?: RunOptions) =>
+	runNalitek(parameters, options).result;
 
 const fileOf = (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64');
 const fileItem = (prompt: string) => ({

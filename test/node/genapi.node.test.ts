@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
 import { clock } from '../helpers/clock';
-import { createContext, generateParameters } from '../helpers/context';
+import { generateParameters, nodeRunner } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, readPngPrompt } from '../helpers/emulator';
 
@@ -19,32 +19,13 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(
-	parameters: Record<string, unknown>,
-	{
-		items,
-		continueOnFail,
-		signal,
-		apiKey = API_KEY,
-	}: {
-		items?: INodeExecutionData[];
-		continueOnFail?: boolean;
-		signal?: AbortSignal;
-		apiKey?: string;
-	} = {},
-) {
-	const test = createContext({
-		node: new GenApi(),
-		credentialType: new GenApiApi(),
-		credentials: { apiKey, baseUrl: `${emulator.url}/` },
-		parameters: generateParameters(parameters),
-		items,
-		continueOnFail,
-		signal,
-	});
-	const node = new GenApi();
-	return { test, result: node.execute.call(test.ctx).then(([output]) => output) };
-}
+const run = nodeRunner({
+	node: () => new GenApi(),
+	credentialType: () => new GenApiApi(),
+	baseUrl: () => `${emulator.url}/`,
+	apiKey: API_KEY,
+	defaults: generateParameters({}),
+});
 
 const promptItems = (prompts: string[]) => prompts.map((prompt) => ({ json: { prompt } }));
 

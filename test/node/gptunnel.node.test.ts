@@ -5,7 +5,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GptunnelApi } from '../../credentials/GptunnelApi.credentials';
 import { Gptunnel } from '../../nodes/Gptunnel/Gptunnel.node';
-import { runNode } from '../helpers/context';
+import { nodeRunner } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng } from '../helpers/emulator';
 
@@ -18,27 +18,20 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(
-	parameters: Record<string, unknown>,
-	{ items, continueOnFail }: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
-) {
-	return runNode({
-		node: new Gptunnel(),
-		credentialType: new GptunnelApi(),
-		credentials: { apiKey: API_KEY, baseUrl: emulator.url },
-		parameters: {
-			resource: 'media',
-			operation: 'generate',
-			model: 'google-imagen-3',
-			referenceImages: {},
-			additionalFields: {},
-			options: { pollInterval: 1 },
-			...parameters,
-		},
-		items,
-		continueOnFail,
-	});
-}
+const run = nodeRunner({
+	node: () => new Gptunnel(),
+	credentialType: () => new GptunnelApi(),
+	baseUrl: () => emulator.url,
+	apiKey: API_KEY,
+	defaults: {
+		resource: 'media',
+		operation: 'generate',
+		model: 'google-imagen-3',
+		referenceImages: {},
+		additionalFields: {},
+		options: { pollInterval: 1 },
+	},
+});
 
 const task = (id: unknown) =>
 	emulator.stats.tasks[`gptunnel:${id}`] as unknown as {
@@ -184,12 +177,10 @@ describe('GPTunnel node', () => {
 	});
 
 	it('a wrong key gives a 401 API error with a hint', async () => {
-		const error = await runNode({
-			node: new Gptunnel(),
-			credentialType: new GptunnelApi(),
-			credentials: { apiKey: 'wrong-gptunnel-key', baseUrl: emulator.url },
-			parameters: { resource: 'account', operation: 'getBalance' },
-		}).result.catch((e) => e);
+		const error = await run(
+			{ resource: 'account', operation: 'getBalance' },
+			{ apiKey: 'wrong-gptunnel-key' },
+		).result.catch((e) => e);
 		expect(error.httpCode).toBe('401');
 		expect(error.message).toBe('GPTunnel: Unauthorized request');
 		expect(error.description).toMatch(/Check the API key/);

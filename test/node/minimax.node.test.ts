@@ -10,7 +10,7 @@ import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { MiniMax } from '../../nodes/MiniMax/MiniMax.node';
 import { parseMiniMaxTask } from '../../nodes/MiniMax/adapter';
 import { clock } from '../helpers/clock';
-import { runNode } from '../helpers/context';
+import { nodeRunner } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng } from '../helpers/emulator';
 
@@ -23,31 +23,20 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.stop());
 
-function run(
-	parameters: Record<string, unknown>,
-	{
-		items,
-		continueOnFail,
-		apiKey = API_KEY,
-	}: { items?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {},
-) {
-	return runNode({
-		node: new MiniMax(),
-		credentialType: new MiniMaxApi(),
-		credentials: { apiKey, baseUrl: emulator.url },
-		parameters: {
-			resource: 'video',
-			operation: 'generate',
-			model: 'MiniMax-Hailuo-2.3',
-			frames: {},
-			additionalFields: {},
-			options: { pollInterval: 1 },
-			...parameters,
-		},
-		items,
-		continueOnFail,
-	});
-}
+const run = nodeRunner({
+	node: () => new MiniMax(),
+	credentialType: () => new MiniMaxApi(),
+	baseUrl: () => emulator.url,
+	apiKey: API_KEY,
+	defaults: {
+		resource: 'video',
+		operation: 'generate',
+		model: 'MiniMax-Hailuo-2.3',
+		frames: {},
+		additionalFields: {},
+		options: { pollInterval: 1 },
+	},
+});
 
 const task = (id: unknown) =>
 	emulator.stats.tasks[`miniMax:${id}`] as unknown as {

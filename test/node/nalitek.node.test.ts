@@ -8,8 +8,7 @@ import { getLoras } from '../../nodes/Nalitek/methods/loadOptions';
 import { createContext, runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, makePng, readPngPrompt } from '../helpers/emulator';
-import { runNalitek } from '../helpers/nalitek';
-import type { NalitekRun } from '../helpers/nalitek';
+import { nalitekRunner } from '../helpers/nalitek';
 
 const API_KEY = 'test-nalitek-key-node-tests';
 const ADMIN_KEY = 'test-nalitek-admin-node-tests';
@@ -25,12 +24,7 @@ beforeEach(() => {
 	emulator.config.nalitekQuota = undefined;
 });
 
-function run(
-	parameters: Record<string, unknown>,
-	{ apiKey = API_KEY, ...rest }: Partial<NalitekRun> = {},
-) {
-	return runNalitek(parameters, { baseUrl: emulator.url, apiKey, ...rest });
-}
+const run = nalitekRunner(() => emulator.url, API_KEY);
 
 const task = (id: unknown) =>
 	emulator.stats.tasks[`nalitek:${id}`] as unknown as {

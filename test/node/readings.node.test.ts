@@ -21,8 +21,8 @@ import { clock } from '../helpers/clock';
 import { runNode } from '../helpers/context';
 import type { Emulator } from '../helpers/emulator';
 import { createEmulator, pictureSize, readPngPrompt } from '../helpers/emulator';
-import { runNalitek } from '../helpers/nalitek';
-import type { NalitekRun } from '../helpers/nalitek';
+import { nalitekRunner } from '../helpers/nalitek';
+import type { RunOptions } from '../helpers/context';
 import { startJsonSink } from '../helpers/sink';
 
 const KEYS = {
@@ -78,9 +78,9 @@ function genApi(
 	});
 }
 
-function nalitek(parameters: IDataObject, rest: Partial<NalitekRun> = {}) {
-	return runNalitek(parameters, { baseUrl: emulator.url, apiKey: KEYS.nalitek, ...rest }).result;
-}
+const runNalitek = nalitekRunner(() => emulator.url, KEYS.nalitek);
+const nalitek = (parameters: IDataObject, options?: RunOptions) =>
+	runNalitek(parameters, options).result;
 
 const nalitekTask = (id: unknown) =>
 	emulator.stats.tasks[`nalitek:${id}`] as unknown as { body: IDataObject; loras: string[] };

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { executeTaskOperation } from '../../../shared/tasks';
 import { waitModeFields } from '../../../shared/parking';
-import { upscaleTasks } from '../../adapter';
+import { nalitekClient, upscaleTasks } from '../../adapter';
 import { callbackUrlOption, imageIdField, waitOptions } from '../../fields';
 import { createUpscaleRequest } from '../../parameters';
 
@@ -47,7 +47,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 				},
 			],
 		},
-		...waitModeFields({}, 'Nalitek'),
+		...waitModeFields({}, nalitekClient.displayName),
 		waitOptions,
 	],
 );
