@@ -2,7 +2,7 @@
 // The DefAPI node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { DefApiApi } from '../../credentials/DefApiApi.credentials';
 import { DefApi } from '../../nodes/DefApi/DefApi.node';

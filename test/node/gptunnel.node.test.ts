@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests use fake keys; the rules are for the published nodes */
 // The GPTunnel node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { GptunnelApi } from '../../credentials/GptunnelApi.credentials';
 import { Gptunnel } from '../../nodes/Gptunnel/Gptunnel.node';

@@ -4,7 +4,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MiniMaxApi } from '../../credentials/MiniMaxApi.credentials';
 import { MiniMax } from '../../nodes/MiniMax/MiniMax.node';
