@@ -2,7 +2,7 @@ import { ProviderError } from './errors';
 import { RETRY_BASE_MS, RETRY_CAP_MS } from './session';
 import type { TaskSession } from './session';
 import { isFinal } from './states';
-import { mapWithLimit, nextPollDelay, retryDelay, throwIfCancelled } from './timing';
+import { mapWithLimit, nextPollDelay, retryDelay, settle, throwIfCancelled } from './timing';
 import type { Clock } from './timing';
 import type { PollTiming, TaskJob, TaskResult } from './types';
 
@@ -11,94 +11,193 @@ interface Tracked {
 	timing: PollTiming;
 	deadline: number;
 	nextReadAt: number;
+	/** When the create was answered; unset for a task followed by its ID. */
+	createdAt?: number;
+	/** One of the first tasks of the run: read on schedule, the others learn from it. */
+	probe: boolean;
 	reads: number;
 	transientErrors: number;
 	throttledReads: number;
 }
 
+/** The first tasks created in a run are read on their own schedule; the others wait for what they show. */
+const PROBES = 2;
+/** Until a probe has finished, the other tasks are first read at most this many intervals after their first check. */
+const PROBE_GRACE_INTERVALS = 2;
+/** Wakes the poll loop when a task joins or the last create has been answered. */
+class Changes {
+	private waiting: Array<() => void> = [];
+
+	notify(): void {
+		const waiting = this.waiting;
+		this.waiting = [];
+		for (const wake of waiting) wake();
+	}
+
+	async next(): Promise<void> {
+		await new Promise<void>((resolve) => this.waiting.push(resolve));
+	}
+}
+
+export interface RunOptions {
+	/** Whether to wait for the tasks (false: return right after creating). */
+	wait: boolean;
+	/** Called once for every task that has succeeded, as soon as that is known (to fetch its files meanwhile). */
+	onSucceeded?: (result: TaskResult) => void;
+}
+
 /**
- * Creates the tasks of all jobs that need one (bounded concurrency, per-provider rate limit),
- * then waits for every task in one loop. Results keep the order of `jobs`.
- * With `wait: false` it returns right after creating.
+ * Creates the tasks of all jobs that need one (bounded concurrency, per-provider rate limit) and
+ * follows every task in one poll loop, which starts with the first create: a task is read while
+ * later ones are still being created. Results keep the order of `jobs`.
  */
 export async function runTasks(
 	session: TaskSession,
 	jobs: readonly TaskJob[],
-	{ wait }: { wait: boolean },
+	{ wait, onSucceeded }: RunOptions,
 ): Promise<TaskResult[]> {
 	const { clock } = session;
-	const startedAt = new Map<number, number>();
-	const results = await mapWithLimit(jobs, session.limits.createConcurrency, async (job) => {
-		startedAt.set(job.itemIndex, clock.now());
-		if ('taskId' in job) {
-			return { itemIndex: job.itemIndex, taskId: job.taskId, status: 'queued' } as TaskResult;
-		}
-		try {
-			const created = await session.createTask(job.call, clock.now() + job.timing.maxWaitMs);
-			const result: TaskResult = {
-				itemIndex: job.itemIndex,
-				taskId: created.taskId,
-				status: created.state?.status ?? 'queued',
-				state: created.state,
-				createdAt: clock.now(),
-			};
-			return result;
-		} catch (error) {
-			throwIfCancelled(session.signal);
-			return { itemIndex: job.itemIndex, status: 'failed', error: error as Error } as TaskResult;
-		}
-	});
-	if (!wait) return results;
-
 	const tracked: Tracked[] = [];
-	jobs.forEach((job, index) => {
-		const result = results[index];
-		if (result.error || !result.taskId || (result.state && isFinal(result.state))) return;
+	let probes = 0;
+	let creating = true;
+	const changes = new Changes();
+	const succeeded = (result: TaskResult) => {
+		if (result.status === 'succeeded') onSucceeded?.(result);
+	};
+	const follow = (job: TaskJob, result: TaskResult, startedAt: number) => {
+		if (!wait || result.error || !result.taskId) return;
+		if (result.state && isFinal(result.state)) return succeeded(result);
 		const now = clock.now();
-		const createdAt = 'taskId' in job ? now : (startedAt.get(job.itemIndex) ?? now);
+		const created = !('taskId' in job);
+		const probe = created && probes < PROBES;
+		if (probe) probes++;
 		tracked.push({
 			result,
 			timing: job.timing,
-			deadline: createdAt + job.timing.maxWaitMs,
+			deadline: (created ? startedAt : now) + job.timing.maxWaitMs,
 			// A task followed by id may be finished already: read it at once.
-			nextReadAt: 'taskId' in job ? now : now + job.timing.firstCheckMs,
+			nextReadAt: created ? now + job.timing.firstCheckMs : now,
+			createdAt: created ? now : undefined,
+			probe,
 			reads: 0,
 			transientErrors: 0,
 			throttledReads: 0,
 		});
-	});
-	await pollUntilDone(session, tracked);
-	return results;
+		changes.notify();
+	};
+	const polling = wait
+		? settle(
+				async () =>
+					await pollUntilDone(session, tracked, { creating: () => creating, changes }, succeeded),
+			)
+		: undefined;
+	const creates = await settle(
+		async () =>
+			await mapWithLimit(jobs, session.limits.createConcurrency, async (job) => {
+				const startedAt = clock.now();
+				let result: TaskResult;
+				if ('taskId' in job) {
+					result = { itemIndex: job.itemIndex, taskId: job.taskId, status: 'queued' };
+				} else {
+					try {
+						const created = await session.createTask(job.call, startedAt + job.timing.maxWaitMs);
+						result = {
+							itemIndex: job.itemIndex,
+							taskId: created.taskId,
+							status: created.state?.status ?? 'queued',
+							state: created.state,
+							createdAt: clock.now(),
+						};
+					} catch (error) {
+						throwIfCancelled(session.signal);
+						result = { itemIndex: job.itemIndex, status: 'failed', error: error as Error };
+					}
+				}
+				follow(job, result, startedAt);
+				return result;
+			}),
+	);
+	creating = false;
+	changes.notify();
+	const polled = await polling;
+	if (!creates.ok) throw creates.error;
+	if (polled && !polled.ok) throw polled.error;
+	return creates.value;
 }
 
-/** Polls every open task in one loop until each one is final, failed, or past its deadline. */
-async function pollUntilDone(session: TaskSession, tracked: Tracked[]): Promise<void> {
-	let open = tracked;
-	while (open.length) {
+const isOpen = (task: Tracked) =>
+	task.result.status === 'queued' || task.result.status === 'running';
+
+/**
+ * Polls every open task in one loop until each one is final, failed, or past its deadline, while
+ * `creating()` says more tasks may come.
+ *
+ * Tasks of one run are alike: the first ones created (the probes) are read on schedule, and the
+ * others are not read before a probe has shown how long a task takes (then each is first read
+ * once it is that old), or at the latest a few intervals after their own first check. So a run
+ * of many short tasks costs about one status read per task.
+ */
+async function pollUntilDone(
+	session: TaskSession,
+	tracked: Tracked[],
+	{ creating, changes }: { creating: () => boolean; changes: Changes },
+	succeeded: (result: TaskResult) => void,
+): Promise<void> {
+	/** The shortest age at which a task of this run was seen succeeded. */
+	let doneAfter: number | undefined;
+	const read = async (tasks: Tracked[]) => {
+		await mapWithLimit(tasks, session.limits.pollConcurrency, async (task) => {
+			await readOnce(session, task);
+			if (task.result.status !== 'succeeded') return;
+			if (task.createdAt !== undefined) {
+				const age = session.clock.now() - task.createdAt;
+				doneAfter = Math.min(doneAfter ?? age, age);
+			}
+			succeeded(task.result);
+		});
+	};
+	for (;;) {
 		throwIfCancelled(session.signal);
 		const now = session.clock.now();
+		let open = tracked.filter(isOpen);
 		// The provider asked for a pause (429 Retry-After) that ends after a task's deadline: that
 		// task cannot be read again in time, so it ends now as "timeout", with its task ID.
 		const gateOpensAt = now + session.pollGate.waitTime(now);
 		for (const task of open)
 			if (gateOpensAt > now && gateOpensAt >= task.deadline) task.result.status = 'timeout';
-		open = open.filter(
-			(task) => task.result.status === 'queued' || task.result.status === 'running',
-		);
-		if (!open.length) break;
+		open = open.filter(isOpen);
+		if (!open.length) {
+			if (!creating()) return;
+			// Nothing to read until the next create has been answered.
+			await changes.next();
+			continue;
+		}
 		const due = open.filter((task) => task.nextReadAt <= now);
 		if (!due.length) {
 			const soonest = Math.min(...open.map((task) => task.nextReadAt));
 			await session.pause(Math.max(session.pollGate.waitTime(), soonest - now));
 			continue;
 		}
-		await mapWithLimit(due, session.limits.pollConcurrency, async (task) =>
-			readOnce(session, task),
-		);
-		open = open.filter(
-			(task) => task.result.status === 'queued' || task.result.status === 'running',
-		);
+		// The probes first: what they show decides which of the others are worth a read now.
+		await read(due.filter((task) => task.probe));
+		const later = due.filter((task) => !task.probe && isOpen(task));
+		const ready = later.filter((task) => {
+			const waitUntil = firstReadAt(task, doneAfter);
+			if (waitUntil <= now || now >= task.deadline) return true;
+			task.nextReadAt = Math.min(waitUntil, task.deadline);
+			return false;
+		});
+		await read(ready);
 	}
+}
+
+/** When a task that is not a probe is worth its first read, by what the probes showed. */
+function firstReadAt(task: Tracked, doneAfter: number | undefined): number {
+	if (task.reads > 0 || task.createdAt === undefined) return 0;
+	const { firstCheckMs, intervalMs } = task.timing;
+	const latest = task.createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
+	if (doneAfter !== undefined) return Math.min(task.createdAt + doneAfter, latest);
+	return Math.min(task.nextReadAt + intervalMs, latest);
 }
 
 async function readOnce(session: TaskSession, task: Tracked): Promise<void> {

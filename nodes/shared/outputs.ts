@@ -7,7 +7,8 @@ import type { FailureRule, ItemOutcome } from './items';
 import { describeOutput, isInline } from './media';
 import type { TaskSession } from './session';
 import type { ItemSettings } from './settings';
-import { mapWithLimit, settle, throwIfCancelled } from './timing';
+import { limiter, settle, throwIfCancelled } from './timing';
+import type { Settled } from './timing';
 import type { MediaOutput, ProviderClient, TaskResult, TaskStatus } from './types';
 
 const DOWNLOAD_CONCURRENCY = 4;
@@ -110,6 +111,113 @@ export async function toFileItem(
 }
 
 /**
+ * What became of one task: its items with their files (fetched now), or the error that ended
+ * it. Throws only when the execution was cancelled.
+ */
+async function outcomeOf(
+	session: TaskSession,
+	result: TaskResult,
+	itemSettings: ItemSettings,
+): Promise<ItemOutcome> {
+	const { client } = session;
+	const { itemIndex } = result;
+	const pairedItem = { item: itemIndex };
+	const raw = compactRaw(result.state?.raw ?? {});
+	let error = result.error;
+	if (!error && result.status === 'failed') {
+		error = new ProviderError(result.state?.error ?? 'The task failed', 'task', {
+			taskId: result.taskId,
+		});
+	}
+	if (!error && result.status === 'timeout' && itemSettings.failOnTimeout) {
+		error = new ProviderError(
+			`The task was not ready after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`,
+			'timeout',
+			{
+				taskId: result.taskId,
+				hint: 'Raise "Max Wait", or use "Wait for Task" later with this task ID.',
+			},
+		);
+	}
+	if (error) return { itemIndex, error, json: { ...baseJson(client, result, 'failed'), raw } };
+
+	const outputs = result.status === 'succeeded' ? (result.state?.outputs ?? []) : [];
+	if (!outputs.length) {
+		return {
+			itemIndex,
+			items: [{ json: { ...baseJson(client, result, result.status), raw }, pairedItem }],
+		};
+	}
+	const items: INodeExecutionData[] = [];
+	for (const [index, announced] of outputs.entries()) {
+		throwIfCancelled(session.signal);
+		const baseName = fileBaseName(client.provider, result.taskId, announced, index, outputs.length);
+		const json = { ...baseJson(client, result, 'succeeded'), raw };
+		const file = await settle(async () =>
+			toFileItem(
+				session,
+				await session.resolveOutput(announced),
+				baseName,
+				itemSettings,
+				json,
+				pairedItem,
+			),
+		);
+		if (!file.ok) {
+			const fileError = file.error as Error;
+			if (fileError instanceof ProviderError) fileError.details.taskId ??= result.taskId;
+			// The task itself succeeded: keep what is known of its file, so it can be fetched again.
+			const known: IDataObject = { url: announced.url || null };
+			if (announced.fileId !== undefined) known.fileId = announced.fileId;
+			return {
+				itemIndex,
+				error: fileError,
+				json: { ...json, status: 'failed', outputs: [known] },
+			};
+		}
+		items.push(file.value);
+	}
+	return { itemIndex, items };
+}
+
+/**
+ * The outcomes of a run's tasks. A task's files are fetched as soon as it has succeeded (`start`,
+ * while the engine still follows the others), at most DOWNLOAD_CONCURRENCY at a time.
+ */
+export class Outcomes {
+	private readonly started = new Map<TaskResult, Promise<Settled<ItemOutcome>>>();
+	private readonly limit = limiter(DOWNLOAD_CONCURRENCY);
+
+	constructor(
+		private readonly session: TaskSession,
+		private readonly settings: Map<number, ItemSettings>,
+	) {}
+
+	start(result: TaskResult): void {
+		if (this.started.has(result)) return;
+		const itemSettings = this.settings.get(result.itemIndex)!;
+		this.started.set(
+			result,
+			settle(
+				async () =>
+					await this.limit(async () => await outcomeOf(this.session, result, itemSettings)),
+			),
+		);
+	}
+
+	async of(results: TaskResult[]): Promise<ItemOutcome[]> {
+		for (const result of results) this.start(result);
+		const settled = await Promise.all(
+			results.map(async (result) => await this.started.get(result)!),
+		);
+		return settled.map((outcome) => {
+			if (!outcome.ok) throw outcome.error;
+			return outcome.value;
+		});
+	}
+}
+
+/**
  * Turns engine results into output items, in input order: one item per generated file, one item
  * per task without files. A failed item goes by `rule`: an error item, or — the first by item
  * order — a stop once every task has been handled, naming the tasks of the other items.
@@ -119,81 +227,9 @@ export async function toOutputItems(
 	results: TaskResult[],
 	settings: Map<number, ItemSettings>,
 	rule: FailureRule,
+	outcomes = new Outcomes(session, settings),
 ): Promise<INodeExecutionData[]> {
-	const { client } = session;
-	const outcomes = await mapWithLimit(
-		results,
-		DOWNLOAD_CONCURRENCY,
-		async (result): Promise<ItemOutcome> => {
-			const { itemIndex } = result;
-			const pairedItem = { item: itemIndex };
-			const itemSettings = settings.get(itemIndex)!;
-			const raw = compactRaw(result.state?.raw ?? {});
-			let error = result.error;
-			if (!error && result.status === 'failed') {
-				error = new ProviderError(result.state?.error ?? 'The task failed', 'task', {
-					taskId: result.taskId,
-				});
-			}
-			if (!error && result.status === 'timeout' && itemSettings.failOnTimeout) {
-				error = new ProviderError(
-					`The task was not ready after ${Math.round(itemSettings.timing.maxWaitMs / 1000)} seconds`,
-					'timeout',
-					{
-						taskId: result.taskId,
-						hint: 'Raise "Max Wait", or use "Wait for Task" later with this task ID.',
-					},
-				);
-			}
-			if (error) return { itemIndex, error, json: { ...baseJson(client, result, 'failed'), raw } };
-
-			const outputs = result.status === 'succeeded' ? (result.state?.outputs ?? []) : [];
-			if (!outputs.length) {
-				return {
-					itemIndex,
-					items: [{ json: { ...baseJson(client, result, result.status), raw }, pairedItem }],
-				};
-			}
-			const items: INodeExecutionData[] = [];
-			for (const [index, announced] of outputs.entries()) {
-				throwIfCancelled(session.signal);
-				const baseName = fileBaseName(
-					client.provider,
-					result.taskId,
-					announced,
-					index,
-					outputs.length,
-				);
-				const json = { ...baseJson(client, result, 'succeeded'), raw };
-				const file = await settle(async () =>
-					toFileItem(
-						session,
-						await session.resolveOutput(announced),
-						baseName,
-						itemSettings,
-						json,
-						pairedItem,
-					),
-				);
-				if (!file.ok) {
-					const fileError = file.error as Error;
-					if (fileError instanceof ProviderError) fileError.details.taskId ??= result.taskId;
-					// The task itself succeeded: keep what is known of its file, so it can be fetched again.
-					const known: IDataObject = { url: announced.url || null };
-					if (announced.fileId !== undefined) known.fileId = announced.fileId;
-					return {
-						itemIndex,
-						error: fileError,
-						json: { ...json, status: 'failed', outputs: [known] },
-					};
-				}
-				items.push(file.value);
-			}
-			return { itemIndex, items };
-		},
-	);
-
-	return emitOutcomes(rule, outcomes, (nodeError, itemIndex) => {
+	return emitOutcomes(rule, await outcomes.of(results), (nodeError, itemIndex) => {
 		const others = results
 			.filter((r) => r.taskId && r.itemIndex !== itemIndex)
 			.map((r) => r.taskId);

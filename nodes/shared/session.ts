@@ -101,8 +101,9 @@ export class ProviderSession {
 	 */
 	async retrying<T>(attempts: number, fn: () => Promise<T>, gate?: RequestGate): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
-			if (gate) await gate.acquire(this.signal);
+			const answered = await gate?.acquire(this.signal);
 			const outcome = await settle(fn);
+			answered?.();
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
 			const retryable =
@@ -185,9 +186,12 @@ export class TaskSession extends ProviderSession {
 				taskId,
 			});
 		}
-		await this.pollGate.acquire(this.signal);
+		const answered = await this.pollGate.acquire(this.signal);
 		this.counters.reads++;
-		const response = await this.send(this.tasks.getTaskCall(taskId));
+		const sent = await settle(async () => await this.send(this.tasks.getTaskCall(taskId)));
+		answered();
+		if (!sent.ok) throw sent.error;
+		const response = sent.value;
 		const outcome = await settle(async () =>
 			this.tasks.parseTask(
 				notFoundIsFinal
@@ -217,11 +221,14 @@ export class TaskSession extends ProviderSession {
 			const wait = this.createGate.waitTime();
 			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline)
 				throw this.tooLongToWait(wait);
-			await this.createGate.acquire(this.signal);
+			const answered = await this.createGate.acquire(this.signal);
 			this.counters.creates++;
-			const outcome = await settle(async () =>
-				this.tasks.parseCreated(checkResponse(this.client, await this.send(call), 'create')),
-			);
+			const outcome = await settle(async () => {
+				const response = await this.send(call);
+				answered();
+				return this.tasks.parseCreated(checkResponse(this.client, response, 'create'));
+			});
+			answered();
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
 			const retryable =

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { runTasks } from './engine';
 import { hostOf } from './host';
 import { failedItem, failureRule, mergeInOrder } from './items';
-import { toOutputItems } from './outputs';
+import { Outcomes, toOutputItems } from './outputs';
 import { canPark, parkTasks, parkedCallbackUrl } from './parking';
 import { RetryMemory } from './retries';
 import { TaskSession } from './session';
@@ -88,10 +88,15 @@ export async function executeTaskOperation(
 	// Requests are shared by all items of the run: the first item's "Request Timeout" applies.
 	if (jobs.length) session.requestTimeoutMs = settings.get(jobs[0].itemIndex)!.requestTimeoutMs;
 
+	// Files of a finished task are fetched while the engine still follows the others.
+	const outcomes = new Outcomes(session, settings);
 	const results =
 		mode === 'read'
 			? await readOnce(session, jobs)
-			: await runTasks(session, jobs, { wait: mode !== 'create' && !park });
+			: await runTasks(session, jobs, {
+					wait: mode !== 'create' && !park,
+					onSucceeded: (result) => outcomes.start(result),
+				});
 	if (park) {
 		const parked = await parkTasks(ctx, session, results, refused, settings, rule, (all) =>
 			remember(memory, calls, all),
@@ -106,7 +111,7 @@ export async function executeTaskOperation(
 			(result.status === 'timeout' && settings.get(result.itemIndex)?.failOnTimeout),
 	);
 	if (memory && !failed && !refused.size) memory.forget();
-	const made = await toOutputItems(session, results, settings, rule);
+	const made = await toOutputItems(session, results, settings, rule, outcomes);
 	session.logSummary();
 	return mergeInOrder(made, refused);
 }

@@ -7,6 +7,8 @@ import { ProviderError } from './errors';
  * ends a wait within this time (n8n 2.x has no `sleepWithAbort`).
  */
 const SLICE_MS = 200;
+/** How soon a full window is looked at again while the call that frees it is still in flight. */
+const IN_FLIGHT_RECHECK_MS = 100;
 
 export function cancelledError(): ProviderError {
 	return new ProviderError('The execution was cancelled', 'task', { transient: false });
@@ -63,11 +65,17 @@ export function nextPollDelay(intervalMs: number, readsSoFar: number): number {
 }
 
 /**
- * Keeps calls under a per-minute limit and honours a provider-wide pause after a 429.
- * Shared by all tasks of one node run, because providers count requests per key.
+ * Keeps calls under a per-minute limit and honours a provider-wide pause after a 429. Shared by
+ * all tasks of one node run, because providers count requests per key.
+ *
+ * A provider counts a request when it arrives, which is some time after it was sent: a slot is
+ * taken when a call goes out and dated when its answer is back (no later than the provider's
+ * count), so the window never frees a slot before the provider's own window does, however slow
+ * the network or the machine.
  */
 export class RequestGate {
-	private readonly sent: number[] = [];
+	/** The slots in the window: when each call was answered (Infinity while it is in flight). */
+	private slots: Array<{ at: number }> = [];
 	private pausedUntil = 0;
 
 	constructor(
@@ -85,21 +93,33 @@ export class RequestGate {
 	waitTime(now = this.clock.now()): number {
 		let wait = Math.max(0, this.pausedUntil - now);
 		if (this.perMinute) {
-			while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
-			if (this.sent.length >= this.perMinute)
-				wait = Math.max(wait, this.sent[0] + this.windowMs - now);
+			this.slots = this.slots.filter((slot) => slot.at > now - this.windowMs);
+			if (this.slots.length >= this.perMinute) {
+				// The slot whose leaving makes room: the (count - limit + 1)-th to leave the window.
+				const times = this.slots.map((slot) => slot.at).sort((a, b) => a - b);
+				const leaving = times[this.slots.length - this.perMinute];
+				wait = Math.max(
+					wait,
+					Number.isFinite(leaving) ? leaving + this.windowMs - now : IN_FLIGHT_RECHECK_MS,
+				);
+			}
 		}
 		return wait;
 	}
 
-	/** Waits for a free slot and takes it. */
-	async acquire(signal?: AbortSignal): Promise<void> {
+	/** Waits for a free slot and takes it; calling what it returns marks the call answered. */
+	async acquire(signal?: AbortSignal): Promise<() => void> {
 		for (;;) {
 			const wait = this.waitTime();
 			if (wait <= 0) break;
 			await pause(wait, signal, this.clock);
 		}
-		if (this.perMinute) this.sent.push(this.clock.now());
+		if (!this.perMinute) return () => undefined;
+		const slot = { at: Number.POSITIVE_INFINITY };
+		this.slots.push(slot);
+		return () => {
+			if (!Number.isFinite(slot.at)) slot.at = this.clock.now();
+		};
 	}
 }
 
@@ -119,6 +139,22 @@ export async function mapWithLimit<T, R>(
 	});
 	await Promise.all(lanes);
 	return results;
+}
+
+/** At most `limit` of the works given to it run at once; the others wait their turn. */
+export function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+	let running = 0;
+	const waiting: Array<() => void> = [];
+	return async <T>(work: () => Promise<T>): Promise<T> => {
+		if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+		running++;
+		try {
+			return await work();
+		} finally {
+			running--;
+			waiting.shift()?.();
+		}
+	};
 }
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests use fake keys; the rules are for the published nodes */
 // The Gen-API node's execute() against the provider emulator over real HTTP on 127.0.0.1.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { GenApi } from '../../nodes/GenApi/GenApi.node';
@@ -65,6 +65,27 @@ describe('Gen-API node: generate', () => {
 		expect(JSON.stringify(output)).not.toContain(API_KEY);
 		// Each task was read once or twice, not once per item per loop.
 		for (const item of output) expect(taskOf(item.json.taskId).reads).toBeLessThanOrEqual(2);
+	});
+
+	it('fetches the file of a finished task while it still waits for a slower one', async () => {
+		const prompts = ['quick [ms:2000]', 'slow [ms:30000]'];
+		const { test, result } = run(
+			{ prompt: (i: number) => prompts[i] },
+			{ items: promptItems(prompts) },
+		);
+		const [quick, slow] = await result;
+		expect(quick.json.status).toBe('succeeded');
+		expect(slow.json.status).toBe('succeeded');
+		const paths = test.requests.map((request) => new URL(request.url).pathname);
+		const quickFile = paths.findIndex((path) =>
+			path.startsWith(`/files/genapi-${quick.json.taskId}-`),
+		);
+		const slowReads = paths
+			.map((path, index) => (path.endsWith(`/request/get/${slow.json.taskId}`) ? index : -1))
+			.filter((index) => index >= 0);
+		// The quick task's file came down long before the slow task was read for the last time.
+		expect(quickFile).toBeGreaterThan(-1);
+		expect(quickFile).toBeLessThan(slowReads[slowReads.length - 2]);
 	});
 
 	it('sends only the fields the user set, with the API names', async () => {

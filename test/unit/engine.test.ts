@@ -211,6 +211,7 @@ describe('polling', () => {
 		let id = 0;
 		const readyAt = new Map<string, number>();
 		const reads: string[] = [];
+		const firstRead: Record<string, number> = {};
 		const s = session();
 		nock(BASE)
 			.post('/create')
@@ -225,8 +226,10 @@ describe('polling', () => {
 			.reply(200, (uri) => {
 				const taskId = uri.split('/').pop()!;
 				reads.push(taskId);
+				firstRead[taskId] ??= s.clock.now();
 				return { done: s.clock.now() >= readyAt.get(taskId)! };
 			});
+		const started = s.clock.now();
 		const results = await runTasks(
 			s,
 			Array.from({ length: 10 }, (_, i) => create(i)),
@@ -234,14 +237,95 @@ describe('polling', () => {
 		);
 		expect(results.map((r) => r.status)).toEqual(Array(10).fill('succeeded'));
 		expect(results.map((r) => r.itemIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-		// One loop reads every open task: the first ten reads are the ten tasks, not one task ten times,
-		// and no task is read much more often than another (one after another, the first would be read
-		// until it is done while the others wait).
-		expect(new Set(reads.slice(0, 10)).size).toBe(10);
+		// One loop reads every open task: after the two probes' first reads, the others' first reads
+		// come together, not one task read until it is done while the others wait; no task is read
+		// much more often than another.
+		expect(new Set(reads.slice(0, 2)).size).toBe(2);
+		const others = Object.entries(firstRead)
+			.filter(([taskId]) => !reads.slice(0, 2).includes(taskId))
+			.map(([, at]) => at);
+		expect(others).toHaveLength(8);
+		expect(Math.max(...others) - Math.min(...others)).toBeLessThanOrEqual(timing.intervalMs);
 		const perTask = [...readyAt.keys()].map(
 			(taskId) => reads.filter((read) => read === taskId).length,
 		);
-		expect(Math.max(...perTask) - Math.min(...perTask)).toBeLessThanOrEqual(2);
+		expect(Math.max(...perTask) - Math.min(...perTask)).toBeLessThanOrEqual(3);
+		expect(s.clock.now() - started).toBeLessThan(3_000 + 2 * timing.intervalMs);
+	});
+
+	/** `count` tasks that are done `doneMs` after their create (never, for the ids in `stuck`). */
+	function tasksDoneAfter(
+		s: ReturnType<typeof session>,
+		count: number,
+		doneMs: number,
+		stuck = new Set<string>(),
+	) {
+		let id = 0;
+		const readyAt = new Map<string, number>();
+		const reads: Array<{ taskId: string; at: number }> = [];
+		nock(BASE)
+			.post('/create')
+			.times(count)
+			.reply(200, () => {
+				const taskId = String(++id);
+				readyAt.set(taskId, stuck.has(taskId) ? Infinity : s.clock.now() + doneMs);
+				return { id: taskId };
+			})
+			.get(/\/task\/\d+/)
+			.times(100_000)
+			.reply(200, (uri) => {
+				const taskId = uri.split('/').pop()!;
+				reads.push({ taskId, at: s.clock.now() });
+				return { done: s.clock.now() >= readyAt.get(taskId)! };
+			});
+		return { readyAt, reads };
+	}
+
+	it('reads a run of short tasks about once each: the first ones show how long they take', async () => {
+		// 5 s tasks read after 3 s and every 3 s, as Gen-API's defaults, scaled down 20 times.
+		const short: PollTiming = { firstCheckMs: 150, intervalMs: 150, maxWaitMs: 5_000 };
+		const s = session();
+		const { readyAt, reads } = tasksDoneAfter(s, 50, 250);
+		const started = s.clock.now();
+		const results = await runTasks(
+			s,
+			Array.from({ length: 50 }, (_, i) => ({ ...create(i), timing: short })),
+			{ wait: true },
+		);
+		expect(results.every((r) => r.status === 'succeeded')).toBe(true);
+		// Two probes read twice (running, then done); every other task once, when it is as old as
+		// the first probe was when it was seen done.
+		expect(reads.length).toBeLessThanOrEqual(50 + 2 + 2);
+		// And no later than polling each task on its own would have seen it: after 2 intervals.
+		for (const [taskId, at] of readyAt) {
+			const seen = reads.find((read) => read.taskId === taskId && read.at >= at)!;
+			expect(seen.at - at).toBeLessThanOrEqual(2 * short.intervalMs - 250 + 50);
+		}
+		expect(s.clock.now() - started).toBeLessThan(2 * short.intervalMs + 200);
+	});
+
+	it('does not let a stuck first task hold the others back for more than two intervals', async () => {
+		const short: PollTiming = { firstCheckMs: 150, intervalMs: 150, maxWaitMs: 2_000 };
+		const s = session();
+		const { reads } = tasksDoneAfter(s, 6, 250, new Set(['1', '2']));
+		const results = await runTasks(
+			s,
+			Array.from({ length: 6 }, (_, i) => ({ ...create(i), timing: short })),
+			{ wait: true },
+		);
+		expect(results.map((r) => r.status)).toEqual([
+			'timeout',
+			'timeout',
+			'succeeded',
+			'succeeded',
+			'succeeded',
+			'succeeded',
+		]);
+		// The others are read at their latest first read (first check + 2 intervals), once.
+		for (const taskId of ['3', '4', '5', '6']) {
+			const own = reads.filter((read) => read.taskId === taskId);
+			expect(own).toHaveLength(1);
+		}
 	});
 
 	it('stops at once when the execution is cancelled', async () => {

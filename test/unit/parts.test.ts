@@ -218,12 +218,23 @@ describe('timing', () => {
 	it('keeps calls under a per-window limit and honours a pause after a 429', async () => {
 		const gate = new RequestGate(2, 300, clock);
 		const started = clock.now();
-		for (let n = 0; n < 5; n++) await gate.acquire();
+		for (let n = 0; n < 5; n++) (await gate.acquire())();
 		// 5 calls at 2 per 300 ms: the 3rd waits for the window, the 5th for the second window.
 		expect(clock.now() - started).toBe(600);
 		const paused = new RequestGate(undefined, 60_000, clock);
 		paused.pauseFor(400);
 		expect(paused.waitTime()).toBe(400);
+	});
+
+	it('counts a call in the window from its answer, as a provider counts it on arrival', async () => {
+		const gate = new RequestGate(1, 300, clock);
+		const started = clock.now();
+		const answered = await gate.acquire();
+		// In flight for 100 ms: the provider may have counted it any time until the answer came.
+		await clock.sleep(100);
+		answered();
+		await gate.acquire();
+		expect(clock.now() - started).toBe(400);
 	});
 
 	it('reads Retry-After as seconds or a date', () => {
