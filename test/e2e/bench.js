@@ -2,7 +2,9 @@
 // `npm run bench`: measures the package inside a real n8n against the provider emulator, prints a
 // table and writes it as JSON (BENCH_OUT, default bench-results.json). Every figure is a ratio or
 // a difference taken in the same run, so the machine's speed cancels out.
-//   P1  node time, 1 item vs 20 items, tasks of 5 s, default poll settings (goal: ratio ≤ 1.3)
+//   P1  node time, 1 item vs 200 and 1 000 items, tasks of 5 s, default poll settings, filesystem
+//       binary mode: time ratios (goals ≤ 1.10 and ≤ 1.25), requests per task (≤ 3.2), every file
+//       stored, n8n's peak RSS and its heap after GC at the end of the run (growth ≤ 150 MB)
 //   P2  HTTP requests per task (create + status reads + file download), poll interval 1 s
 //   P3  peak RSS growth of the n8n process while a 500 MB video becomes binary data, filesystem
 //       mode, against the same workflow with the download off (goal ≤ 64 MB)
@@ -14,6 +16,9 @@
 //       restart of n8n with all of them parked
 //   Q   queue mode: items per second of 10 runs × 10 Gen-API items with 2 workers (Redis,
 //       PostgreSQL, a webhook process) against one regular n8n, same tasks
+//   N   Nalitek: 25 prompts through Image → Generate at its documented 10 a minute, in a fresh
+//       window: time and refused creates (goals ≤ 130 s, ≤ 3); BENCH_BUSY=1 keeps both cores busy
+//       meanwhile (and during P1)
 // Also: 20 items against a 429 limit of 5 requests/s. Run after `npm run build`.
 // N8N_E2E_VERSION picks the n8n (1.123.81 on Node 22 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part;
 // BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P3.
@@ -29,34 +34,36 @@ const queue = require('./queue');
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 5000);
 const VIDEO_MB = Number(process.env.BENCH_VIDEO_MB ?? 500);
 const ONLY = new Set(
-	(process.env.BENCH_ONLY ?? 'P1,P2,P3,P4,P5,P6,Q,burst').split(',').map((part) => part.trim()),
+	(process.env.BENCH_ONLY ?? 'P1,N,P2,P3,P4,P5,P6,Q,burst').split(',').map((part) => part.trim()),
 );
 const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json');
 const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
-function genApiWorkflow(id, prompts, options = {}) {
+function genApiWorkflow(id, prompts, options = {}, additionalFields) {
 	const workflow = e2e.loadExample('genapi-generate-images.json');
 	workflow.id = id;
 	workflow.name = `bench ${id}`;
 	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({
 		prompt: prompts,
 	});
-	workflow.nodes.find((node) => node.name === 'Gen-API').parameters.options = options;
+	const node = workflow.nodes.find((n) => n.name === 'Gen-API');
+	node.parameters.options = options;
+	if (additionalFields) node.parameters.additionalFields = additionalFields;
 	return workflow;
 }
 
 /** Runs `count` Gen-API items in n8n; returns node time, request counts and the delay after the last task was done. */
-async function runGenApi(emulator, userFolder, id, count, options) {
+async function runGenApi(emulator, userFolder, id, count, options, { env, additionalFields } = {}) {
 	const prompts = Array.from({ length: count }, (_, n) => `${id} prompt ${n + 1}`);
-	await e2e.importWorkflow(userFolder, genApiWorkflow(id, prompts, options));
+	await e2e.importWorkflow(userFolder, genApiWorkflow(id, prompts, options, additionalFields));
 	const before = {
 		...emulator.stats.byRoute,
 		throttled: emulator.stats.throttled,
 		downloads: emulator.stats.downloads ?? 0,
 	};
-	const { execution } = await e2e.executeWorkflow(userFolder, id);
+	const { execution } = await e2e.executeWorkflow(userFolder, id, env);
 	const { items, executionTime, startTime } = e2e.nodeRun(execution, 'Gen-API');
 	const delta = (route) => (emulator.stats.byRoute[route] ?? 0) - (before[route] ?? 0);
 	const tasks = items
@@ -69,6 +76,12 @@ async function runGenApi(emulator, userFolder, id, count, options) {
 	return {
 		items: count,
 		succeeded: items.filter((item) => item.json.status === 'succeeded' && item.binary?.data).length,
+		// Files in n8n's filesystem store (an id there, the size of a picture).
+		stored: items.filter(
+			(item) =>
+				/^filesystem/.test(item.binary?.data?.id ?? '') &&
+				Number(item.binary.data.fileSize ?? 0) > 0,
+		).length,
 		nodeTimeMs: executionTime,
 		creates,
 		reads,
@@ -76,6 +89,69 @@ async function runGenApi(emulator, userFolder, id, count, options) {
 		requestsPerTask: +((creates + reads + downloads) / count).toFixed(2),
 		answered429: emulator.stats.throttled - before.throttled,
 		delayAfterLastDoneMs: startTime + executionTime - lastDone,
+	};
+}
+
+/**
+ * P1: `count` Gen-API items at the default poll settings, filesystem binary mode, small pictures
+ * (the emulator draws each one: 128×128 keeps its work out of the figures), with n8n's peak RSS
+ * and its live heap after two full garbage collections once the run has ended.
+ */
+async function runScale(emulator, userFolder, id, count) {
+	const file = path.join(userFolder, `memory-${id}.json`);
+	const run = await runGenApi(
+		emulator,
+		userFolder,
+		id,
+		count,
+		{},
+		{
+			additionalFields: { width: 128, height: 128 },
+			env: {
+				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+				NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'peak-rss.js')}`,
+				GENMEDIA_PEAK_RSS_FILE: path.join(userFolder, `peak-${id}.txt`),
+				GENMEDIA_HEAP_FILE: file,
+			},
+		},
+	);
+	const memory = JSON.parse(fs.readFileSync(file, 'utf8'));
+	return {
+		...run,
+		peakRssMb: +(
+			Number(fs.readFileSync(path.join(userFolder, `peak-${id}.txt`), 'utf8')) / 1024
+		).toFixed(1),
+		heapAfterGcMb: +memory.heapAfterGcMb.toFixed(1),
+	};
+}
+
+/** N: 25 prompts through Nalitek's Image → Generate at 10 a minute, its documented limit, in a fresh window. */
+async function runNalitekPaced(emulator, userFolder) {
+	const workflow = e2e.loadExample('nalitek-chain.json');
+	workflow.id = 'BenchNalitek0025';
+	workflow.name = 'bench Nalitek 25';
+	const prompts = Array.from({ length: 25 }, (_, n) => `bench paced ${n + 1}`);
+	workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput = JSON.stringify({
+		prompt: prompts,
+	});
+	// The chain's first step only: Start → Prompts → One Item per Prompt → Generate.
+	const kept = ['Start', 'Prompts', 'One Item per Prompt', 'Generate'];
+	workflow.nodes = workflow.nodes.filter((node) => kept.includes(node.name));
+	for (const from of Object.keys(workflow.connections))
+		if (!kept.includes(from) || from === 'Generate') delete workflow.connections[from];
+	await e2e.importWorkflow(userFolder, workflow);
+	// A fresh minute: nothing else of this key counts against the limit.
+	emulator.resetNalitekWindows();
+	const before429 = emulator.stats.nalitek429 ?? 0;
+	const started = Date.now();
+	const { execution } = await e2e.executeWorkflow(userFolder, workflow.id);
+	const { items, executionTime } = e2e.nodeRun(execution, 'Generate');
+	return {
+		items: items.length,
+		succeeded: items.filter((item) => item.json.status === 'succeeded' && item.binary?.data).length,
+		nodeSeconds: +(executionTime / 1000).toFixed(1),
+		runSeconds: +((Date.now() - started) / 1000).toFixed(1),
+		refusedCreates: (emulator.stats.nalitek429 ?? 0) - before429,
 	};
 }
 
@@ -548,17 +624,62 @@ async function main() {
 	};
 
 	await part('P1', async () => {
-		e2e.log('P1: 1 item and 20 items, default poll settings');
-		const one = await runGenApi(emulator, userFolder, 'BenchOneItem0001', 1, {});
-		const twenty = await runGenApi(emulator, userFolder, 'BenchTwenty00001', 20, {});
-		const ratio = +(twenty.nodeTimeMs / one.nodeTimeMs).toFixed(2);
-		results.P1 = { oneItem: one, twentyItems: twenty, ratio };
+		e2e.log('P1: 1, 200 and 1 000 items, default poll settings, filesystem binary mode');
+		const one = await runScale(emulator, userFolder, 'BenchScale000001', 1);
+		const many = await runScale(emulator, userFolder, 'BenchScale000200', 200);
+		const most = await runScale(emulator, userFolder, 'BenchScale001000', 1000);
+		const ratio = (run) => +(run.nodeTimeMs / one.nodeTimeMs).toFixed(2);
+		results.P1 = {
+			oneItem: one,
+			items200: many,
+			items1000: most,
+			ratio200: ratio(many),
+			ratio1000: ratio(most),
+		};
+		const complete = (run) => run.succeeded === run.items && run.stored === run.items;
 		rows.push([
 			'P1',
-			`node time, 1 vs 20 items (${TASK_MS / 1000} s tasks)`,
-			`${one.nodeTimeMs} vs ${twenty.nodeTimeMs} ms, ratio ${ratio} (${twenty.succeeded}/20 ok)`,
-			'ratio ≤ 1.3',
-			ratio <= 1.3 && twenty.succeeded === 20 ? 'met' : 'NOT MET',
+			`node time, 1 vs 200 items (${TASK_MS / 1000} s tasks)`,
+			`${one.nodeTimeMs} vs ${many.nodeTimeMs} ms, ratio ${ratio(many)} (${many.stored}/200 files stored)`,
+			'≤ 1.10',
+			ratio(many) <= 1.1 && complete(many) ? 'met' : 'NOT MET',
+		]);
+		rows.push([
+			'P1',
+			`node time, 1 vs 1 000 items`,
+			`${one.nodeTimeMs} vs ${most.nodeTimeMs} ms, ratio ${ratio(most)} (${most.stored}/1000 files stored)`,
+			'≤ 1.25',
+			ratio(most) <= 1.25 && complete(most) ? 'met' : 'NOT MET',
+		]);
+		const perTask = (run) =>
+			`${run.requestsPerTask} (${run.creates} + ${run.reads} + ${run.downloads})`;
+		rows.push([
+			'P1',
+			'requests per task, default poll settings (creates + reads + downloads)',
+			`1: ${perTask(one)}; 200: ${perTask(many)}; 1 000: ${perTask(most)}`,
+			'≤ 3.2',
+			many.requestsPerTask <= 3.2 && most.requestsPerTask <= 3.2 ? 'met' : 'NOT MET',
+		]);
+		const heapGrowth = +(most.heapAfterGcMb - one.heapAfterGcMb).toFixed(1);
+		results.P1.heapGrowth1000Mb = heapGrowth;
+		rows.push([
+			'P1',
+			'n8n heap after GC at the end of the run, 1 000 items vs 1 (peak RSS)',
+			`+${heapGrowth} MB (${one.heapAfterGcMb} → ${most.heapAfterGcMb} MB; peak RSS ${one.peakRssMb} → ${most.peakRssMb} MB)`,
+			'≤ 150 MB',
+			heapGrowth <= 150 ? 'met' : 'NOT MET',
+		]);
+	});
+	await part('N', async () => {
+		e2e.log('N: Nalitek, 25 prompts at 10 a minute');
+		const run = await runNalitekPaced(emulator, userFolder);
+		results.nalitek25 = run;
+		rows.push([
+			'N',
+			'Nalitek, 25 prompts at its 10 a minute (Image → Generate)',
+			`${run.nodeSeconds} s, ${run.refusedCreates} creates refused (${run.succeeded}/25 files)`,
+			'≤ 130 s, ≤ 3 refused',
+			run.nodeSeconds <= 130 && run.refusedCreates <= 3 && run.succeeded === 25 ? 'met' : 'NOT MET',
 		]);
 	});
 	await part('P2/P4', async () => {
