@@ -41,6 +41,9 @@ if (!fs.existsSync(path.join(installed, 'package.json'))) {
 	);
 }
 
+// `--install-only`: install the CLI into the cache and stop (CI fetches it while other steps run).
+if (process.argv.includes('--install-only')) process.exit(0);
+
 const result = spawnSync(path.join(installDir, 'node_modules', '.bin', 'n8n-node'), ['lint'], {
 	cwd: root,
 	stdio: 'inherit',
