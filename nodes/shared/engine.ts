@@ -181,8 +181,12 @@ async function pollUntilDone(
 		// The probes first: what they show decides which of the others are worth a read now.
 		await read(due.filter((task) => task.probe));
 		const later = due.filter((task) => !task.probe && isOpen(task));
+		const probesNext = tracked
+			.filter((task) => task.probe && isOpen(task))
+			.map((task) => task.nextReadAt);
+		const probeNext = probesNext.length ? Math.min(...probesNext) : undefined;
 		const ready = later.filter((task) => {
-			const waitUntil = firstReadAt(task, doneAfter);
+			const waitUntil = firstReadAt(task, doneAfter, probeNext);
 			if (waitUntil <= now || now >= task.deadline) return true;
 			task.nextReadAt = Math.min(waitUntil, task.deadline);
 			return false;
@@ -191,13 +195,22 @@ async function pollUntilDone(
 	}
 }
 
-/** When a task that is not a probe is worth its first read, by what the probes showed. */
-function firstReadAt(task: Tracked, doneAfter: number | undefined): number {
+/**
+ * When a task that is not a probe is worth its first read: once it is as old as a task of the run
+ * was when it was seen done; before any was, right after the next probe read; never later than two
+ * intervals after its own first check; at once when no probe is left to learn from.
+ */
+function firstReadAt(
+	task: Tracked,
+	doneAfter: number | undefined,
+	probeNext: number | undefined,
+): number {
 	if (task.reads > 0 || task.createdAt === undefined) return 0;
 	const { firstCheckMs, intervalMs } = task.timing;
 	const latest = task.createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
 	if (doneAfter !== undefined) return Math.min(task.createdAt + doneAfter, latest);
-	return Math.min(task.nextReadAt + intervalMs, latest);
+	if (probeNext === undefined) return 0;
+	return Math.min(probeNext, latest);
 }
 
 async function readOnce(session: TaskSession, task: Tracked): Promise<void> {
