@@ -11,7 +11,7 @@ import { limiter, settle, throwIfCancelled } from './timing';
 import type { Settled } from './timing';
 import type { MediaOutput, ProviderClient, TaskResult, TaskStatus } from './types';
 
-const DOWNLOAD_CONCURRENCY = 4;
+const DOWNLOAD_CONCURRENCY = 8;
 /** Inline files and other long strings are shortened in `raw`, so an item stays small. */
 const RAW_STRING_LIMIT = 2_000;
 

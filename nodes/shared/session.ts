@@ -15,8 +15,8 @@ import type {
 } from './types';
 
 const DEFAULT_LIMITS: ProviderLimits = {
-	createConcurrency: 5,
-	pollConcurrency: 8,
+	createConcurrency: 10,
+	pollConcurrency: 10,
 	transientErrorBudget: 8,
 	notFoundBudget: 8,
 };

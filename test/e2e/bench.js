@@ -76,11 +76,10 @@ async function runGenApi(emulator, userFolder, id, count, options, { env, additi
 	return {
 		items: count,
 		succeeded: items.filter((item) => item.json.status === 'succeeded' && item.binary?.data).length,
-		// Files in n8n's filesystem store (an id there, the size of a picture).
+		// Files in n8n's filesystem store: an id there and a size (n8n writes it as text, "1.2 kB").
 		stored: items.filter(
 			(item) =>
-				/^filesystem/.test(item.binary?.data?.id ?? '') &&
-				Number(item.binary.data.fileSize ?? 0) > 0,
+				/^filesystem/.test(item.binary?.data?.id ?? '') && Boolean(item.binary.data.fileSize),
 		).length,
 		nodeTimeMs: executionTime,
 		creates,
