@@ -15,6 +15,8 @@ interface Tracked {
 	createdAt?: number;
 	/** One of the first tasks of the run: read on schedule, the others learn from it. */
 	probe: boolean;
+	/** How old the task was when a read last found it still running. */
+	runningAge?: number;
 	reads: number;
 	transientErrors: number;
 	throttledReads: number;
@@ -143,16 +145,17 @@ async function pollUntilDone(
 	{ creating, changes }: { creating: () => boolean; changes: Changes },
 	succeeded: (result: TaskResult) => void,
 ): Promise<void> {
-	/** The shortest age at which a task of this run was seen succeeded. */
-	let doneAfter: number | undefined;
+	/** How long a task of this run took: the quickest one seen succeeded, between two of its reads. */
+	let learned: Learned | undefined;
 	const read = async (tasks: Tracked[]) => {
 		await mapWithLimit(tasks, session.limits.pollConcurrency, async (task) => {
+			const askedAt = session.clock.now();
 			await readOnce(session, task);
+			const age = task.createdAt === undefined ? undefined : askedAt - task.createdAt;
+			if (isOpen(task)) task.runningAge = age;
 			if (task.result.status !== 'succeeded') return;
-			if (task.createdAt !== undefined) {
-				const age = session.clock.now() - task.createdAt;
-				doneAfter = Math.min(doneAfter ?? age, age);
-			}
+			if (age !== undefined && (!learned || age < learned.doneAge))
+				learned = { doneAge: age, runningAge: task.runningAge ?? 0 };
 			succeeded(task.result);
 		});
 	};
@@ -186,7 +189,7 @@ async function pollUntilDone(
 			.map((task) => task.nextReadAt);
 		const probeNext = probesNext.length ? Math.min(...probesNext) : undefined;
 		const ready = later.filter((task) => {
-			const waitUntil = firstReadAt(task, doneAfter, probeNext);
+			const waitUntil = firstReadAt(task, now, learned, probeNext);
 			if (waitUntil <= now || now >= task.deadline) return true;
 			task.nextReadAt = Math.min(waitUntil, task.deadline);
 			return false;
@@ -195,20 +198,33 @@ async function pollUntilDone(
 	}
 }
 
+/** A task of the run seen succeeded: it was still running at `runningAge` and done at `doneAge`. */
+interface Learned {
+	runningAge: number;
+	doneAge: number;
+}
+
 /**
- * When a task that is not a probe is worth its first read: once it is as old as a task of the run
- * was when it was seen done; before any was, right after the next probe read; never later than two
- * intervals after its own first check; at once when no probe is left to learn from.
+ * When a task that is not a probe is worth its first read. Once a task of the run has been seen
+ * done, a task about as old as that one's length (at least halfway between its last running read
+ * and its done read) is read now, the others once they are as old as it was when seen done. Before
+ * that, right after the next probe read; at once when no probe is left to learn from; never later
+ * than two intervals after its own first check.
  */
 function firstReadAt(
 	task: Tracked,
-	doneAfter: number | undefined,
+	now: number,
+	learned: Learned | undefined,
 	probeNext: number | undefined,
 ): number {
 	if (task.reads > 0 || task.createdAt === undefined) return 0;
 	const { firstCheckMs, intervalMs } = task.timing;
 	const latest = task.createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
-	if (doneAfter !== undefined) return Math.min(task.createdAt + doneAfter, latest);
+	if (learned) {
+		const age = now - task.createdAt;
+		if (age >= (learned.runningAge + learned.doneAge) / 2) return 0;
+		return Math.min(task.createdAt + learned.doneAge, latest);
+	}
 	if (probeNext === undefined) return 0;
 	return Math.min(probeNext, latest);
 }
