@@ -263,7 +263,7 @@ export class AiMediaTrigger implements INodeType {
 		const verifySignature =
 			contract.authentication === 'signature' &&
 			this.getNodeParameter('verifySignature', true) !== false;
-		const credentials = await optionalCredentials(this, receiver.credentialType);
+		const credentials = await optionalCredentials(host, receiver.credentialType);
 		const replayWindowMs =
 			(exactNumber(options.replayWindowMinutes) ?? DEFAULT_REPLAY_WINDOW_MINUTES) * 60_000;
 

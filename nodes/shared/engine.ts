@@ -11,8 +11,6 @@ interface Tracked {
 	timing: PollTiming;
 	deadline: number;
 	nextReadAt: number;
-	/** When the create was answered; unset for a task followed by its ID. */
-	createdAt?: number;
 	/** One of the first tasks of the run: read on schedule, the others learn from it. */
 	probe: boolean;
 	/** How old the task was when a read last found it still running. */
@@ -70,7 +68,7 @@ export async function runTasks(
 		if (!wait || result.error || !result.taskId) return;
 		if (result.state && isFinal(result.state)) return succeeded(result);
 		const now = clock.now();
-		const created = !('taskId' in job);
+		const created = result.createdAt !== undefined;
 		const probe = created && probes < PROBES;
 		if (probe) probes++;
 		tracked.push({
@@ -79,7 +77,6 @@ export async function runTasks(
 			deadline: (created ? startedAt : now) + job.timing.maxWaitMs,
 			// A task followed by id may be finished already: read it at once.
 			nextReadAt: created ? now + job.timing.firstCheckMs : now,
-			createdAt: created ? now : undefined,
 			probe,
 			reads: 0,
 			transientErrors: 0,
@@ -151,7 +148,8 @@ async function pollUntilDone(
 		await mapWithLimit(tasks, session.limits.pollConcurrency, async (task) => {
 			const askedAt = session.clock.now();
 			await readOnce(session, task);
-			const age = task.createdAt === undefined ? undefined : askedAt - task.createdAt;
+			const { createdAt } = task.result;
+			const age = createdAt === undefined ? undefined : askedAt - createdAt;
 			if (isOpen(task)) task.runningAge = age;
 			if (task.result.status !== 'succeeded') return;
 			if (age !== undefined && (!learned || age < learned.doneAge))
@@ -217,13 +215,13 @@ function firstReadAt(
 	learned: Learned | undefined,
 	probeNext: number | undefined,
 ): number {
-	if (task.reads > 0 || task.createdAt === undefined) return 0;
+	const { createdAt } = task.result;
+	if (task.reads > 0 || createdAt === undefined) return 0;
 	const { firstCheckMs, intervalMs } = task.timing;
-	const latest = task.createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
+	const latest = createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
 	if (learned) {
-		const age = now - task.createdAt;
-		if (age >= (learned.runningAge + learned.doneAge) / 2) return 0;
-		return Math.min(task.createdAt + learned.doneAge, latest);
+		if (now - createdAt >= (learned.runningAge + learned.doneAge) / 2) return 0;
+		return Math.min(createdAt + learned.doneAge, latest);
 	}
 	if (probeNext === undefined) return 0;
 	return Math.min(probeNext, latest);

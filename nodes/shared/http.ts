@@ -27,18 +27,26 @@ export interface CredentialInfo {
 	policy: FetchPolicy;
 }
 
-/** What a credential of the host says of its provider (the host reads each credential once). */
+/** Worked out once per credential read (a run reads each credential once). */
+const infoOf = new WeakMap<IDataObject, CredentialInfo>();
+
+/** What a credential of the host says of its provider. */
 export async function credentialInfo(
 	host: Pick<EngineHost, 'credentials'>,
 	credentialType: string,
 ): Promise<CredentialInfo> {
 	const credentials = await host.credentials(credentialType);
-	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-	return {
-		baseUrl,
-		secrets: secretsOf(credentials),
-		policy: policyFor(baseUrl, credentials.allowPrivateNetwork === true),
-	};
+	let info = infoOf.get(credentials);
+	if (!info) {
+		const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+		info = {
+			baseUrl,
+			secrets: secretsOf(credentials),
+			policy: policyFor(baseUrl, credentials.allowPrivateNetwork === true),
+		};
+		infoOf.set(credentials, info);
+	}
+	return info;
 }
 
 /**

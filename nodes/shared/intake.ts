@@ -3,6 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import type { CallbackContract, CallbackRequest, ParsedCallback } from './callbacks';
 import { givenToken, sameSecret, staleTimestamp } from './callbacks';
 import type { ProviderError } from './errors';
+import type { EngineHost } from './host';
 import { scanJson } from './json-scan';
 import { redact, secretsOf } from './secrets';
 import type { TaskSession } from './session';
@@ -145,13 +146,13 @@ export function replyJson(
 	return { noWebhookResponse: true };
 }
 
-/** A node's credential when one is set, or undefined. */
+/** A node's credential when one is set, or undefined (read through the host, so once per call). */
 export async function optionalCredentials(
-	ctx: IWebhookFunctions,
+	host: Pick<EngineHost, 'credentials'>,
 	type: string,
 ): Promise<IDataObject | undefined> {
-	const outcome = await settle(async () => await ctx.getCredentials(type));
-	return outcome.ok ? (outcome.value as IDataObject) : undefined;
+	const outcome = await settle(async () => await host.credentials(type));
+	return outcome.ok ? outcome.value : undefined;
 }
 
 /** Callbacks one node remembers at most; the oldest are forgotten first. */

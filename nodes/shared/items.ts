@@ -123,10 +123,11 @@ export async function forEachItem(
 /** Output items in input order: those made from tasks, and the error items of refused input. */
 export function mergeInOrder(
 	made: INodeExecutionData[],
-	refused: Map<number, INodeExecutionData>,
+	others: Iterable<INodeExecutionData>,
 ): INodeExecutionData[] {
-	if (!refused.size) return made;
+	const rest = [...others];
+	if (!rest.length) return made;
 	const indexOf = (item: INodeExecutionData) =>
 		(item.pairedItem as { item: number } | undefined)?.item ?? 0;
-	return [...made, ...refused.values()].sort((a, b) => indexOf(a) - indexOf(b));
+	return [...made, ...rest].sort((a, b) => indexOf(a) - indexOf(b));
 }

@@ -106,21 +106,22 @@ export interface Parked {
 const PARKED = new Map<string, Parked>();
 const FORGET_AFTER_MS = 60 * 60_000;
 
-/** This process's entry of a parked execution's node; made when `create` is set and none exists. */
+/**
+ * This process's entry of a parked execution's node, made afresh when there is none; `known`
+ * says whether there was one.
+ */
 export function parkedEntry(
 	executionId: string,
 	nodeId: string,
 	now: number,
-	create: Partial<Parked> | undefined,
-): Parked | undefined {
+): { entry: Parked; known: boolean } {
 	for (const [key, entry] of PARKED) if (entry.expiresAt < now) PARKED.delete(key);
 	const key = `${executionId}:${nodeId}`;
-	let entry = PARKED.get(key);
-	if (!entry && create) {
-		entry = { states: new Map(), resuming: false, expiresAt: now + FORGET_AFTER_MS, ...create };
-		PARKED.set(key, entry);
-	}
-	return entry;
+	const found = PARKED.get(key);
+	if (found) return { entry: found, known: true };
+	const entry: Parked = { states: new Map(), resuming: false, expiresAt: now + FORGET_AFTER_MS };
+	PARKED.set(key, entry);
+	return { entry, known: false };
 }
 
 /**
@@ -134,12 +135,10 @@ async function parkExecution(
 	waitTill: Date,
 	known: Map<string, TaskState>,
 ): Promise<void> {
-	const entry = parkedEntry(ctx.getExecutionId(), ctx.getNode().id, session.clock.now(), {});
-	Object.assign(entry!, {
-		states: known,
-		resuming: false,
-		expiresAt: waitTill.getTime() + FORGET_AFTER_MS,
-	});
+	const { entry } = parkedEntry(ctx.getExecutionId(), ctx.getNode().id, session.clock.now());
+	entry.states = known;
+	entry.resuming = false;
+	entry.expiresAt = waitTill.getTime() + FORGET_AFTER_MS;
 	ctx.getExecuteData().data.main[0] = stored;
 	await ctx.putExecutionToWait(waitTill);
 }
@@ -193,7 +192,7 @@ export async function parkTasks(
 		parkedSettings,
 		rule,
 	);
-	const stored = mergeInOrder(made, refused);
+	const stored = mergeInOrder(made, refused.values());
 	const first = settings.get(results[0].itemIndex)!;
 	const waitTill = new Date(session.clock.now() + first.timing.maxWaitMs);
 	session.debug(

@@ -69,7 +69,7 @@ async function handleCallback(
 	answer: (status: number, body: IDataObject) => IWebhookResponseData,
 ): Promise<IWebhookResponseData> {
 	const host = hostOf(ctx);
-	const credentials = await optionalCredentials(ctx, tasks.client.credentialType);
+	const credentials = await optionalCredentials(host, tasks.client.credentialType);
 	const now = host.clock.now();
 	// No token here: a parked execution's URL is n8n's own. A callback proves itself by a
 	// signature, or is confirmed through the provider's API.
@@ -92,8 +92,7 @@ async function handleCallback(
 		return answer(200, { received: true, ignored: 'not a task of this execution' });
 	if (!callback.final) return answer(200, { received: true, ignored: 'progress' });
 
-	const known = parkedEntry(ctx.getExecutionId(), ctx.getNode().id, now, undefined) !== undefined;
-	const entry = parkedEntry(ctx.getExecutionId(), ctx.getNode().id, now, {})!;
+	const { entry, known } = parkedEntry(ctx.getExecutionId(), ctx.getNode().id, now);
 	if (entry.resuming) return answer(200, { received: true, duplicate: true });
 	// The provider has its answer: confirming reads and downloads follow.
 	answer(200, { received: true });
@@ -211,5 +210,5 @@ async function finishParked(
 		continueOnFail: true,
 	};
 	const made = await toOutputItems(session, results, settings, rule);
-	return mergeInOrder(made, new Map(kept.map((item, n) => [n, item])));
+	return mergeInOrder(made, kept);
 }

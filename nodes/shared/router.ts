@@ -17,7 +17,7 @@ export interface Operation {
 export type OperationRegistry = Record<string, Record<string, Operation>>;
 
 /**
- * The four task operations every provider node offers (descriptions.ts declares them), for one
+ * The four task operations every provider node offers (node-description.ts words them), for one
  * kind of task: Generate creates and waits, Create Task only creates, Get Task reads once, Wait
  * for Task waits for tasks created earlier.
  */

@@ -101,9 +101,9 @@ export class ProviderSession {
 	 */
 	async retrying<T>(attempts: number, fn: () => Promise<T>, gate?: RequestGate): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
-			const answered = await gate?.acquire(this.signal);
-			const outcome = await settle(fn);
-			answered?.();
+			const outcome = await settle(async () =>
+				gate ? await gate.through(this.signal, fn) : await fn(),
+			);
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
 			const retryable =
@@ -186,12 +186,10 @@ export class TaskSession extends ProviderSession {
 				taskId,
 			});
 		}
-		const answered = await this.pollGate.acquire(this.signal);
-		this.counters.reads++;
-		const sent = await settle(async () => await this.send(this.tasks.getTaskCall(taskId)));
-		answered();
-		if (!sent.ok) throw sent.error;
-		const response = sent.value;
+		const response = await this.pollGate.through(this.signal, async () => {
+			this.counters.reads++;
+			return await this.send(this.tasks.getTaskCall(taskId));
+		});
 		const outcome = await settle(async () =>
 			this.tasks.parseTask(
 				notFoundIsFinal
@@ -221,14 +219,13 @@ export class TaskSession extends ProviderSession {
 			const wait = this.createGate.waitTime();
 			if (deadline !== undefined && wait > 0 && this.clock.now() + wait > deadline)
 				throw this.tooLongToWait(wait);
-			const answered = await this.createGate.acquire(this.signal);
-			this.counters.creates++;
 			const outcome = await settle(async () => {
-				const response = await this.send(call);
-				answered();
+				const response = await this.createGate.through(this.signal, async () => {
+					this.counters.creates++;
+					return await this.send(call);
+				});
 				return this.tasks.parseCreated(checkResponse(this.client, response, 'create'));
 			});
-			answered();
 			if (outcome.ok) return outcome.value;
 			const { error } = outcome;
 			const retryable =

@@ -92,7 +92,7 @@ export async function executeTaskOperation(
 	const outcomes = new Outcomes(session, settings);
 	const results =
 		mode === 'read'
-			? await readOnce(session, jobs)
+			? await readEach(session, jobs)
 			: await runTasks(session, jobs, {
 					wait: mode !== 'create' && !park,
 					onSucceeded: (result) => outcomes.start(result),
@@ -113,7 +113,7 @@ export async function executeTaskOperation(
 	if (memory && !failed && !refused.size) memory.forget();
 	const made = await toOutputItems(session, results, settings, rule, outcomes);
 	session.logSummary();
-	return mergeInOrder(made, refused);
+	return mergeInOrder(made, refused.values());
 }
 
 /** Notes the tasks of this try, for a retry of the node (Retry On Fail) to follow instead of paying again. */
@@ -130,7 +130,7 @@ function remember(
 }
 
 /** Get Task: every task read once, a failed read as a failed item. */
-async function readOnce(session: TaskSession, jobs: TaskJob[]): Promise<TaskResult[]> {
+async function readEach(session: TaskSession, jobs: TaskJob[]): Promise<TaskResult[]> {
 	return await mapWithLimit(jobs, session.limits.pollConcurrency, async (job) => {
 		const taskId = (job as { taskId: string }).taskId;
 		try {

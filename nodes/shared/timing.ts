@@ -107,6 +107,16 @@ export class RequestGate {
 		return wait;
 	}
 
+	/** Sends one call through the gate: waits for a slot, and dates the slot when `work` has ended. */
+	async through<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+		const answered = await this.acquire(signal);
+		try {
+			return await work();
+		} finally {
+			answered();
+		}
+	}
+
 	/** Waits for a free slot and takes it; calling what it returns marks the call answered. */
 	async acquire(signal?: AbortSignal): Promise<() => void> {
 		for (;;) {
@@ -129,16 +139,10 @@ export async function mapWithLimit<T, R>(
 	limit: number,
 	worker: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-	const results = new Array<R>(items.length);
-	let next = 0;
-	const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await worker(items[index], index);
-		}
-	});
-	await Promise.all(lanes);
-	return results;
+	const run = limiter(Math.max(1, limit));
+	return await Promise.all(
+		items.map(async (item, index) => await run(async () => await worker(item, index))),
+	);
 }
 
 /** At most `limit` of the works given to it run at once; the others wait their turn. */

@@ -98,6 +98,7 @@ async function runGenApi(emulator, userFolder, id, count, options, { env, additi
  */
 async function runScale(emulator, userFolder, id, count) {
 	const file = path.join(userFolder, `memory-${id}.json`);
+	const peakFile = path.join(userFolder, `peak-${id}.txt`);
 	const run = await runGenApi(
 		emulator,
 		userFolder,
@@ -109,7 +110,7 @@ async function runScale(emulator, userFolder, id, count) {
 			env: {
 				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 				NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'peak-rss.js')}`,
-				GENMEDIA_PEAK_RSS_FILE: path.join(userFolder, `peak-${id}.txt`),
+				GENMEDIA_PEAK_RSS_FILE: peakFile,
 				GENMEDIA_HEAP_FILE: file,
 			},
 		},
@@ -117,9 +118,7 @@ async function runScale(emulator, userFolder, id, count) {
 	const memory = JSON.parse(fs.readFileSync(file, 'utf8'));
 	return {
 		...run,
-		peakRssMb: +(
-			Number(fs.readFileSync(path.join(userFolder, `peak-${id}.txt`), 'utf8')) / 1024
-		).toFixed(1),
+		peakRssMb: +(Number(fs.readFileSync(peakFile, 'utf8')) / 1024).toFixed(1),
 		heapAfterGcMb: +memory.heapAfterGcMb.toFixed(1),
 	};
 }

@@ -114,7 +114,7 @@ export async function runBatches(
 	// Stable: the jobs of one item keep their order.
 	outcomes.sort((a, b) => a.itemIndex - b.itemIndex);
 	session.logSummary();
-	return mergeInOrder(emitOutcomes(failureRule(ctx, nalitekClient), outcomes), rejected);
+	return mergeInOrder(emitOutcomes(failureRule(ctx, nalitekClient), outcomes), rejected.values());
 }
 
 async function batchOutcomes(
