@@ -4,10 +4,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { balanceOperation } from '../shared/balance';
 import { actionSubtitle } from '../shared/node-description';
+import { PARKED_WEBHOOKS } from '../shared/parking';
+import { resumeParkedRun } from '../shared/resume';
 import { executeProviderNode, taskOperations } from '../shared/router';
 import type { OperationRegistry } from '../shared/router';
 import { withToolDescriptions } from '../shared/tool';
@@ -16,7 +20,7 @@ import { gptunnelProperties } from './description';
 import { createGptunnelRequest } from './parameters';
 
 const operations: OperationRegistry = {
-	media: taskOperations(gptunnelTasks, createGptunnelRequest),
+	media: taskOperations(gptunnelTasks, createGptunnelRequest, { parking: true }),
 	account: { getBalance: balanceOperation(gptunnelClient, { method: 'GET', path: '/v1/balance' }) },
 };
 
@@ -35,10 +39,16 @@ export class Gptunnel implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: gptunnelClient.credentialType, required: true }],
+		// Resumes executions parked in "Poll in the Background" wait mode; never a workflow webhook.
+		webhooks: PARKED_WEBHOOKS,
 		properties: withToolDescriptions(gptunnelProperties, gptunnelClient.displayName),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeProviderNode(this, gptunnelClient, operations);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeParkedRun(this, gptunnelTasks);
 	}
 }

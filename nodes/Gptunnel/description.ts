@@ -10,7 +10,8 @@ import {
 } from '../shared/descriptions';
 import { balanceOperationField } from '../shared/balance';
 import { taskOperationOptions } from '../shared/node-description';
-import { ASPECT_RATIOS, gptunnelTasks } from './adapter';
+import { waitModeFields } from '../shared/parking';
+import { ASPECT_RATIOS, gptunnelClient, gptunnelTasks } from './adapter';
 import { GPTUNNEL_MODELS } from './models';
 
 const RESOURCES = ['media'];
@@ -84,6 +85,9 @@ export const gptunnelProperties: INodeProperties[] = [
 		],
 	},
 	taskIdField(RESOURCES),
+	...waitModeFields({ resource: RESOURCES, operation: ['generate'] }, gptunnelClient.displayName, {
+		callbacks: false,
+	}),
 	waitOptionsField(RESOURCES, gptunnelTasks.timing),
 	getTaskOptionsField(RESOURCES),
 ];

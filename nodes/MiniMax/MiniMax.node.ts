@@ -4,10 +4,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { executeDownloadOperation } from '../shared/calls';
 import { actionSubtitle } from '../shared/node-description';
+import { PARKED_WEBHOOKS } from '../shared/parking';
+import { resumeParkedRun } from '../shared/resume';
 import { executeProviderNode, taskOperations } from '../shared/router';
 import type { OperationRegistry } from '../shared/router';
 import { withToolDescriptions } from '../shared/tool';
@@ -17,7 +21,7 @@ import { createMiniMaxRequest } from './parameters';
 
 const operations: OperationRegistry = {
 	video: {
-		...taskOperations(miniMaxTasks, createMiniMaxRequest),
+		...taskOperations(miniMaxTasks, createMiniMaxRequest, { parking: true }),
 		download: {
 			async execute() {
 				return await executeDownloadOperation(this, miniMaxTasks);
@@ -42,6 +46,8 @@ export class MiniMax implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: miniMaxClient.credentialType, required: true }],
+		// Resumes executions parked in "Poll in the Background" wait mode; never a workflow webhook.
+		webhooks: PARKED_WEBHOOKS,
 		properties: withToolDescriptions(
 			miniMaxProperties,
 			miniMaxClient.displayName,
@@ -51,5 +57,9 @@ export class MiniMax implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeProviderNode(this, miniMaxClient, operations);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeParkedRun(this, miniMaxTasks);
 	}
 }

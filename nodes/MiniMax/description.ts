@@ -10,7 +10,8 @@ import {
 	waitOptionsField,
 } from '../shared/descriptions';
 import { taskOperationOptions } from '../shared/node-description';
-import { MAX_PROMPT_LENGTH, RESOLUTIONS, miniMaxTasks } from './adapter';
+import { waitModeFields } from '../shared/parking';
+import { MAX_PROMPT_LENGTH, RESOLUTIONS, miniMaxClient, miniMaxTasks } from './adapter';
 import { MINIMAX_MODELS } from './models';
 
 const RESOURCES = ['video'];
@@ -142,12 +143,15 @@ export const miniMaxProperties: INodeProperties[] = [
 	{
 		// Gen-API, DefAPI and Nalitek offer "Wait Mode: Provider Callback" here; MiniMax cannot.
 		displayName:
-			'Generate waits by polling. MiniMax checks a callback URL with a challenge while the task is still being created, before n8n can pause the execution, so a paused execution cannot receive its callbacks. To avoid polling a long video, use Create Task with the Production URL of an AI Media Trigger as Callback URL.',
+			'MiniMax checks a callback URL with a challenge while the task is still being created, before n8n can pause the execution, so Generate cannot wait for its callbacks: it polls, in the execution or in the background. To be called back instead, use Create Task with the Production URL of an AI Media Trigger as Callback URL.',
 		name: 'pollingNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { show: { resource: RESOURCES, operation: ['generate'] } },
 	},
+	...waitModeFields({ resource: RESOURCES, operation: ['generate'] }, miniMaxClient.displayName, {
+		callbacks: false,
+	}),
 	waitOptionsField(RESOURCES, miniMaxTasks.timing),
 	{
 		...getTaskOptionsField(RESOURCES),

@@ -3,6 +3,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 	IWebhookDescription,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { mergeInOrder } from './items';
@@ -16,10 +17,13 @@ import { isToolRun } from './tool';
 import type { TaskResult, TaskState } from './types';
 
 /*
- * "Provider Callback" wait mode: the node creates its tasks with the execution's resume URL as
- * callback URL and parks the execution (n8n's Wait-node mechanism). Each callback is a hint: the
- * task it names is confirmed with the provider's API (a verified signed body may be used as it
- * is), and the execution resumes once every task of the run is final (resume.ts).
+ * The wait modes that park the execution (n8n's Wait-node mechanism) once its tasks are created,
+ * so that nothing of the run is held by the process that created them:
+ * - "Provider Callback": the tasks get the execution's resume URL as callback URL. Each callback is
+ *   a hint: the task it names is confirmed with the provider's API (a verified signed body may be
+ *   used as it is), and the execution resumes once every task of the run is final (resume.ts).
+ * - "Poll in the Background": the node's own webhook reads the tasks, on checks posted to the same
+ *   resume URL by the n8n process that takes webhooks (background.ts).
  */
 
 /**
@@ -38,10 +42,17 @@ export const PARKED_WEBHOOKS: IWebhookDescription[] = [
 	},
 ];
 
-/** The Wait Mode choice and what it needs, for the operations that create tasks and wait. */
+/** How a node waits for the tasks it creates (Wait Mode). */
+export type WaitMode = 'poll' | 'background' | 'callback';
+
+/**
+ * The Wait Mode choice and what it needs, for the operations that create tasks and wait.
+ * `callbacks: false` for a provider that cannot call a resume URL back.
+ */
 export function waitModeFields(
 	show: Record<string, string[]>,
 	providerName: string,
+	{ callbacks = true }: { callbacks?: boolean } = {},
 ): INodeProperties[] {
 	return [
 		{
@@ -57,27 +68,52 @@ export function waitModeFields(
 						'Keep the execution running and ask the provider every few seconds until the files are ready',
 				},
 				{
-					name: 'Provider Callback',
-					value: 'callback',
-					description: `Pause the execution until ${providerName} calls back: nothing polls while it waits, and the wait survives a restart of n8n`,
+					name: 'Poll in the Background',
+					value: 'background',
+					description: `Pause the execution and let n8n's webhook side ask ${providerName} every few seconds: in queue mode a worker can stop meanwhile without losing the tasks or paying for them twice`,
 				},
+				...(callbacks
+					? [
+							{
+								name: 'Provider Callback',
+								value: 'callback',
+								description: `Pause the execution until ${providerName} calls back: nothing polls while it waits, and the wait survives a restart of n8n`,
+							},
+						]
+					: []),
 			],
 			default: 'poll',
 			description: 'How the node learns that the tasks have finished',
 			displayOptions: { show },
 		},
 		{
-			displayName: `The execution pauses (status "Waiting") until ${providerName} calls back for every task, then goes on with the files. ${providerName} must reach this n8n: run n8n with WEBHOOK_URL set to its public address. Tasks not finished after "Max Wait" come out with status "timeout" and their task ID, for a "Wait for Task" node to finish.`,
-			name: 'callbackNotice',
+			displayName: `The execution pauses (status "Waiting") once the tasks are created. The n8n process that takes webhooks (the main process, or a webhook process in queue mode) asks ${providerName} every few seconds and resumes the execution with the files, on any worker. n8n must reach itself at its WEBHOOK_URL. Tasks not finished after "Max Wait" come out with status "timeout" and their task ID, for a "Wait for Task" node to finish.`,
+			name: 'backgroundNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { ...show, waitMode: ['callback'] } },
+			displayOptions: { show: { ...show, waitMode: ['background'] } },
 		},
+		...(callbacks
+			? [
+					{
+						displayName: `The execution pauses (status "Waiting") until ${providerName} calls back for every task, then goes on with the files. ${providerName} must reach this n8n: run n8n with WEBHOOK_URL set to its public address. Tasks not finished after "Max Wait" come out with status "timeout" and their task ID, for a "Wait for Task" node to finish.`,
+						name: 'callbackNotice',
+						type: 'notice' as const,
+						default: '',
+						displayOptions: { show: { ...show, waitMode: ['callback'] } },
+					},
+				]
+			: []),
 	];
 }
 
-/** The node's resume URL for its tasks' callbacks; the query (n8n 2.x's signature) is kept. */
-export function parkedCallbackUrl(ctx: IExecuteFunctions): string {
+/**
+ * The node's own resume URL, for its tasks' callbacks and its background checks: the execution's
+ * resume URL with the node's id, the query (n8n 2.x's signature) kept.
+ */
+export function parkedCallbackUrl(
+	ctx: Pick<IExecuteFunctions | IWebhookFunctions, 'evaluateExpression' | 'getNode'>,
+): string {
 	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
 	const url = new URL(resumeUrl);
 	url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(ctx.getNode().id)}`;
@@ -96,6 +132,20 @@ export interface Parked {
 	resuming: boolean;
 	/** After this the entry is dropped: the execution has resumed on its own (timeout). */
 	expiresAt: number;
+	/** "Poll in the Background": the checks this process plans for the execution. */
+	checks?: Checks;
+}
+
+/** The background checks of one parked execution in this process. */
+export interface Checks {
+	/** When the tasks are next read. */
+	nextAt: number;
+	/** A check is planned in this process (a timer will post it). */
+	planned: boolean;
+	/** The tasks are being read now. */
+	reading: boolean;
+	/** Reads so far, for the slowly growing interval. */
+	count: number;
 }
 
 /**
@@ -118,7 +168,11 @@ export function parkedEntry(
 	for (const [key, entry] of PARKED) if (entry.expiresAt < now) PARKED.delete(key);
 	const key = `${executionId}:${nodeId}`;
 	const found = PARKED.get(key);
-	if (found) return { entry: found, known: true };
+	if (found) {
+		// In use: kept at least as long again.
+		found.expiresAt = Math.max(found.expiresAt, now + FORGET_AFTER_MS);
+		return { entry: found, known: true };
+	}
 	const entry: Parked = { states: new Map(), resuming: false, expiresAt: now + FORGET_AFTER_MS };
 	PARKED.set(key, entry);
 	return { entry, known: false };
@@ -144,8 +198,8 @@ async function parkExecution(
 }
 
 /**
- * After the creates of a "Provider Callback" run: tasks created long enough ago to have finished
- * (a callback that came while the run was still creating got n8n's 409) are read once; then the
+ * After the creates of a parked run: tasks created long enough ago to have finished (a callback
+ * that came while the run was still creating got n8n's 409) are read once; then the
  * execution parks with the items a timeout passes on, or — when nothing is left to wait for —
  * returns undefined and the run ends as in Poll mode.
  */
@@ -156,6 +210,7 @@ export async function parkTasks(
 	refused: Map<number, INodeExecutionData>,
 	settings: Map<number, ItemSettings>,
 	rule: FailureRule,
+	mode: WaitMode,
 	remember: (results: TaskResult[]) => void,
 ): Promise<INodeExecutionData[] | undefined> {
 	const isWaiting = (result: TaskResult) =>
@@ -196,7 +251,7 @@ export async function parkTasks(
 	const first = settings.get(results[0].itemIndex)!;
 	const waitTill = new Date(session.clock.now() + first.timing.maxWaitMs);
 	session.debug(
-		`${results.filter(isWaiting).length} tasks wait for their callbacks until ${waitTill.toISOString()}`,
+		`${results.filter(isWaiting).length} tasks wait ${mode === 'background' ? 'for background checks' : 'for their callbacks'} until ${waitTill.toISOString()}`,
 	);
 	session.logSummary();
 	await parkExecution(ctx, session, stored, waitTill, known);

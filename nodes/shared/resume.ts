@@ -1,35 +1,24 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type {
-	IDataObject,
-	INodeExecutionData,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { CallbackContract } from './callbacks';
 import { DEFAULT_REPLAY_WINDOW_MS } from './callbacks';
 import { hostOf } from './host';
 import { confirmTask, optionalCredentials, receiveCallback, replyJson } from './intake';
-import { mergeInOrder } from './items';
-import { toOutputItems } from './outputs';
+import { checkInBackground } from './background';
+import { finishParked, pendingTaskIds, storedItems } from './parked-items';
 import { parkedEntry } from './parking';
 import { TaskSession } from './session';
 import { settingsFrom } from './settings';
-import type { ItemSettings } from './settings';
 import { isFinal } from './states';
 import { settle } from './timing';
-import type { TaskProtocol, TaskResult, TaskState } from './types';
+import type { TaskProtocol } from './types';
 
 /*
- * The webhook side of "Provider Callback" wait mode (parking.ts parks): a parked execution's
- * callbacks are taken in, confirmed, and the execution resumes with the items Poll mode gives.
+ * The webhook of a parked execution (parking.ts parks). In "Provider Callback" wait mode its
+ * callbacks are taken in, confirmed, and the execution resumes with the items Poll mode gives; in
+ * "Poll in the Background" every call is a check of the tasks (background.ts).
  */
-
-/** The items stored with the waiting execution (its input, as n8n gives it to the webhook). */
-function storedItems(ctx: IWebhookFunctions): INodeExecutionData[] {
-	const value = ctx.evaluateExpression('{{ $input.all() }}', 0) as unknown;
-	return Array.isArray(value) ? (value as INodeExecutionData[]) : [];
-}
 
 /**
  * Reads of a task a callback names. The task is known to be this execution's, so "not found" is
@@ -42,21 +31,28 @@ const CONFIRM_ATTEMPTS = 8;
  * good. A callback that names a waiting task of the execution is acknowledged at once; the task is
  * then confirmed (a verified signed body is used as it is, anything else is read through the
  * API, passing failures tried again), and the execution resumes once every task is final.
+ * `contract` is undefined for a provider that cannot call back: its node parks only to poll in
+ * the background.
  */
 export async function resumeParkedRun(
 	ctx: IWebhookFunctions,
 	tasks: TaskProtocol,
-	contract: CallbackContract,
+	contract?: CallbackContract,
 ): Promise<IWebhookResponseData> {
 	let answered = false;
 	const answer = (status: number, body: IDataObject) => {
 		answered = true;
 		return replyJson(ctx, status, body);
 	};
-	const outcome = await settle(async () => await handleCallback(ctx, tasks, contract, answer));
+	const background = ctx.getNodeParameter('waitMode', 'poll') === 'background' || !contract;
+	const outcome = await settle(async () =>
+		background
+			? await checkInBackground(ctx, tasks, answer)
+			: await handleCallback(ctx, tasks, contract, answer),
+	);
 	if (outcome.ok) return outcome.value;
 	ctx.logger.warn(
-		`${tasks.client.displayName}: a callback could not be handled (${(outcome.error as Error)?.message ?? 'unknown error'}); the execution keeps waiting`,
+		`${tasks.client.displayName}: a ${background ? 'check' : 'callback'} could not be handled (${(outcome.error as Error)?.message ?? 'unknown error'}); the execution keeps waiting`,
 	);
 	if (answered) return { noWebhookResponse: true };
 	return replyJson(ctx, 503, { message: 'The callback could not be handled now; send it again' });
@@ -84,9 +80,7 @@ async function handleCallback(
 	const { callback, verified } = intake;
 
 	const stored = storedItems(ctx);
-	const pending = stored
-		.filter((item) => item.json?.status === 'timeout' && item.json.taskId !== null)
-		.map((item) => String(item.json.taskId));
+	const pending = pendingTaskIds(stored);
 	// A stray or forged callback names no task of this execution: it changes nothing.
 	if (!pending.includes(callback.taskId))
 		return answer(200, { received: true, ignored: 'not a task of this execution' });
@@ -146,69 +140,4 @@ async function handleCallback(
 	// Kept (without its states) until it expires: a repeated callback resumes nothing twice.
 	entry.states = new Map();
 	return { noWebhookResponse: true, workflowData: [finished.value] };
-}
-
-/**
- * The items of a parked run when it resumes: what `stored` kept, with every waiting task now
- * final (`states`) and the files downloaded, as Poll mode gives them. Failures are items: a
- * resumed execution cannot be stopped by the node.
- */
-async function finishParked(
-	session: TaskSession,
-	stored: INodeExecutionData[],
-	states: Map<string, TaskState>,
-	itemSettings: ItemSettings,
-): Promise<INodeExecutionData[]> {
-	const results: TaskResult[] = [];
-	const kept: INodeExecutionData[] = [];
-	const settings = new Map<number, ItemSettings>();
-	stored.forEach((item, position) => {
-		const paired = item.pairedItem;
-		const itemIndex =
-			typeof paired === 'number'
-				? paired
-				: Array.isArray(paired)
-					? (paired[0]?.item ?? position)
-					: (paired?.item ?? position);
-		settings.set(itemIndex, itemSettings);
-		const json = item.json ?? {};
-		const taskId =
-			json.taskId === null || json.taskId === undefined ? undefined : String(json.taskId);
-		const state = taskId ? states.get(taskId) : undefined;
-		if (json.status === 'timeout' && state) {
-			results.push({ itemIndex, taskId, status: state.status, state });
-			return;
-		}
-		const outputs = Array.isArray(json.outputs) ? (json.outputs as IDataObject[]) : [];
-		// A file that came inline was kept as binary data when the execution parked.
-		if (json.status === 'succeeded' && itemSettings.download && outputs.length && !item.binary) {
-			// A file known before the execution parked: fetched now, as Poll mode would have.
-			results.push({
-				itemIndex,
-				taskId,
-				status: 'succeeded',
-				state: {
-					status: 'succeeded',
-					outputs: outputs.map((output) => ({
-						url: String(output.url ?? ''),
-						fileId: output.fileId === undefined ? undefined : String(output.fileId),
-					})),
-					raw: (json.raw ?? {}) as IDataObject,
-				},
-			});
-			return;
-		}
-		kept.push({
-			json,
-			...(item.binary ? { binary: item.binary } : {}),
-			pairedItem: { item: itemIndex },
-		});
-	});
-	const rule = {
-		node: session.host.node,
-		displayName: session.client.displayName,
-		continueOnFail: true,
-	};
-	const made = await toOutputItems(session, results, settings, rule);
-	return mergeInOrder(made, kept);
 }

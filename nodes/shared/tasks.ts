@@ -5,7 +5,9 @@ import { runTasks } from './engine';
 import { hostOf } from './host';
 import { failedItem, failureRule, mergeInOrder } from './items';
 import { Outcomes, toOutputItems } from './outputs';
+import { sendCheck } from './background';
 import { canPark, parkTasks, parkedCallbackUrl } from './parking';
+import type { WaitMode } from './parking';
 import { RetryMemory } from './retries';
 import { TaskSession } from './session';
 import { fixedSettings, readSettings } from './settings';
@@ -22,7 +24,7 @@ import { readIdParameter } from './validation';
 export type TaskMode = 'createAndWait' | 'create' | 'read' | 'wait';
 
 export interface TaskOperationOptions {
-	/** The operation offers Wait Mode "Provider Callback" (the node has the parked webhook). */
+	/** The operation offers the Wait Modes that park (the node has the parked webhook). */
 	parking?: boolean;
 }
 
@@ -46,14 +48,17 @@ export async function executeTaskOperation(
 	const creates = mode === 'createAndWait' || mode === 'create';
 	if (creates && !createRequest)
 		throw new NodeOperationError(ctx.getNode(), 'This operation creates nothing here');
-	// "Provider Callback": the tasks call this execution back instead of being polled.
-	const park =
-		parking &&
-		mode === 'createAndWait' &&
-		canPark(ctx) &&
-		ctx.getNodeParameter('waitMode', 0, 'poll') === 'callback';
-	const callbackUrl = park ? parkedCallbackUrl(ctx) : undefined;
-	const session = new TaskSession(hostOf(ctx), tasks);
+	// "Provider Callback" and "Poll in the Background" park the execution once the tasks are
+	// created: the tasks call it back, or n8n's webhook side checks them.
+	const waitMode =
+		parking && mode === 'createAndWait' && canPark(ctx)
+			? (ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode)
+			: 'poll';
+	const park = waitMode !== 'poll';
+	const resumeUrl = park ? parkedCallbackUrl(ctx) : undefined;
+	const callbackUrl = waitMode === 'callback' ? resumeUrl : undefined;
+	const host = hostOf(ctx);
+	const session = new TaskSession(host, tasks);
 	const rule = failureRule(ctx, tasks.client);
 	const settings = new Map<number, ItemSettings>();
 	const jobs: TaskJob[] = [];
@@ -98,10 +103,21 @@ export async function executeTaskOperation(
 					onSucceeded: (result) => outcomes.start(result),
 				});
 	if (park) {
-		const parked = await parkTasks(ctx, session, results, refused, settings, rule, (all) =>
-			remember(memory, calls, all),
+		const parked = await parkTasks(
+			ctx,
+			session,
+			results,
+			refused,
+			settings,
+			rule,
+			waitMode,
+			(all) => remember(memory, calls, all),
 		);
-		if (parked) return parked;
+		if (parked) {
+			// The first check hands the tasks over to n8n's webhook side; this process keeps nothing.
+			if (waitMode === 'background') void sendCheck(host, resumeUrl!, { first: true });
+			return parked;
+		}
 	}
 	remember(memory, calls, results);
 	const failed = results.some(

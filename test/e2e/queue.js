@@ -324,6 +324,30 @@ async function main() {
 				{},
 				'poll',
 			),
+			pollCost: parked.parkedWorkflow(
+				'genApi',
+				'QueuePollCost001',
+				prompts('poll cost', 10, 8000),
+				sink.url,
+				{},
+				'poll',
+			),
+			backgroundCost: parked.parkedWorkflow(
+				'genApi',
+				'QueueBackCost001',
+				prompts('background cost', 10, 8000),
+				sink.url,
+				{},
+				'background',
+			),
+			background: parked.parkedWorkflow(
+				'genApi',
+				'QueueBackground1',
+				prompts('after kill', 10, 10000),
+				sink.url,
+				{},
+				'background',
+			),
 			receiver: receiverWorkflow(fileSink.url),
 		};
 		cluster = await startQueueMode(emulator, workflows);
@@ -532,6 +556,93 @@ async function main() {
 					'the resumed runs did not run on the other worker',
 				);
 				workers[creator] = await startWorker();
+			},
+		);
+
+		/** The emulator's Gen-API tasks whose prompt starts with `prefix`. */
+		const tasksOf = (prefix) =>
+			Object.values(emulator.stats.tasks).filter(
+				(task) => task.provider === 'genApi' && String(task.prompt).startsWith(`${prefix} `),
+			);
+		/** Requests per task and how long after the last task was done its file reached the end. */
+		const costOf = (id, prefix) => {
+			const tasks = tasksOf(prefix);
+			const doneAt = Math.max(
+				...tasks.map((task) => task.first_creates + Number(/\[ms:(\d+)\]/.exec(task.prompt)[1])),
+			);
+			const lastFile = Math.max(
+				...sink.arrivals.filter((entry) => entry.body.workflow === id).map((entry) => entry.at),
+			);
+			return {
+				tasks: tasks.length,
+				creates: tasks.reduce((n, task) => n + task.creates, 0),
+				readsPerTask: tasks.reduce((n, task) => n + task.reads, 0) / tasks.length,
+				afterDoneMs: lastFile - doneAt,
+			};
+		};
+
+		await check(
+			'queue: Poll in the Background against Poll, one run of 10 Gen-API items (8 s tasks) each: status reads per task, time from the last task done to its file at the end',
+			async () => {
+				const pollMs = await runFor(workflows.pollCost.id, 1, 10, 120_000);
+				const backgroundMs = await runFor(workflows.backgroundCost.id, 1, 10, 120_000);
+				await sleep(1000);
+				const poll = costOf(workflows.pollCost.id, 'poll cost');
+				const background = costOf(workflows.backgroundCost.id, 'background cost');
+				for (const [id, cost] of [
+					[workflows.pollCost.id, poll],
+					[workflows.backgroundCost.id, background],
+				]) {
+					const got = reports(id);
+					assert.strictEqual(got.length, 10);
+					assert.ok(got.every((r) => r.status === 'succeeded' && r.mimeType === 'image/png'));
+					assert.strictEqual(cost.tasks, 10);
+					assert.strictEqual(cost.creates, 10);
+				}
+				e2e.log(
+					`     Poll: ${(pollMs / 1000).toFixed(1)} s, ${poll.readsPerTask.toFixed(2)} reads/task, last file ${(poll.afterDoneMs / 1000).toFixed(2)} s after the last task was done; in the background: ${(backgroundMs / 1000).toFixed(1)} s, ${background.readsPerTask.toFixed(2)} reads/task, ${(background.afterDoneMs / 1000).toFixed(2)} s`,
+				);
+				assert.ok(background.readsPerTask <= 4, `${background.readsPerTask} reads per task`);
+				assert.ok(background.afterDoneMs <= 10_000, `${background.afterDoneMs} ms after done`);
+			},
+		);
+
+		await check(
+			'queue: every worker is SIGKILLed while 3 runs × 10 Gen-API items wait in Poll in the Background: 30/30 files, every task created once',
+			async () => {
+				const id = workflows.background.id;
+				await Promise.all([start(id), start(id), start(id)]);
+				await parked.until(
+					'the 3 runs to park',
+					async () => (await parked.waitingIn(main, id)) === 3,
+					60_000,
+				);
+				// The first check hands each run to the webhook process a moment after it parked.
+				await sleep(1500);
+				// Every worker dies while the tasks run (10 s each): no worker is left that knows the runs.
+				const unread = tasksOf('after kill').filter((task) => task.reads === 0).length;
+				for (const worker of workers) await worker.kill();
+				assert.strictEqual(tasksOf('after kill').length, 30, 'not 30 tasks created');
+				// New workers take the resumed runs.
+				for (let n = 0; n < workers.length; n++) workers[n] = await startWorker();
+				await parked.until('30 files', () => reports(id).length >= 30, 180_000);
+				await sleep(2000);
+				const got = reports(id);
+				assert.strictEqual(got.length, 30, JSON.stringify(got.slice(30)));
+				assert.ok(
+					got.every((report) => report.status === 'succeeded' && report.mimeType === 'image/png'),
+					JSON.stringify(got.filter((report) => report.status !== 'succeeded')),
+				);
+				assert.strictEqual(new Set(got.map((report) => report.taskId)).size, 30);
+				const tasks = tasksOf('after kill');
+				assert.strictEqual(tasks.length, 30, `${tasks.length} tasks created for 30 items`);
+				assert.ok(
+					tasks.every((task) => task.creates === 1),
+					'a task was created twice',
+				);
+				e2e.log(
+					`     both workers SIGKILLed with the 3 runs parked (${unread} of 30 tasks not read yet), two new ones started; 30/30 files, 30 tasks each created once, ${(tasks.reduce((n, task) => n + task.reads, 0) / 30).toFixed(2)} reads per task`,
+				);
 			},
 		);
 

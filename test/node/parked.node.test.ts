@@ -22,6 +22,8 @@ let emulator: Emulator;
 let resume: http.Server;
 let resumeBase = '';
 const received: Array<{ path: string; body: Buffer }> = [];
+/** Statuses the resume route answers with next (then 200): n8n's 409 while the execution is still being saved. */
+const resumeAnswers: number[] = [];
 
 beforeAll(async () => {
 	emulator = createEmulator({ keys: { genApi: API_KEY }, taskMs: 400 });
@@ -31,6 +33,7 @@ beforeAll(async () => {
 		req.on('data', (part: Buffer) => parts.push(part));
 		req.on('end', () => {
 			received.push({ path: req.url ?? '', body: Buffer.concat(parts) });
+			res.statusCode = resumeAnswers.shift() ?? 200;
 			res.end('{}');
 		});
 	});
@@ -59,7 +62,8 @@ async function park(
 		options = {},
 		continueOnFail = false,
 		nodeType,
-	}: { options?: IDataObject; continueOnFail?: boolean; nodeType?: string } = {},
+		waitMode = 'callback',
+	}: { options?: IDataObject; continueOnFail?: boolean; nodeType?: string; waitMode?: string } = {},
 ): Promise<Parked> {
 	const executionId = String(1000 + ++executions);
 	const test = createContext({
@@ -71,7 +75,7 @@ async function park(
 			operation: 'generate',
 			prompt: (i: number) => prompts[i],
 			additionalFields: {},
-			waitMode: 'callback',
+			waitMode,
 			options,
 		},
 		items: prompts.map((prompt) => ({ json: { prompt } })),
@@ -113,15 +117,20 @@ interface Answer {
 async function callBack(
 	parked: Parked,
 	body: Buffer | IDataObject,
-	{ executionId = parked.executionId }: { executionId?: string } = {},
+	{
+		executionId = parked.executionId,
+		waitMode = 'callback',
+	}: { executionId?: string; waitMode?: string } = {},
 ): Promise<Answer> {
 	const { ctx, sent } = webhookContext(parked.test, {
 		...(Buffer.isBuffer(body) ? { raw: body } : { body }),
 		query: { signature: 'abc123' },
-		parameters: { options: {}, operation: 'generate' },
+		parameters: { options: {}, operation: 'generate', waitMode },
 		executionId,
 		evaluateExpression: (expression) => {
 			if (expression.includes('$input.all()')) return parked.stored;
+			if (expression.includes('$execution.resumeUrl'))
+				return `${resumeBase}/webhook-waiting/${executionId}?signature=abc123`;
 			throw new Error(`unexpected expression ${expression}`);
 		},
 	});
@@ -285,5 +294,143 @@ describe('Gen-API node: Wait Mode "Provider Callback"', () => {
 		expect(parked.waitTill).toBeUndefined();
 		expect(parked.output[0].json.status).toBe('succeeded');
 		expect(parked.output[0].json.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+	});
+});
+
+describe('Gen-API node: Wait Mode "Poll in the Background"', () => {
+	/** The checks posted to this execution's resume URL so far. */
+	const checksOf = (executionId: string) =>
+		received.filter((entry) => entry.path.startsWith(`/webhook-waiting/${executionId}/`));
+
+	/**
+	 * Plays n8n's part: every check posted to the resume URL is handed to the node's webhook() in
+	 * the webhook process (here `executionId`, unknown to the process that parked), until one
+	 * resumes the execution.
+	 */
+	async function followChecks(parked: Parked, executionId: string) {
+		let handed = 0;
+		const answers: Answer[] = [];
+		const deadline = clock.now() + 600_000;
+		for (;;) {
+			while (checksOf(executionId).length <= handed && clock.now() < deadline)
+				await clock.sleep(50);
+			if (clock.now() >= deadline) throw new Error(`no check after ${answers.length}`);
+			const check = checksOf(executionId)[handed++];
+			const answer = await callBack(parked, check.body, { executionId, waitMode: 'background' });
+			answers.push(answer);
+			if (answer.result.workflowData) return answers;
+		}
+	}
+
+	it('parks with no callback URL, hands the tasks over with one check, and the webhook side resumes with the files, about one read per task', async () => {
+		const prompts = ['fox [ms:5000]', 'lighthouse [ms:5500]', 'ramen [ms:6000]'];
+		const parked = await park(prompts, { waitMode: 'background' });
+		expect(parked.waitTill).toBeDefined();
+		expect(parked.stored.map((item) => item.json.status)).toEqual(Array(3).fill('timeout'));
+		for (const item of parked.stored) {
+			const task = emulator.stats.tasks[`genApi:${item.json.taskId}`] as unknown as {
+				body: IDataObject;
+			};
+			expect(task.body.callback_url).toBeUndefined();
+		}
+		// The process that parked sends one check and reads nothing itself.
+		while (!checksOf(parked.executionId).length) await clock.sleep(50);
+		expect(checksOf(parked.executionId)[0].path).toBe(
+			`/webhook-waiting/${parked.executionId}/test-node?signature=abc123`,
+		);
+		expect(reads(parked)).toBe(0);
+
+		// The webhook process takes the check over (it has not seen the execution).
+		const [first] = checksOf(parked.executionId);
+		const webhookSide = `${parked.executionId}-webhook-process`;
+		const firstAnswer = await callBack(parked, first.body, {
+			executionId: webhookSide,
+			waitMode: 'background',
+		});
+		expect(firstAnswer.body).toEqual({ received: true, check: 'planned' });
+		const answers = [firstAnswer, ...(await followChecks(parked, webhookSide))];
+		const items = answers.at(-1)!.result.workflowData![0];
+		items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json).toMatchObject({ provider: 'genApi', status: 'succeeded' });
+			expect(item.json.taskId).toBe(parked.stored[index].json.taskId);
+			expect(readPngPrompt(Buffer.from(item.binary!.data.data, 'base64'))).toBe(prompts[index]);
+		});
+		// The first waiting task is read on schedule; the others once it is done.
+		const perTask = reads(parked) / 3;
+		expect(perTask).toBeGreaterThanOrEqual(1);
+		expect(perTask).toBeLessThanOrEqual(2);
+		for (const item of items)
+			expect(
+				(emulator.stats.tasks[`genApi:${item.json.taskId}`] as unknown as { creates: number })
+					.creates,
+			).toBe(1);
+	});
+
+	it('while the first task runs, the others are read every few checks, and not again once they are done', async () => {
+		const parked = await park(['slow fox [ms:45000]', 'quick fox [ms:3000]'], {
+			waitMode: 'background',
+		});
+		const webhookSide = `${parked.executionId}-slow-first`;
+		await callBack(parked, Buffer.from('{}'), { executionId: webhookSide, waitMode: 'background' });
+		const answers = await followChecks(parked, webhookSide);
+		const items = answers.at(-1)!.result.workflowData![0];
+		expect(items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
+		const readsOf = (index: number) =>
+			(
+				emulator.stats.tasks[`genApi:${parked.stored[index].json.taskId}`] as unknown as {
+					reads: number;
+				}
+			).reads;
+		// The slow one at every check; the quick one at the fourth, found done, then left alone.
+		expect(readsOf(0)).toBeGreaterThanOrEqual(8);
+		expect(readsOf(1)).toBe(1);
+	});
+
+	it('a check sent before the tasks are due, or many at once, reads nothing and plans one check', async () => {
+		const parked = await park(['slow fox [ms:60000]'], { waitMode: 'background' });
+		const webhookSide = `${parked.executionId}-flood`;
+		const body = Buffer.from('{"check":"tasks"}');
+		const answers = await Promise.all(
+			Array.from(
+				{ length: 20 },
+				async () =>
+					await callBack(parked, body, { executionId: webhookSide, waitMode: 'background' }),
+			),
+		);
+		expect(answers.every((answer) => answer.status === 200)).toBe(true);
+		expect(answers.every((answer) => answer.body.check === 'planned')).toBe(true);
+		expect(reads(parked)).toBe(0);
+		// One planned check comes, not twenty.
+		const before = checksOf(webhookSide).length;
+		await clock.sleep(15_000);
+		expect(checksOf(webhookSide).length - before).toBe(1);
+	});
+
+	it('the first check is sent again while n8n answers 409 (the execution is still being saved as waiting)', async () => {
+		resumeAnswers.push(409, 409, 409);
+		const parked = await park(['fox [ms:5000]'], { waitMode: 'background' });
+		const deadline = clock.now() + 30_000;
+		while (checksOf(parked.executionId).length < 4 && clock.now() < deadline) await clock.sleep(50);
+		expect(checksOf(parked.executionId)).toHaveLength(4);
+		await clock.sleep(5_000);
+		expect(checksOf(parked.executionId)).toHaveLength(4);
+	});
+
+	it('reads that fail for a while (500, 429) keep the task waiting; a later check resumes the run', async () => {
+		const parked = await park(['fox [ms:5000]'], { waitMode: 'background' });
+		const webhookSide = `${parked.executionId}-faults`;
+		emulator.config.faults = { read: ['500', '429', '503'] };
+		let answers: Answer[];
+		try {
+			await callBack(parked, Buffer.from('{}'), {
+				executionId: webhookSide,
+				waitMode: 'background',
+			});
+			answers = await followChecks(parked, webhookSide);
+		} finally {
+			emulator.config.faults = null;
+		}
+		expect(answers.at(-1)!.result.workflowData![0][0].json.status).toBe('succeeded');
 	});
 });

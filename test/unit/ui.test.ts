@@ -580,42 +580,51 @@ describe('Wait Mode', () => {
 			)
 			.map(({ resource, operation }) => `${String(resource.value)}.${String(operation.value)}`);
 
-	it('is offered where a task is created and waited for, by the providers that call back', () => {
+	it('is offered where a task is created and waited for, by every node', () => {
 		expect(
 			Object.fromEntries(ACTION_NODES.map(([folder, node]) => [folder, offered(node)])),
 		).toEqual({
 			GenApi: ['image.generate', 'network.generate'],
-			Gptunnel: [],
+			Gptunnel: ['media.generate'],
 			DefApi: ['image.generate'],
-			MiniMax: [],
+			MiniMax: ['video.generate'],
 			Nalitek: ['image.generate', 'image.upscale'],
 		});
 	});
 
-	it('defaults to Poll; Provider Callback says what it needs (WEBHOOK_URL) and what a timeout gives', () => {
+	it('defaults to Poll; the modes that pause say what they need (WEBHOOK_URL) and what a timeout gives', () => {
+		const calledBack = ['GenApi', 'DefApi', 'Nalitek'];
 		for (const [folder, node] of ACTION_NODES) {
 			const [first] = offered(node);
-			if (!first) continue;
 			const [resource, operation] = first.split('.');
 			const waitMode = node.description.properties.find((p) => p.name === 'waitMode')!;
 			expect(waitMode.default).toBe('poll');
+			// Provider Callback only where the provider can call a paused execution back.
 			expect((waitMode.options as INodePropertyOptions[]).map((o) => o.name)).toEqual([
 				'Poll',
-				'Provider Callback',
+				'Poll in the Background',
+				...(calledBack.includes(folder) ? ['Provider Callback'] : []),
 			]);
-			expect(visible(node.description, { resource, operation } as INodeParameters)).not.toContain(
-				'callbackNotice',
+			const shown = visible(node.description, { resource, operation } as INodeParameters);
+			expect(shown).not.toContain('callbackNotice');
+			expect(shown).not.toContain('backgroundNotice');
+			const noticeFor = (waitMode: string, name: string) =>
+				node.description.properties.find(
+					(p) =>
+						p.name === name &&
+						visible(node.description, {
+							resource,
+							operation,
+							waitMode,
+						} as INodeParameters).includes(p.name),
+				);
+			expect(`${folder}: ${noticeFor('background', 'backgroundNotice')?.displayName}`).toMatch(
+				/webhook process in queue mode.*any worker.*WEBHOOK_URL.*"timeout".*Wait for Task/,
 			);
-			const notice = node.description.properties.find(
-				(p) =>
-					p.name === 'callbackNotice' &&
-					visible(node.description, {
-						resource,
-						operation,
-						waitMode: 'callback',
-					} as INodeParameters).includes(p.name),
+			if (!calledBack.includes(folder)) continue;
+			expect(`${folder}: ${noticeFor('callback', 'callbackNotice')?.displayName}`).toMatch(
+				/WEBHOOK_URL.*"timeout".*Wait for Task/,
 			);
-			expect(`${folder}: ${notice?.displayName}`).toMatch(/WEBHOOK_URL.*"timeout".*Wait for Task/);
 		}
 	});
 
@@ -644,7 +653,7 @@ describe('Wait Mode', () => {
 		} as INodeParameters);
 		const notice = description.properties.find((p) => p.name === 'pollingNotice')!;
 		expect(shown).toContain('pollingNotice');
-		expect(notice.displayName).toMatch(/challenge.*AI Media Trigger/);
+		expect(notice.displayName).toMatch(/challenge.*in the background.*AI Media Trigger/);
 	});
 });
 
