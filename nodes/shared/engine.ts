@@ -44,6 +44,8 @@ export interface RunOptions {
 	wait: boolean;
 	/** Called once for every task that has succeeded, as soon as that is known (to fetch its files meanwhile). */
 	onSucceeded?: (result: TaskResult) => void;
+	/** Called once every create has been answered, with the results so far (while they are followed). */
+	onCreated?: (results: TaskResult[]) => void;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface RunOptions {
 export async function runTasks(
 	session: TaskSession,
 	jobs: readonly TaskJob[],
-	{ wait, onSucceeded }: RunOptions,
+	{ wait, onSucceeded, onCreated }: RunOptions,
 ): Promise<TaskResult[]> {
 	const { clock } = session;
 	const tracked: Tracked[] = [];
@@ -118,6 +120,7 @@ export async function runTasks(
 	);
 	creating = false;
 	changes.notify();
+	if (creates.ok) onCreated?.(creates.value);
 	const polled = await polling;
 	if (!creates.ok) throw creates.error;
 	if (polled && !polled.ok) throw polled.error;

@@ -36,7 +36,7 @@ export interface EngineHost {
 	/** Puts a file into n8n's binary store (streamed in filesystem and S3 mode). */
 	storeFile(body: FileBody, fileName?: string, mimeType?: string): Promise<IBinaryData>;
 	/** Lines for n8n's log: what a run did, never a request or a key. */
-	log(level: 'debug' | 'warn', message: string): void;
+	log(level: 'debug' | 'info' | 'warn', message: string): void;
 }
 
 /** The n8n contexts a host is made from: both offer request and binary helpers. */

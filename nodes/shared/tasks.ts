@@ -101,6 +101,11 @@ export async function executeTaskOperation(
 			: await runTasks(session, jobs, {
 					wait: mode !== 'create' && !park,
 					onSucceeded: (result) => outcomes.start(result),
+					// A run that polls lives in this process until its files are in: should the process
+					// die, n8n's log still says which tasks were paid for (for "Wait for Task").
+					onCreated: (created) => {
+						if (mode === 'createAndWait' && !park) logCreated(ctx, session, created);
+					},
 				});
 	if (park) {
 		const parked = await parkTasks(
@@ -142,6 +147,23 @@ function remember(
 	for (const result of results) {
 		const call = calls.get(result.itemIndex);
 		if (call) memory.remember(result.itemIndex, call, result);
+	}
+}
+
+/** Task IDs per log line: a run of a thousand items writes ten lines. */
+const IDS_PER_LINE = 100;
+
+/** One line per hundred created tasks in n8n's log (info): the execution and the task IDs, in item order. */
+function logCreated(ctx: IExecuteFunctions, session: TaskSession, results: TaskResult[]): void {
+	const ids = results.flatMap((result) =>
+		result.taskId === undefined || result.createdAt === undefined ? [] : [result.taskId],
+	);
+	for (let from = 0; from < ids.length; from += IDS_PER_LINE) {
+		const part = ids.slice(from, from + IDS_PER_LINE);
+		session.host.log(
+			'info',
+			`${session.client.displayName}: execution ${ctx.getExecutionId()} created ${ids.length} tasks${ids.length > IDS_PER_LINE ? ` (${from + 1}–${from + part.length})` : ''}, task IDs: ${part.join(', ')}`,
+		);
 	}
 }
 

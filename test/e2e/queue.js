@@ -599,6 +599,22 @@ async function main() {
 					assert.strictEqual(cost.tasks, 10);
 					assert.strictEqual(cost.creates, 10);
 				}
+				// A Poll run's worker says in its log which tasks it created, before it waits for them.
+				const [pollRun] = [
+					...new Set(reports(workflows.pollCost.id).map((r) => String(r.execution))),
+				];
+				const line = workers
+					.map((worker) => worker.log())
+					.join('\n')
+					.split('\n')
+					.find((text) => text.includes(`Gen-API: execution ${pollRun} created 10 tasks`));
+				assert.ok(line, `no worker logged the tasks of execution ${pollRun}`);
+				assert.deepStrictEqual(
+					line.split('task IDs: ')[1].trim().split(', ').sort(),
+					reports(workflows.pollCost.id)
+						.map((r) => String(r.taskId))
+						.sort(),
+				);
 				e2e.log(
 					`     Poll: ${(pollMs / 1000).toFixed(1)} s, ${poll.readsPerTask.toFixed(2)} reads/task, last file ${(poll.afterDoneMs / 1000).toFixed(2)} s after the last task was done; in the background: ${(backgroundMs / 1000).toFixed(1)} s, ${background.readsPerTask.toFixed(2)} reads/task, ${(background.afterDoneMs / 1000).toFixed(2)} s`,
 				);

@@ -69,6 +69,7 @@ export function createContext(options: ContextOptions): TestContext {
 	const ctx = {
 		getInputData: () => items,
 		getNode: () => node,
+		getExecutionId: () => 'execution-1',
 		getContext: () => nodeContext,
 		continueOnFail: () => options.continueOnFail === true,
 		getExecutionCancelSignal: () => options.signal,

@@ -67,6 +67,31 @@ describe('Gen-API node: generate', () => {
 		for (const item of output) expect(taskOf(item.json.taskId).reads).toBeLessThanOrEqual(2);
 	});
 
+	it("writes the created task IDs to n8n's log before it waits, a hundred to a line, so a run lost with its process can be finished with Wait for Task", async () => {
+		const prompts = Array.from({ length: 150 }, (_, n) => `cat ${n + 1}`);
+		const { test, result } = run(
+			{ prompt: (i: number) => prompts[i], options: { download: false } },
+			{ items: promptItems(prompts) },
+		);
+		// The lines are there while the tasks still run (a process may die before they finish).
+		const deadline = clock.now() + 60_000;
+		while (
+			!test.logs.some((line) => /created 150 tasks \(101–150\)/.test(line)) &&
+			clock.now() < deadline
+		)
+			await clock.sleep(10);
+		expect(test.logs.some((line) => /Gen-API: execution execution-1 created/.test(line))).toBe(
+			true,
+		);
+		const output = await result;
+		const lines = test.logs.filter((line) => /Gen-API: execution .* created 150 tasks/.test(line));
+		expect(lines).toHaveLength(2);
+		expect(lines[0]).toMatch(/\(1–100\), task IDs: /);
+		const logged = lines.flatMap((line) => line.split('task IDs: ')[1].split(', '));
+		expect(logged).toEqual(output.map((item) => String(item.json.taskId)));
+		expect(lines.join('\n')).not.toContain(API_KEY);
+	});
+
 	it('fetches the file of a finished task while it still waits for a slower one', async () => {
 		const prompts = ['quick [ms:2000]', 'slow [ms:30000]'];
 		const { test, result } = run(
