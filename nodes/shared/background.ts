@@ -33,6 +33,8 @@ const SEND_CAP_MS = 8_000;
 /** How long the first check may meet n8n's "running already" (the execution is being saved as waiting). */
 const FIRST_CHECK_PATIENCE_MS = 60_000;
 const FIRST_CHECK_AGAIN_MS = 250;
+/** The next check after one that found tasks finished while others still run. */
+const SOON_AFTER_PROGRESS_MS = 1_000;
 /** While the first waiting task runs, every task is read at every this many checks. */
 const READ_ALL_EVERY = 4;
 
@@ -169,14 +171,18 @@ async function readAndResume(
 	// cannot keep the others' results unknown until Max Wait).
 	const waiting = () => pending.filter((taskId) => !entry.states.has(taskId));
 	const [probe] = waiting();
+	const finalBefore = entry.states.size;
 	if (probe !== undefined) await read(probe);
 	if (entry.states.has(probe) || (checks.count + 1) % READ_ALL_EVERY === 0)
 		await mapWithLimit(waiting(), session.limits.pollConcurrency, read);
 	checks.count++;
+	// Tasks finishing now: the rest, created a moment later, are looked at again soon.
+	const finishing = entry.states.size > finalBefore;
 	const next = () => {
+		const delay = nextPollDelay(settings.timing.intervalMs, checks.count);
 		checks.nextAt =
 			host.clock.now() +
-			Math.max(waitAtLeast, nextPollDelay(settings.timing.intervalMs, checks.count));
+			Math.max(waitAtLeast, finishing ? Math.min(delay, SOON_AFTER_PROGRESS_MS) : delay);
 		plan(host, checks, url);
 		return { noWebhookResponse: true } as IWebhookResponseData;
 	};

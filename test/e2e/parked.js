@@ -57,6 +57,9 @@ const PROVIDERS = {
 		// Signed callbacks carry the result: no status read at all.
 		maxReads: 0,
 	},
+	// No callbacks to a paused execution: these two pause only to poll in the background.
+	gptunnel: { example: 'gptunnel-generate-images.json', node: 'GPTunnel', displayName: 'GPTunnel' },
+	miniMax: { example: 'minimax-text-to-video.json', node: 'MiniMax', displayName: 'MiniMax' },
 };
 
 /**
@@ -166,6 +169,22 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 			['forged one [ms:1500]', 'forged two [ms:1500]'],
 			sink.url,
 		),
+		gptunnel: parkedWorkflow(
+			'gptunnel',
+			'ParkedGptunnel01',
+			['background fox [ms:3000]', 'background boat [ms:3500]'],
+			sink.url,
+			{},
+			'background',
+		),
+		miniMax: parkedWorkflow(
+			'miniMax',
+			'ParkedMiniMax001',
+			['background waves [ms:3000]', 'background city [ms:3500]'],
+			sink.url,
+			{},
+			'background',
+		),
 		timeout: timeoutWorkflow(
 			'ParkedTimeout001',
 			['late one [ms:1500]', 'late two [ms:1500]'],
@@ -264,6 +283,42 @@ async function parkedSuite(userFolder, emulator, check, assertNoKey) {
 				},
 			);
 		}
+
+		await check(
+			'poll in the background: GPTunnel and MiniMax runs pause while n8n checks their tasks, and go on with their files',
+			async () => {
+				for (const [key, mimeType] of [
+					['gptunnel', 'image/webp'],
+					['miniMax', 'video/mp4'],
+				]) {
+					const workflow = workflows[key];
+					const prompts = JSON.parse(
+						workflow.nodes.find((node) => node.name === 'Prompts').parameters.jsonOutput,
+					).prompt;
+					await start(workflow.id);
+					await until(
+						`the ${key} run to pause`,
+						async () => (await waitingIn(server, workflow.id)) === 1,
+						30_000,
+					);
+					await until(`the ${key} run to report`, () => reports(workflow.id).length >= 2, 60_000);
+					await sleep(1000);
+					const got = reports(workflow.id);
+					assert.strictEqual(got.length, 2, JSON.stringify(got));
+					assert.ok(
+						got.every((report) => report.status === 'succeeded' && report.mimeType === mimeType),
+						JSON.stringify(got),
+					);
+					const tasks = tasksOf(key, prompts);
+					assert.strictEqual(tasks.length, 2);
+					assert.ok(tasks.every((task) => task.creates === 1));
+					assert.strictEqual(await waitingIn(server, workflow.id), 0);
+					e2e.log(
+						`     ${PROVIDERS[key].displayName}: paused, 2 ${mimeType} files, ${(tasks.reduce((n, t) => n + t.reads, 0) / 2).toFixed(1)} status reads per task`,
+					);
+				}
+			},
+		);
 
 		await check(
 			'wait for callback: a forged or stray callback changes nothing; late and repeated callbacks start nothing twice',
