@@ -59,24 +59,41 @@ const NODES = [
 		search: 'z-image',
 		action: 'Generate an image',
 		parameter: 'prompt',
-		waitMode: true,
+		waitModes: ['Poll in the Background', 'Provider Callback'],
 	},
-	{ name: 'GPTunnel', search: 'imagen', action: 'Generate media', parameter: 'model' },
+	{
+		name: 'GPTunnel',
+		search: 'imagen',
+		action: 'Generate media',
+		parameter: 'model',
+		waitModes: ['Poll in the Background'],
+	},
 	{
 		name: 'DefAPI',
 		search: 'nano banana',
 		action: 'Generate an image',
 		parameter: 'referenceImages',
 	},
-	{ name: 'MiniMax Hailuo', search: 'hailuo', action: 'Generate a video', parameter: 'frames' },
+	{
+		name: 'MiniMax Hailuo',
+		search: 'hailuo',
+		action: 'Generate a video',
+		parameter: 'frames',
+		waitModes: ['Poll in the Background'],
+	},
 	{
 		name: 'Nalitek',
 		search: 'upscale',
 		action: 'Upscale an image',
 		parameter: 'imageId',
-		waitMode: true,
+		waitModes: ['Poll in the Background', 'Provider Callback'],
 	},
 ];
+/** Words only the notice of each Wait Mode that pauses has. */
+const WAIT_MODE_NOTICES = {
+	'Poll in the Background': 'webhook process in queue mode',
+	'Provider Callback': 'calls back for every task',
+};
 
 // BROWSER_ONLY=<part of a name> runs only the matching checks.
 const { check, fail } = e2e.checkRunner(process.env.BROWSER_ONLY);
@@ -187,6 +204,8 @@ async function chooseOption(page, parameter, text) {
 		{ timeout: 3_000 },
 		text,
 	);
+	// A list near the bottom of the panel may show the option only after scrolling to it.
+	await option.asElement().evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
 	await option.asElement().click();
 }
 
@@ -464,24 +483,26 @@ async function main() {
 						`${node.name}: panel title "${title}"`,
 					);
 					await shot(page, `panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}`);
-					if (node.waitMode) {
-						// Provider Callback says what it needs before the user relies on it. The panel may
-						// still be opening: the choice is made again until the notice shows.
+					for (const mode of node.waitModes ?? []) {
+						// A mode that pauses says what it needs before the user relies on it. The panel may
+						// still be opening: the choice is made again until its notice shows.
 						const findNotice = async () =>
-							await page.$$eval('[data-test-id="node-parameters"] [class*="notice"]', (els) =>
-								els.map((el) => el.innerText).find((text) => text.includes('WEBHOOK_URL')),
+							await page.$$eval(
+								'[data-test-id="node-parameters"] [class*="notice"]',
+								(els, words) => els.map((el) => el.innerText).find((text) => text.includes(words)),
+								WAIT_MODE_NOTICES[mode],
 							);
 						let notice;
 						for (let attempt = 1; attempt <= 4 && !notice; attempt++) {
 							await sleep(500);
-							await chooseOption(page, 'waitMode', 'Provider Callback').catch(() => {});
+							await chooseOption(page, 'waitMode', mode).catch(() => {});
 							notice = await until(findNotice, 'the notice', 3_000).catch(() => undefined);
 						}
-						assert.ok(notice, `${node.name}: no Provider Callback notice`);
-						assert.match(notice, /Wait for Task/);
+						assert.ok(notice, `${node.name}: no "${mode}" notice`);
+						assert.match(notice, /WEBHOOK_URL.*Wait for Task/s);
 						await shot(
 							page,
-							`panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}-provider-callback`,
+							`panel-${node.name.toLowerCase().replace(/[^a-z]/g, '')}-${mode.toLowerCase().replace(/[^a-z]+/g, '-')}`,
 						);
 					}
 					await closePanel(page);
