@@ -84,6 +84,29 @@ export async function sendCheck(
 	}
 }
 
+/** How long the node waits for n8n to answer at its own resume URL before polling in the execution. */
+const REACH_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether n8n answers at a running execution's resume URL as it does for a running execution
+ * (409, "running already"): then it will take the checks of the paused execution there too.
+ */
+export async function reachesItself(host: EngineHost, url: string): Promise<boolean> {
+	const sent = await settle(
+		async () =>
+			(await host.request({
+				method: 'POST',
+				url,
+				body: { check: 'reach' },
+				json: true,
+				timeout: REACH_TIMEOUT_MS,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as { statusCode?: number },
+	);
+	return sent.ok && Number(sent.value?.statusCode) === 409;
+}
+
 /** Plans this process's next check of the execution: a timer posts it to the resume URL. */
 function plan(host: EngineHost, checks: Checks, url: string): void {
 	if (checks.planned) return;

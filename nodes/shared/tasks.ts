@@ -5,7 +5,7 @@ import { runTasks } from './engine';
 import { hostOf } from './host';
 import { failedItem, failureRule, mergeInOrder } from './items';
 import { Outcomes, toOutputItems } from './outputs';
-import { sendCheck } from './background';
+import { reachesItself, sendCheck } from './background';
 import { canPark, parkTasks, parkedCallbackUrl } from './parking';
 import type { WaitMode } from './parking';
 import { RetryMemory } from './retries';
@@ -50,12 +50,11 @@ export async function executeTaskOperation(
 		throw new NodeOperationError(ctx.getNode(), 'This operation creates nothing here');
 	// "Provider Callback" and "Poll in the Background" park the execution once the tasks are
 	// created: the tasks call it back, or n8n's webhook side checks them.
-	const waitMode =
+	let waitMode =
 		parking && mode === 'createAndWait' && canPark(ctx)
 			? (ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode)
 			: 'poll';
-	const park = waitMode !== 'poll';
-	const resumeUrl = park ? parkedCallbackUrl(ctx) : undefined;
+	const resumeUrl = waitMode !== 'poll' ? parkedCallbackUrl(ctx) : undefined;
 	const callbackUrl = waitMode === 'callback' ? resumeUrl : undefined;
 	const host = hostOf(ctx);
 	const session = new TaskSession(host, tasks);
@@ -92,6 +91,16 @@ export async function executeTaskOperation(
 	}
 	// Requests are shared by all items of the run: the first item's "Request Timeout" applies.
 	if (jobs.length) session.requestTimeoutMs = settings.get(jobs[0].itemIndex)!.requestTimeoutMs;
+	// Checks in the background need n8n to reach itself at the resume URL: where it cannot, the
+	// tasks are polled here rather than left unchecked until Max Wait.
+	if (waitMode === 'background' && jobs.length && !(await reachesItself(host, resumeUrl!))) {
+		host.log(
+			'warn',
+			`${tasks.client.displayName}: n8n does not answer at this execution's resume URL (${new URL(resumeUrl!).origin}), so the tasks are polled in the execution instead of in the background; set WEBHOOK_URL to an address n8n itself reaches`,
+		);
+		waitMode = 'poll';
+	}
+	const park = waitMode !== 'poll';
 
 	// Files of a finished task are fetched while the engine still follows the others.
 	const outcomes = new Outcomes(session, settings);

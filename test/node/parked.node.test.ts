@@ -22,6 +22,8 @@ let emulator: Emulator;
 let resume: http.Server;
 let resumeBase = '';
 const received: Array<{ path: string; body: Buffer }> = [];
+/** Requests that asked whether n8n answers at its resume URL. */
+const reaches: string[] = [];
 /** Statuses the resume route answers with next (then 200): n8n's 409 while the execution is still being saved. */
 const resumeAnswers: number[] = [];
 
@@ -32,7 +34,15 @@ beforeAll(async () => {
 		const parts: Buffer[] = [];
 		req.on('data', (part: Buffer) => parts.push(part));
 		req.on('end', () => {
-			received.push({ path: req.url ?? '', body: Buffer.concat(parts) });
+			const body = Buffer.concat(parts);
+			// n8n's answer at the resume URL of an execution that is still running.
+			if (body.toString().includes('"reach"')) {
+				reaches.push(req.url ?? '');
+				res.statusCode = 409;
+				res.end('{"message":"The execution is running already."}');
+				return;
+			}
+			received.push({ path: req.url ?? '', body });
 			res.statusCode = resumeAnswers.shift() ?? 200;
 			res.end('{}');
 		});
@@ -63,7 +73,14 @@ async function park(
 		continueOnFail = false,
 		nodeType,
 		waitMode = 'callback',
-	}: { options?: IDataObject; continueOnFail?: boolean; nodeType?: string; waitMode?: string } = {},
+		resumeAt = resumeBase,
+	}: {
+		options?: IDataObject;
+		continueOnFail?: boolean;
+		nodeType?: string;
+		waitMode?: string;
+		resumeAt?: string;
+	} = {},
 ): Promise<Parked> {
 	const executionId = String(1000 + ++executions);
 	const test = createContext({
@@ -89,7 +106,7 @@ async function park(
 		getExecuteData: () => executeData,
 		evaluateExpression: (expression: string) => {
 			if (expression.includes('$execution.resumeUrl'))
-				return `${resumeBase}/webhook-waiting/${executionId}?signature=abc123`;
+				return `${resumeAt}/webhook-waiting/${executionId}?signature=abc123`;
 			throw new Error(`unexpected expression ${expression}`);
 		},
 		putExecutionToWait: async (date: Date) => {
@@ -385,6 +402,36 @@ describe('Gen-API node: Wait Mode "Poll in the Background"', () => {
 		// The slow one at every check; the quick one at the fourth, found done, then left alone.
 		expect(readsOf(0)).toBeGreaterThanOrEqual(8);
 		expect(readsOf(1)).toBe(1);
+	});
+
+	it('asks n8n at its resume URL first; where n8n does not answer there, it polls in the execution and says why', async () => {
+		const before = reaches.length;
+		const parked = await park(['fox [ms:5000]'], { waitMode: 'background' });
+		expect(reaches.slice(before)).toEqual([
+			`/webhook-waiting/${parked.executionId}/test-node?signature=abc123`,
+		]);
+		expect(parked.waitTill).toBeDefined();
+
+		// A WEBHOOK_URL n8n cannot reach from itself: nothing answers there.
+		const closed = http.createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const nowhere = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
+		await new Promise((resolve) => closed.close(resolve));
+		const polled = await park(['lighthouse [ms:5000]'], {
+			waitMode: 'background',
+			resumeAt: nowhere,
+		});
+		expect(polled.waitTill).toBeUndefined();
+		expect(polled.output[0].json.status).toBe('succeeded');
+		expect(polled.output[0].binary?.data.mimeType).toBe('image/png');
+		expect(
+			polled.test.logs.some((line) =>
+				line.includes(
+					`n8n does not answer at this execution's resume URL (${nowhere}), so the tasks are polled in the execution`,
+				),
+			),
+		).toBe(true);
+		expect(polled.test.logs.join('\n')).not.toContain('signature=');
 	});
 
 	it('a check sent before the tasks are due, or many at once, reads nothing and plans one check', async () => {
