@@ -195,18 +195,22 @@ async function clickItem(page, name, timeoutMs = 5_000) {
 
 /** Opens the list of an options parameter and clicks the visible option whose text starts with `text`. */
 async function chooseOption(page, parameter, text) {
-	await page.click(`[data-test-id="parameter-input-${parameter}"]`);
-	const option = await page.waitForFunction(
-		(wanted) =>
-			[...document.querySelectorAll('.el-select-dropdown__item, [role="option"]')].find(
-				(el) => el.offsetParent !== null && el.textContent.trim().startsWith(wanted),
-			) ?? null,
-		{ timeout: 3_000 },
-		text,
-	);
-	// A list near the bottom of the panel may show the option only after scrolling to it.
-	await option.asElement().evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
-	await option.asElement().click();
+	const visibleOption = (wanted) =>
+		[...document.querySelectorAll('.el-select-dropdown__item, [role="option"]')].find(
+			(el) => el.offsetParent !== null && el.textContent.trim().startsWith(wanted),
+		) ?? null;
+	// A list left open by an earlier try is used as it is: a click on the field would close it.
+	let option = (await page.evaluateHandle(visibleOption, text)).asElement();
+	if (!option) {
+		await page.click(`[data-test-id="parameter-input-${parameter}"]`);
+		option = (await page.waitForFunction(visibleOption, { timeout: 3_000 }, text)).asElement();
+	}
+	// The list may still be sliding open (slowly on a busy machine), so the option is clicked where
+	// it is, not at the place it was measured; one near the bottom of the panel is scrolled to first.
+	await option.evaluate((el) => {
+		el.scrollIntoView({ block: 'nearest' });
+		el.click();
+	});
 }
 
 async function closePanel(page) {
@@ -493,12 +497,23 @@ async function main() {
 								WAIT_MODE_NOTICES[mode],
 							);
 						let notice;
+						let chosen;
 						for (let attempt = 1; attempt <= 4 && !notice; attempt++) {
 							await sleep(500);
-							await chooseOption(page, 'waitMode', mode).catch(() => {});
+							chosen = await chooseOption(page, 'waitMode', mode).catch((error) => error);
 							notice = await until(findNotice, 'the notice', 3_000).catch(() => undefined);
 						}
-						assert.ok(notice, `${node.name}: no "${mode}" notice`);
+						if (!notice) {
+							// What the panel showed, for the failure message and a screenshot to look at.
+							await shot(page, 'wait-mode-notice-missing');
+							const shown = await page.$$eval(
+								'[data-test-id="node-parameters"] [class*="notice"]',
+								(els) => els.map((el) => el.innerText.slice(0, 80)),
+							);
+							assert.fail(
+								`${node.name}: no "${mode}" notice (last choice: ${chosen?.message ?? 'made'}; notices: ${JSON.stringify(shown)})`,
+							);
+						}
 						assert.match(notice, /WEBHOOK_URL.*Wait for Task/s);
 						await shot(
 							page,
