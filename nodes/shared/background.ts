@@ -53,19 +53,7 @@ export async function sendCheck(
 ): Promise<void> {
 	const startedAt = host.clock.now();
 	for (let attempt = 1; ; attempt++) {
-		const sent = await settle(
-			async () =>
-				(await host.request({
-					method: 'POST',
-					url,
-					body: { check: 'tasks' },
-					json: true,
-					timeout: 30_000,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-				})) as { statusCode?: number },
-		);
-		const status = sent.ok ? Number(sent.value?.statusCode ?? 0) : 0;
+		const { status, error } = await postToResumeUrl(host, url, 'tasks', 30_000);
 		if (status >= 200 && status < 300) return;
 		const waitingToBeSaved =
 			first && status === 409 && host.clock.now() - startedAt < FIRST_CHECK_PATIENCE_MS;
@@ -74,7 +62,7 @@ export async function sendCheck(
 			if (undelivered || first || (status !== 404 && status !== 409))
 				host.log(
 					'warn',
-					`A background check of a waiting execution could not be delivered (${status ? `HTTP ${status}` : (sent.ok ? '' : (sent.error as Error)?.message) || 'no answer'}); its tasks come out at "Max Wait" with their task IDs`,
+					`A background check of a waiting execution could not be delivered (${status ? `HTTP ${status}` : error || 'no answer'}); its tasks come out at "Max Wait" with their task IDs`,
 				);
 			return;
 		}
@@ -92,19 +80,31 @@ const REACH_TIMEOUT_MS = 5_000;
  * (409, "running already"): then it will take the checks of the paused execution there too.
  */
 export async function reachesItself(host: EngineHost, url: string): Promise<boolean> {
+	return (await postToResumeUrl(host, url, 'reach', REACH_TIMEOUT_MS)).status === 409;
+}
+
+/** Posts `{ check }` to an execution's resume URL: n8n's answer status, 0 when none came. */
+async function postToResumeUrl(
+	host: EngineHost,
+	url: string,
+	check: 'tasks' | 'reach',
+	timeout: number,
+): Promise<{ status: number; error?: string }> {
 	const sent = await settle(
 		async () =>
 			(await host.request({
 				method: 'POST',
 				url,
-				body: { check: 'reach' },
+				body: { check },
 				json: true,
-				timeout: REACH_TIMEOUT_MS,
+				timeout,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 			})) as { statusCode?: number },
 	);
-	return sent.ok && Number(sent.value?.statusCode) === 409;
+	return sent.ok
+		? { status: Number(sent.value?.statusCode ?? 0) }
+		: { status: 0, error: (sent.error as Error)?.message };
 }
 
 /** Plans this process's next check of the execution: a timer posts it to the resume URL. */
