@@ -92,6 +92,9 @@ module.exports = async function attackSuite({ e2e, emulator, userFolder, check, 
 		});
 		return { status: response.status, body: await response.text(), ms: Date.now() - started };
 	};
+	// The body that froze n8n held it for ~55 s. Idle, these answers take 0.1–0.6 s and /healthz
+	// under 0.2 s; the limit leaves room for a machine busy with another n8n's run.
+	const ANSWER_LIMIT_MS = 3000;
 	/** Sends one request while polling /healthz every 50 ms; the slowest health answer comes back too. */
 	const whileHealthy = async (send) => {
 		let slowest = 0;
@@ -127,7 +130,7 @@ module.exports = async function attackSuite({ e2e, emulator, userFolder, check, 
 		for (const name of Object.keys(receivers)) await e2e.waitForWebhook(hook(name));
 
 		await check(
-			'attacks: bodies built to hurt (100 KB and 16 MB of backtracking bait, 200 000 levels deep) get 4xx in under 1 s while n8n keeps answering; nothing starts',
+			'attacks: bodies built to hurt (100 KB and 16 MB of backtracking bait, 200 000 levels deep) get 4xx within seconds while n8n keeps answering; nothing starts',
 			async () => {
 				// The body that froze n8n for ~55 s: a bogus signature, then long runs of spaces.
 				const bait = (bytes) => {
@@ -160,9 +163,9 @@ module.exports = async function attackSuite({ e2e, emulator, userFolder, check, 
 						status,
 						`${label}: ${answer.status} ${answer.body.slice(0, 200)}`,
 					);
-					assert.ok(answer.ms < 1000, `${label}: answered after ${answer.ms} ms`);
+					assert.ok(answer.ms < ANSWER_LIMIT_MS, `${label}: answered after ${answer.ms} ms`);
 					assert.ok(
-						answer.slowestHealthMs < 1000,
+						answer.slowestHealthMs < ANSWER_LIMIT_MS,
 						`${label}: /healthz took ${answer.slowestHealthMs} ms`,
 					);
 					assert.ok(
