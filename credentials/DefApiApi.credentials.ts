@@ -1,11 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { keyHeader } from './keyHeader';
 import { allowPrivateNetworkProperty } from './privateNetwork';
 
 export class DefApiApi implements ICredentialType {
@@ -39,14 +34,7 @@ export class DefApiApi implements ICredentialType {
 		allowPrivateNetworkProperty,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate = keyHeader('Authorization', 'Bearer ');
 
 	// DefAPI has no documented free account call. Asking for a task that cannot exist is free:
 	// a valid key gets "task not found", a wrong one "Invalid API key".

@@ -1,11 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { keyHeader } from './keyHeader';
 import { allowPrivateNetworkProperty } from './privateNetwork';
 
 export class GenApiApi implements ICredentialType {
@@ -38,14 +33,7 @@ export class GenApiApi implements ICredentialType {
 		allowPrivateNetworkProperty,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate = keyHeader('Authorization', 'Bearer ');
 
 	// Reading the account is free: testing a key never starts a paid generation.
 	test: ICredentialTestRequest = {

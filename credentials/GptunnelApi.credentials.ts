@@ -1,11 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { keyHeader } from './keyHeader';
 import { allowPrivateNetworkProperty } from './privateNetwork';
 
 export class GptunnelApi implements ICredentialType {
@@ -39,14 +34,7 @@ export class GptunnelApi implements ICredentialType {
 	];
 
 	// GPTunnel expects the bare key, without "Bearer".
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate = keyHeader('Authorization');
 
 	// Reading the balance is free: testing a key never starts a paid generation.
 	test: ICredentialTestRequest = {

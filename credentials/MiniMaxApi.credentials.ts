@@ -1,11 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { keyHeader } from './keyHeader';
 import { allowPrivateNetworkProperty } from './privateNetwork';
 
 export class MiniMaxApi implements ICredentialType {
@@ -39,14 +34,7 @@ export class MiniMaxApi implements ICredentialType {
 		allowPrivateNetworkProperty,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate = keyHeader('Authorization', 'Bearer ');
 
 	// Asking for a task that cannot exist is free. MiniMax answers HTTP 200 either way; only
 	// codes 1004 (not authorized) and 2049 (invalid key) say the key is wrong.

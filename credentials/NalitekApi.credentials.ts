@@ -1,11 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { keyHeader } from './keyHeader';
 import { allowPrivateNetworkProperty } from './privateNetwork';
 
 export class NalitekApi implements ICredentialType {
@@ -47,14 +42,7 @@ export class NalitekApi implements ICredentialType {
 		allowPrivateNetworkProperty,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-API-Key': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate = keyHeader('X-API-Key');
 
 	// Reading the usage statistics is free.
 	test: ICredentialTestRequest = {

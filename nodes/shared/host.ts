@@ -1,5 +1,6 @@
 import type {
 	IBinaryData,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -50,8 +51,9 @@ export function hostOf(ctx: HostContext): EngineHost {
 		'getExecutionCancelSignal' in ctx && typeof ctx.getExecutionCancelSignal === 'function'
 			? ctx.getExecutionCancelSignal()
 			: undefined;
+	const node = ctx.getNode();
 	return {
-		node: ctx.getNode(),
+		node,
 		clock: realClock,
 		signal,
 		async credentials(type) {
@@ -65,9 +67,19 @@ export function hostOf(ctx: HostContext): EngineHost {
 			return await credentials;
 		},
 		async request(options, credentialType) {
-			return credentialType === undefined
-				? await ctx.helpers.httpRequest(options)
-				: await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options);
+			if (credentialType === undefined) return await ctx.helpers.httpRequest(options);
+			// The credential read once for the run signs every request: left to itself, n8n reads
+			// it from its database, decrypts it and resolves its fields again for each one.
+			const data = await this.credentials(credentialType);
+			const stored = node.credentials?.[credentialType];
+			return await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options, {
+				credentialsDecrypted: {
+					id: stored?.id ?? '',
+					name: stored?.name ?? '',
+					type: credentialType,
+					data: data as ICredentialDataDecryptedObject,
+				},
+			});
 		},
 		async storeFile(body, fileName, mimeType) {
 			return await ctx.helpers.prepareBinaryData(body, fileName, mimeType);

@@ -7,6 +7,7 @@
 import { Readable } from 'stream';
 
 import type {
+	ICredentialDataDecryptedObject,
 	IBinaryData,
 	ICredentialType,
 	IDataObject,
@@ -81,13 +82,19 @@ export function createHost(options: HostOptions): TestHost {
 			}
 			if (credentialType !== options.credentialType.name)
 				throw new Error(`Unknown credential type ${credentialType}`);
-			const auth = options.credentialType.authenticate as {
-				properties?: { headers?: Record<string, string> };
-			};
-			const headers: IDataObject = { ...(opts.headers ?? {}) };
-			for (const [key, template] of Object.entries(auth?.properties?.headers ?? {}))
-				headers[key] = resolveCredentialExpression(template, options.credentials);
-			const authed = { ...opts, headers };
+			const auth = options.credentialType.authenticate;
+			let authed: IHttpRequestOptions;
+			if (typeof auth === 'function') {
+				// As n8n does: the credential's function signs the request.
+				authed = await auth(options.credentials as ICredentialDataDecryptedObject, { ...opts });
+			} else {
+				const headers: IDataObject = { ...(opts.headers ?? {}) };
+				const templates = (auth as { properties?: { headers?: Record<string, string> } })
+					?.properties?.headers;
+				for (const [key, template] of Object.entries(templates ?? {}))
+					headers[key] = resolveCredentialExpression(template, options.credentials);
+				authed = { ...opts, headers };
+			}
 			record(authed);
 			return await realRequest(authed, options.signal);
 		},

@@ -1,11 +1,12 @@
 // Small parts: answer parsing, error classification, Retry-After, file handling.
 import nock from 'nock';
 import { NodeApiError } from 'n8n-workflow';
-import type { INode, INodeType, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeType, JsonObject } from 'n8n-workflow';
 
 import { GenApiApi } from '../../credentials/GenApiApi.credentials';
 import { genApiClient, genApiTasks, parseGenApiTask } from '../../nodes/GenApi/adapter';
 import { toBinary } from '../../nodes/shared/binary';
+import { hostOf } from '../../nodes/shared/host';
 import { classifySource, sniffMimeType } from '../../nodes/shared/media';
 import { STRICT_POLICY } from '../../nodes/shared/fetch-policy';
 import { ProviderError, toNodeError } from '../../nodes/shared/errors';
@@ -351,5 +352,47 @@ describe('files', () => {
 		const raw = compactRaw({ result: ['x'.repeat(5000)], status: 'success' });
 		expect(String((raw.result as string[])[0])).toMatch(/^x{64}… \(5000 characters\)$/);
 		expect(raw.status).toBe('success');
+	});
+});
+
+describe('the host made of an n8n context', () => {
+	it('reads a credential once and signs every request with it, without n8n reading it again', async () => {
+		const reads: string[] = [];
+		const signed: Array<{ type: string; url: unknown; decrypted: unknown }> = [];
+		const ctx = {
+			getNode: () => ({ name: 'Gen-API', credentials: { genApiApi: { id: '7', name: 'My key' } } }),
+			getCredentials: async (type: string) => {
+				reads.push(type);
+				return { apiKey: 'fake-key', baseUrl: 'https://api.test' };
+			},
+			helpers: {
+				httpRequestWithAuthentication: async (
+					type: string,
+					options: { url: string },
+					extra?: { credentialsDecrypted?: unknown },
+				) => {
+					signed.push({ type, url: options.url, decrypted: extra?.credentialsDecrypted });
+					return {};
+				},
+			},
+		};
+		const host = hostOf(ctx as unknown as IExecuteFunctions);
+		await Promise.all(
+			['a', 'b', 'c'].map(
+				async (path) => await host.request({ url: `https://api.test/${path}` }, 'genApiApi'),
+			),
+		);
+		expect(reads).toEqual(['genApiApi']);
+		expect(signed).toHaveLength(3);
+		for (const request of signed)
+			expect(request).toMatchObject({
+				type: 'genApiApi',
+				decrypted: {
+					id: '7',
+					name: 'My key',
+					type: 'genApiApi',
+					data: { apiKey: 'fake-key', baseUrl: 'https://api.test' },
+				},
+			});
 	});
 });
