@@ -18,12 +18,24 @@ interface Tracked {
 	reads: number;
 	transientErrors: number;
 	throttledReads: number;
+	/** The next read is one of those that narrow down the run's task length. */
+	exploring?: boolean;
+	/** Its reads so far only narrowed down the run's task length: its first read is still to plan. */
+	learning?: boolean;
 }
 
 /** The first tasks created in a run are read on their own schedule; the others wait for what they show. */
 const PROBES = 2;
 /** Until a probe has finished, the other tasks are first read at most this many intervals after their first check. */
 const PROBE_GRACE_INTERVALS = 2;
+/** A run's task length is known well enough once it lies within this share of it (and 50 ms). */
+const PRECISION_SHARE = 1 / 50;
+const PRECISION_MIN_MS = 50;
+/** Reads spent on learning a run's task length that find a task still running: this share of its tasks, at most so many. */
+const LEARNING_SHARE = 1 / 20;
+const LEARNING_MAX = 30;
+/** A task not done at the length the run has shown is read again this soon (at least), once. */
+const RECHECK_MIN_MS = 200;
 /** Wakes the poll loop when a task joins or the last create has been answered. */
 class Changes {
 	private waiting: Array<() => void> = [];
@@ -145,18 +157,31 @@ async function pollUntilDone(
 	{ creating, changes }: { creating: () => boolean; changes: Changes },
 	succeeded: (result: TaskResult) => void,
 ): Promise<void> {
-	/** How long a task of this run took: the quickest one seen succeeded, between two of its reads. */
-	let learned: Learned | undefined;
+	const length = new RunLength(() => tracked.length);
 	const read = async (tasks: Tracked[]) => {
 		await mapWithLimit(tasks, session.limits.pollConcurrency, async (task) => {
 			const askedAt = session.clock.now();
+			const firstRead = task.reads === 0;
+			const exploring = task.exploring === true;
+			task.exploring = false;
+			const ranBefore = task.runningAge;
 			await readOnce(session, task);
 			const { createdAt } = task.result;
 			const age = createdAt === undefined ? undefined : askedAt - createdAt;
-			if (isOpen(task)) task.runningAge = age;
+			task.learning = exploring && (firstRead || task.learning === true) && isOpen(task);
+			if (isOpen(task)) {
+				task.runningAge = age;
+				if (age === undefined || task.result.state === undefined) return;
+				length.seen(age, false, exploring, undefined, task.probe ? task.timing.intervalMs : 0);
+				// Read only to learn: planned again with what the run now shows.
+				if (task.learning) task.nextReadAt = askedAt;
+				// Read when the run said it would be done, and not yet: once more soon, then as usual.
+				else if (firstRead && !task.probe && length.recheck(age))
+					task.nextReadAt = Math.min(task.nextReadAt, session.clock.now() + length.recheckMs());
+				return;
+			}
 			if (task.result.status !== 'succeeded') return;
-			if (age !== undefined && (!learned || age < learned.doneAge))
-				learned = { doneAge: age, runningAge: task.runningAge ?? 0 };
+			if (age !== undefined) length.seen(age, true, exploring, ranBefore);
 			succeeded(task.result);
 		});
 	};
@@ -176,58 +201,162 @@ async function pollUntilDone(
 			await changes.next();
 			continue;
 		}
-		const due = open.filter((task) => task.nextReadAt <= now);
-		if (!due.length) {
-			const soonest = Math.min(...open.map((task) => task.nextReadAt));
-			await session.pause(Math.max(session.pollGate.waitTime(), soonest - now));
-			continue;
-		}
 		// The probes first: what they show decides which of the others are worth a read now.
-		await read(due.filter((task) => task.probe));
-		const later = due.filter((task) => !task.probe && isOpen(task));
+		const probes = open.filter((task) => task.probe && task.nextReadAt <= now);
+		if (probes.length) await read(probes);
 		const probesNext = tracked
 			.filter((task) => task.probe && isOpen(task))
 			.map((task) => task.nextReadAt);
 		const probeNext = probesNext.length ? Math.min(...probesNext) : undefined;
-		const ready = later.filter((task) => {
-			const waitUntil = firstReadAt(task, now, learned, probeNext);
-			if (waitUntil <= now || now >= task.deadline) return true;
-			task.nextReadAt = Math.min(waitUntil, task.deadline);
-			return false;
-		});
-		await read(ready);
+		// Every task whose first read is still to come is planned again with what the run shows
+		// now. While its task length is not known precisely, one task at the age that tells most
+		// (the youngest past it) is read to narrow it down.
+		let explorer: Tracked | undefined;
+		const ready: Tracked[] = [];
+		for (const task of open) {
+			if (task.probe || !isOpen(task)) continue;
+			if (now >= task.deadline) {
+				ready.push(task);
+				continue;
+			}
+			if (task.reads === 0 || task.learning) {
+				const plan = firstReadAt(task, now, length, probeNext);
+				task.nextReadAt = Math.min(plan.at, task.deadline);
+				if (plan.explore && plan.at <= now) {
+					if (!explorer || task.result.createdAt! > explorer.result.createdAt!) explorer = task;
+					continue;
+				}
+			}
+			if (task.nextReadAt <= now) ready.push(task);
+		}
+		if (explorer) {
+			explorer.exploring = true;
+			ready.push(explorer);
+		}
+		if (ready.length) {
+			await read(ready);
+			continue;
+		}
+		if (probes.length) continue;
+		const soonest = Math.min(...open.filter(isOpen).map((task) => task.nextReadAt));
+		await session.pause(Math.max(session.pollGate.waitTime(), soonest - session.clock.now()));
 	}
 }
 
-/** A task of the run seen succeeded: it was still running at `runningAge` and done at `doneAge`. */
-interface Learned {
-	runningAge: number;
-	doneAge: number;
+/**
+ * How long the tasks of a run take, as its reads show: the youngest age at which a task was seen
+ * done, and the oldest age below that at which one was seen still running. While the two are far
+ * apart, tasks read at chosen ages narrow them down — upwards in steps until a task is seen done,
+ * then halving the gap — within a budget of such reads that find a task still running (1 in 20
+ * of the run's tasks, at most 30; none for a run of a few tasks).
+ */
+class RunLength {
+	/** The oldest age seen running, below `done`. */
+	private running?: number;
+	/** The youngest age seen done. */
+	done?: number;
+	/** The age at which a probe seen running is read again: where the run learns anyway. */
+	private ceiling?: number;
+	private wasted = 0;
+	private rechecks = 0;
+
+	constructor(private readonly taskCount: () => number) {}
+
+	private get budget(): number {
+		return Math.min(LEARNING_MAX, Math.floor(this.taskCount() * LEARNING_SHARE));
+	}
+
+	private get precision(): number {
+		return Math.max(PRECISION_MIN_MS, (this.done ?? 0) * PRECISION_SHARE);
+	}
+
+	/**
+	 * A read at `age` found the task done or still running (`ranBefore`: when it was last seen
+	 * running; `probeIntervalMs`: a probe's, read again after that long).
+	 */
+	seen(
+		age: number,
+		done: boolean,
+		exploring: boolean,
+		ranBefore?: number,
+		probeIntervalMs = 0,
+	): void {
+		if (!done) {
+			if (exploring) this.wasted++;
+			if (probeIntervalMs) this.ceiling = age + probeIntervalMs;
+			if (this.done === undefined || age < this.done)
+				this.running = Math.max(this.running ?? 0, age);
+			return;
+		}
+		if (this.done !== undefined && age >= this.done) return;
+		this.done = age;
+		// Tasks differ: what was seen running above this age says nothing of the quickest ones.
+		if (this.running !== undefined && this.running >= age)
+			this.running = ranBefore !== undefined && ranBefore < age ? ranBefore : undefined;
+	}
+
+	/** Whether a task seen running at its first read, at `age`, is worth reading again soon. */
+	recheck(age: number): boolean {
+		if (this.done === undefined || age < this.done || this.rechecks >= this.budget) return false;
+		this.rechecks++;
+		return true;
+	}
+
+	recheckMs(): number {
+		return Math.max(RECHECK_MIN_MS, 4 * this.precision);
+	}
+
+	/**
+	 * The age at which a task not read yet is read first: `explore` when that read narrows the
+	 * length down; none while nothing is known yet.
+	 */
+	firstRead(intervalMs: number): { age?: number; explore: boolean } {
+		const exploring = this.wasted < this.budget;
+		if (this.done !== undefined) {
+			const gap = this.done - (this.running ?? 0);
+			if (!exploring || this.running === undefined || gap <= this.precision)
+				return { age: this.done + Math.min(gap, this.precision), explore: false };
+			return { age: (this.running + this.done) / 2, explore: true };
+		}
+		if (this.running !== undefined && exploring) {
+			const upper =
+				this.ceiling !== undefined && this.ceiling > this.running
+					? this.ceiling
+					: this.running + intervalMs;
+			return { age: (this.running + upper) / 2, explore: true };
+		}
+		return { explore: false };
+	}
 }
 
 /**
- * When a task that is not a probe is worth its first read. Once a task of the run has been seen
- * done, a task about as old as that one's length (at least halfway between its last running read
- * and its done read) is read now, the others once they are as old as it was when seen done. Before
- * that, right after the next probe read; at once when no probe is left to learn from; never later
- * than two intervals after its own first check.
+ * When a task that is not a probe is worth its first read. Once the run's task length is known,
+ * when the task is that old. While it is being narrowed down, a task at the age that tells most
+ * may be read for that (`explore`: one at a time); a task already older than one seen done is
+ * read now. Before anything is known, right after the next probe read; at once when no probe is
+ * left to learn from; never later than two intervals after its own first check.
  */
 function firstReadAt(
 	task: Tracked,
 	now: number,
-	learned: Learned | undefined,
+	length: RunLength,
 	probeNext: number | undefined,
-): number {
+): { at: number; explore?: boolean } {
 	const { createdAt } = task.result;
-	if (task.reads > 0 || createdAt === undefined) return 0;
+	if ((task.reads > 0 && !task.learning) || createdAt === undefined) return { at: 0 };
 	const { firstCheckMs, intervalMs } = task.timing;
 	const latest = createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
-	if (learned) {
-		if (now - createdAt >= (learned.runningAge + learned.doneAge) / 2) return 0;
-		return Math.min(createdAt + learned.doneAge, latest);
+	const plan = length.firstRead(intervalMs);
+	if (plan.age === undefined) {
+		if (probeNext === undefined) return { at: 0 };
+		return { at: Math.min(probeNext, latest) };
 	}
-	if (probeNext === undefined) return 0;
-	return Math.min(probeNext, latest);
+	if (plan.explore && !(length.done !== undefined && now - createdAt >= length.done)) {
+		const at = createdAt + plan.age;
+		return at > latest ? { at: latest } : { at, explore: true };
+	}
+	const at = createdAt + (plan.explore ? length.done! : plan.age);
+	return { at: Math.min(at, latest) };
 }
 
 async function readOnce(session: TaskSession, task: Tracked): Promise<void> {

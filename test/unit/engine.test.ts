@@ -304,6 +304,58 @@ describe('polling', () => {
 		expect(s.clock.now() - started).toBeLessThan(2 * short.intervalMs + 200);
 	});
 
+	it('learns the task length of a run from its reads: 200 tasks created over time are each read once, right after they are done', async () => {
+		// Gen-API's defaults (first check after 3 s, then every 3 s) and 5 s tasks; each create is
+		// answered after 50 ms with 10 in flight, so the creates spread over a second, as 1 000 do
+		// in n8n.
+		jest.spyOn(Math, 'random').mockReturnValue(0.5);
+		const gen: PollTiming = { firstCheckMs: 3_000, intervalMs: 3_000, maxWaitMs: 60_000 };
+		const s = session();
+		let id = 0;
+		const readyAt = new Map<string, number>();
+		const reads: Array<{ taskId: string; at: number }> = [];
+		nock(BASE)
+			.post('/create')
+			.times(200)
+			.reply((_uri, _body, answer) => {
+				void clock.holdWhile(50).then(() => {
+					const taskId = String(++id);
+					readyAt.set(taskId, s.clock.now() + 5_000);
+					answer(null, [200, { id: taskId }]);
+				});
+			})
+			.get(/\/task\/\d+/)
+			.times(10_000)
+			.reply(200, (uri) => {
+				const taskId = uri.split('/').pop()!;
+				reads.push({ taskId, at: s.clock.now() });
+				return { done: s.clock.now() >= readyAt.get(taskId)! };
+			});
+		const results = await runTasks(
+			s,
+			Array.from({ length: 200 }, (_, i) => ({ ...create(i), timing: gen })),
+			{ wait: true },
+		);
+		expect(results.every((r) => r.status === 'succeeded')).toBe(true);
+		const lastCreatedAt = Math.max(...readyAt.values()) - 5_000;
+		expect(lastCreatedAt - (Math.min(...readyAt.values()) - 5_000)).toBeGreaterThanOrEqual(950);
+		// A read per task, and a few more to learn the length.
+		expect(reads.length).toBeLessThanOrEqual(200 * 1.05);
+		// Every task but the two probes (read on their own schedule) is seen done within 0.3 s of
+		// being done, three in four within 0.15 s (those created after the first was seen done),
+		// where learning from the probes alone saw every task 0.8-1 s after it was done.
+		const lags = [...readyAt].map(([taskId, at]) => {
+			const seen = reads.find((read) => read.taskId === taskId && read.at >= at)!;
+			return seen.at - at;
+		});
+		const sorted = [...lags].sort((a, b) => a - b);
+		expect(sorted[sorted.length - 3]).toBeLessThanOrEqual(300);
+		expect(sorted[Math.floor(sorted.length * 0.75)]).toBeLessThanOrEqual(150);
+		// And the last one too: the run ends right after its last task is done.
+		const lastReadyAt = Math.max(...readyAt.values());
+		expect(s.clock.now() - lastReadyAt).toBeLessThanOrEqual(150);
+	});
+
 	it('does not let a stuck first task hold the others back for more than two intervals', async () => {
 		const short: PollTiming = { firstCheckMs: 150, intervalMs: 150, maxWaitMs: 2_000 };
 		const s = session();
