@@ -21,7 +21,7 @@
 //       meanwhile (and during P1)
 // Also: 20 items against a 429 limit of 5 requests/s. Run after `npm run build`.
 // N8N_E2E_VERSION picks the n8n (1.123.81 on Node 22 by default, 2.41.1 on Node 24); BENCH_ONLY=P1,P3 runs a part;
-// BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P3.
+// BENCH_VIDEO_MB sets P3's video size; BENCH_N8N_NODE_OPTIONS passes Node options to n8n in P1 and P3.
 
 const fs = require('fs');
 const path = require('path');
@@ -70,6 +70,17 @@ async function runGenApi(emulator, userFolder, id, count, options, { env, additi
 		.map((item) => emulator.stats.tasks[`genApi:${item.json.taskId}`])
 		.filter(Boolean);
 	const lastDone = Math.max(...tasks.map((task) => task.doneAt));
+	// Where the node's time went, from its start: the creates as the emulator saw them arrive, the
+	// last task done, the last status read.
+	const since = (at) => Math.round(at - startTime);
+	const timeline = {
+		firstCreateMs: since(Math.min(...tasks.map((task) => task.first_creates))),
+		lastCreateMs: since(Math.max(...tasks.map((task) => task.first_creates))),
+		lastDoneMs: since(lastDone),
+		lastReadMs: since(Math.max(...tasks.map((task) => task.last_reads ?? 0))),
+		lastDownloadMs: since(emulator.stats.lastDownloadAt ?? 0),
+		endMs: executionTime,
+	};
 	const creates = delta('POST /api/v1/networks/z-image');
 	const reads = delta('GET /api/v1/request/get/:id');
 	const downloads = (emulator.stats.downloads ?? 0) - before.downloads;
@@ -88,6 +99,7 @@ async function runGenApi(emulator, userFolder, id, count, options, { env, additi
 		requestsPerTask: +((creates + reads + downloads) / count).toFixed(2),
 		answered429: emulator.stats.throttled - before.throttled,
 		delayAfterLastDoneMs: startTime + executionTime - lastDone,
+		timeline,
 	};
 }
 
@@ -109,7 +121,7 @@ async function runScale(emulator, userFolder, id, count) {
 			additionalFields: { width: 128, height: 128 },
 			env: {
 				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-				NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'peak-rss.js')}`,
+				NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'peak-rss.js')} ${process.env.BENCH_N8N_NODE_OPTIONS ?? ''}`,
 				GENMEDIA_PEAK_RSS_FILE: peakFile,
 				GENMEDIA_HEAP_FILE: file,
 			},
@@ -639,6 +651,12 @@ async function main() {
 		const one = await runScale(emulator, userFolder, 'BenchScale000001', 1);
 		const many = await runScale(emulator, userFolder, 'BenchScale000200', 200);
 		const most = await runScale(emulator, userFolder, 'BenchScale001000', 1000);
+		for (const run of [one, many, most]) {
+			const t = run.timeline;
+			e2e.log(
+				`P1 ${run.items}: creates ${t.firstCreateMs}–${t.lastCreateMs} ms, last task done ${t.lastDoneMs} ms, last read ${t.lastReadMs} ms, last download ${t.lastDownloadMs} ms, node done ${t.endMs} ms`,
+			);
+		}
 		const ratio = (run) => +(run.nodeTimeMs / one.nodeTimeMs).toFixed(2);
 		results.P1 = {
 			oneItem: one,

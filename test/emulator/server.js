@@ -370,6 +370,7 @@ function createEmulator(options = {}) {
 	function serveFile(url, req, res) {
 		const name = decodeURIComponent(url.pathname.slice('/files/'.length));
 		stats.downloads = (stats.downloads ?? 0) + 1;
+		stats.lastDownloadAt = time.now();
 		const fault = nextFault('file');
 		if (fault && fault !== 'truncate') return injure(req, res, fault, url.pathname);
 		if (name.startsWith('expired')) return send(res, 404, { message: 'expired' });
