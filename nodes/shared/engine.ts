@@ -165,10 +165,14 @@ async function pollUntilDone(
 			const exploring = task.exploring === true;
 			task.exploring = false;
 			const ranBefore = task.runningAge;
+			const readsBefore = task.reads;
 			await readOnce(session, task);
+			// A read that failed keeps the delay readOnce planned (backing off, or Retry-After).
+			const answered = task.reads > readsBefore;
 			const { createdAt } = task.result;
 			const age = createdAt === undefined ? undefined : askedAt - createdAt;
-			task.learning = exploring && (firstRead || task.learning === true) && isOpen(task);
+			task.learning =
+				answered && exploring && (firstRead || task.learning === true) && isOpen(task);
 			if (isOpen(task)) {
 				task.runningAge = age;
 				if (age === undefined || task.result.state === undefined) return;
@@ -219,7 +223,7 @@ async function pollUntilDone(
 				ready.push(task);
 				continue;
 			}
-			if (task.reads === 0 || task.learning) {
+			if (firstReadToPlan(task)) {
 				const plan = firstReadAt(task, now, length, probeNext);
 				task.nextReadAt = Math.min(plan.at, task.deadline);
 				if (plan.explore && plan.at <= now) {
@@ -241,6 +245,12 @@ async function pollUntilDone(
 		const soonest = Math.min(...open.filter(isOpen).map((task) => task.nextReadAt));
 		await session.pause(Math.max(session.pollGate.waitTime(), soonest - session.clock.now()));
 	}
+}
+
+/** Whether a task's first read is still to plan: not read yet (and no read of it failed), or read only to learn. */
+function firstReadToPlan(task: Tracked): boolean {
+	if (task.learning) return true;
+	return task.reads === 0 && task.transientErrors === 0 && task.throttledReads === 0;
 }
 
 /**
@@ -343,7 +353,7 @@ function firstReadAt(
 	probeNext: number | undefined,
 ): { at: number; explore?: boolean } {
 	const { createdAt } = task.result;
-	if ((task.reads > 0 && !task.learning) || createdAt === undefined) return { at: 0 };
+	if (!firstReadToPlan(task) || createdAt === undefined) return { at: 0 };
 	const { firstCheckMs, intervalMs } = task.timing;
 	const latest = createdAt + firstCheckMs + PROBE_GRACE_INTERVALS * intervalMs;
 	const plan = length.firstRead(intervalMs);

@@ -356,6 +356,46 @@ describe('polling', () => {
 		expect(s.clock.now() - lastReadyAt).toBeLessThanOrEqual(150);
 	});
 
+	it('keeps backing off a task whose first read failed, while the run learns its task length', async () => {
+		jest.spyOn(Math, 'random').mockReturnValue(0.5);
+		const gen: PollTiming = { firstCheckMs: 3_000, intervalMs: 3_000, maxWaitMs: 60_000 };
+		const s = session();
+		let id = 0;
+		const readyAt = new Map<string, number>();
+		const reads: Array<{ taskId: string; at: number; status: number }> = [];
+		nock(BASE)
+			.post('/create')
+			.times(60)
+			.reply((_uri, _body, answer) => {
+				void clock.holdWhile(50).then(() => {
+					const taskId = String(++id);
+					readyAt.set(taskId, s.clock.now() + 5_000);
+					answer(null, [200, { id: taskId }]);
+				});
+			})
+			.get(/\/task\/\d+/)
+			.times(10_000)
+			.reply((uri) => {
+				const taskId = uri.split('/').pop()!;
+				// Every task's first read fails: the provider is having a moment.
+				const status = reads.some((read) => read.taskId === taskId) ? 200 : 503;
+				reads.push({ taskId, at: s.clock.now(), status });
+				return [status, { done: s.clock.now() >= readyAt.get(taskId)! }];
+			});
+		const results = await runTasks(
+			s,
+			Array.from({ length: 60 }, (_, i) => ({ ...create(i), timing: gen })),
+			{ wait: true },
+		);
+		expect(results.every((r) => r.status === 'succeeded')).toBe(true);
+		for (const taskId of readyAt.keys()) {
+			const own = reads.filter((read) => read.taskId === taskId);
+			expect(own.length).toBeLessThanOrEqual(4);
+			// After the failed read, the next one waits for the backoff (1 s), not the next round.
+			expect(own[1].at - own[0].at).toBeGreaterThanOrEqual(500);
+		}
+	});
+
 	it('does not let a stuck first task hold the others back for more than two intervals', async () => {
 		const short: PollTiming = { firstCheckMs: 150, intervalMs: 150, maxWaitMs: 2_000 };
 		const s = session();
