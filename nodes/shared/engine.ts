@@ -233,9 +233,11 @@ async function pollUntilDone(
 			}
 			if (task.nextReadAt <= now) ready.push(task);
 		}
+		// Its answer goes first: it may move the length every other task waits for.
 		if (explorer) {
 			explorer.exploring = true;
-			ready.push(explorer);
+			await read([explorer]);
+			continue;
 		}
 		if (ready.length) {
 			await read(ready);

@@ -40,6 +40,13 @@ const OUT = path.resolve(e2e.ROOT, process.env.BENCH_OUT ?? 'bench-results.json'
 const CALLBACK_TOKEN = 'bench-callback-token-7a2c';
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+/** The median, 90th percentile and largest of a list of numbers (rounded). */
+const percentiles = (list) => {
+	const sorted = [...list].sort((a, b) => a - b);
+	const at = (share) =>
+		Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]);
+	return { p50: at(0.5), p90: at(0.9), max: Math.round(sorted[sorted.length - 1]) };
+};
 
 function genApiWorkflow(id, prompts, options = {}, additionalFields) {
 	const workflow = e2e.loadExample('genapi-generate-images.json');
@@ -79,6 +86,9 @@ async function runGenApi(emulator, userFolder, id, count, options, { env, additi
 		lastDoneMs: since(lastDone),
 		lastReadMs: since(Math.max(...tasks.map((task) => task.last_reads ?? 0))),
 		lastDownloadMs: since(emulator.stats.lastDownloadAt ?? 0),
+		// How long after it was done each task was seen done (its last read), and how many were read more than once.
+		seenDoneMs: percentiles(tasks.map((task) => (task.last_reads ?? task.doneAt) - task.doneAt)),
+		readTwice: tasks.filter((task) => task.reads > 1).length,
 		endMs: executionTime,
 	};
 	const creates = delta('POST /api/v1/networks/z-image');
@@ -654,7 +664,7 @@ async function main() {
 		for (const run of [one, many, most]) {
 			const t = run.timeline;
 			e2e.log(
-				`P1 ${run.items}: creates ${t.firstCreateMs}–${t.lastCreateMs} ms, last task done ${t.lastDoneMs} ms, last read ${t.lastReadMs} ms, last download ${t.lastDownloadMs} ms, node done ${t.endMs} ms`,
+				`P1 ${run.items}: creates ${t.firstCreateMs}–${t.lastCreateMs} ms, last task done ${t.lastDoneMs} ms, last read ${t.lastReadMs} ms, last download ${t.lastDownloadMs} ms, node done ${t.endMs} ms; a task seen done after ${t.seenDoneMs.p50}/${t.seenDoneMs.p90}/${t.seenDoneMs.max} ms (median/90%/most), ${t.readTwice} read more than once`,
 			);
 		}
 		const ratio = (run) => +(run.nodeTimeMs / one.nodeTimeMs).toFixed(2);
