@@ -147,9 +147,10 @@ const isOpen = (task: Tracked) =>
  * `creating()` says more tasks may come.
  *
  * Tasks of one run are alike: the first ones created (the probes) are read on schedule, and the
- * others are not read before a probe has shown how long a task takes (then each is first read
- * once it is that old), or at the latest a few intervals after their own first check. So a run
- * of many short tasks costs about one status read per task.
+ * others are not read before the run's reads have shown how long a task takes (then each is first
+ * read once it is that old; see RunLength for the few reads that narrow it down), or at the
+ * latest a few intervals after their own first check. So a run of many short tasks costs about
+ * one status read per task, each read soon after its task is done.
  */
 async function pollUntilDone(
 	session: TaskSession,
