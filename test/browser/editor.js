@@ -177,17 +177,33 @@ async function clickItem(page, name, timeoutMs = 5_000) {
 		const items = await page.$$(
 			'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
 		);
+		let moved = false;
 		for (const item of items) {
-			const text = await item.evaluate((el) =>
-				(el.querySelector('[data-test-id="node-creator-item-name"]') ?? el).textContent.trim(),
-			);
-			if (text === name || text === `${name} Trigger`) return await item.click();
+			const text = await item
+				.evaluate((el) =>
+					(el.querySelector('[data-test-id="node-creator-item-name"]') ?? el).textContent.trim(),
+				)
+				.catch(() => undefined);
+			if (text !== name && text !== `${name} Trigger`) continue;
+			try {
+				return await item.click();
+			} catch (error) {
+				// The list was still sliding in or being drawn again (a busy machine): the item
+				// found a moment ago has no place to click yet, or is gone. Look again.
+				if (!/not clickable|detached|not an Element/i.test(String(error.message))) throw error;
+				moved = true;
+				break;
+			}
 		}
 		if (Date.now() > deadline) {
 			const listed = await Promise.all(
-				items.map((item) => item.evaluate((el) => el.innerText.replace(/\s+/g, ' ').trim())),
+				items.map((item) =>
+					item.evaluate((el) => el.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?'),
+				),
 			);
-			throw new Error(`no item "${name}" in the node panel (listed: ${listed.join(' | ')})`);
+			throw new Error(
+				`${moved ? `the item "${name}" never held still to be clicked` : `no item "${name}"`} in the node panel (listed: ${listed.join(' | ')})`,
+			);
 		}
 		await sleep(250);
 	}
