@@ -175,8 +175,9 @@ async function pollUntilDone(
 			task.learning =
 				answered && exploring && (firstRead || task.learning === true) && isOpen(task);
 			if (isOpen(task)) {
+				// A read that failed says nothing of how far the task is.
+				if (!answered || age === undefined) return;
 				task.runningAge = age;
-				if (age === undefined || task.result.state === undefined) return;
 				length.seen(age, false, exploring, undefined, task.probe ? task.timing.intervalMs : 0);
 				// Read only to learn: planned again with what the run now shows.
 				if (task.learning) task.nextReadAt = askedAt;
