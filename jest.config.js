@@ -12,5 +12,8 @@ module.exports = {
 	},
 	// The tests wait on sockets more than on the CPU: two workers also on a two-core machine.
 	maxWorkers: 2,
-	testTimeout: 30_000,
+	// Only for a test that hangs: a test's own time is virtual, but drawing and encoding its
+	// pictures is real work, and the Nalitek chain (six pictures up to 1024×1024) took over 30 s
+	// with both cores busy running n8n.
+	testTimeout: 120_000,
 };
