@@ -304,26 +304,38 @@ describe('polling', () => {
 		expect(s.clock.now() - started).toBeLessThan(2 * short.intervalMs + 200);
 	});
 
-	it('learns the task length of a run from its reads: 200 tasks created over time are each read once, right after they are done', async () => {
-		// Gen-API's defaults (first check after 3 s, then every 3 s) and 5 s tasks; each create is
-		// answered after 50 ms with 10 in flight, so the creates spread over a second, as 1 000 do
-		// in n8n.
-		jest.spyOn(Math, 'random').mockReturnValue(0.5);
-		const gen: PollTiming = { firstCheckMs: 3_000, intervalMs: 3_000, maxWaitMs: 60_000 };
-		const s = session();
+	/** Gen-API's default timing: first check after 3 s, then every 3 s. */
+	const gen: PollTiming = { firstCheckMs: 3_000, intervalMs: 3_000, maxWaitMs: 60_000 };
+
+	/**
+	 * `count` creates, each answered after 50 ms of the clock with 10 in flight (so they spread over
+	 * time, as in n8n), of tasks done 5 s later; the test adds its reads to the returned scope.
+	 */
+	function createsOverTime(s: ReturnType<typeof session>, count: number) {
 		let id = 0;
 		const readyAt = new Map<string, number>();
-		const reads: Array<{ taskId: string; at: number }> = [];
-		nock(BASE)
+		const scope = nock(BASE)
 			.post('/create')
-			.times(200)
+			.times(count)
 			.reply((_uri, _body, answer) => {
 				void clock.holdWhile(50).then(() => {
 					const taskId = String(++id);
 					readyAt.set(taskId, s.clock.now() + 5_000);
 					answer(null, [200, { id: taskId }]);
 				});
-			})
+			});
+		return { scope, readyAt };
+	}
+
+	it('learns the task length of a run from its reads: 200 tasks created over time are each read once, right after they are done', async () => {
+		// Gen-API's defaults (first check after 3 s, then every 3 s) and 5 s tasks; each create is
+		// answered after 50 ms with 10 in flight, so the creates spread over a second, as 1 000 do
+		// in n8n.
+		jest.spyOn(Math, 'random').mockReturnValue(0.5);
+		const s = session();
+		const { scope, readyAt } = createsOverTime(s, 200);
+		const reads: Array<{ taskId: string; at: number }> = [];
+		scope
 			.get(/\/task\/\d+/)
 			.times(10_000)
 			.reply(200, (uri) => {
@@ -358,21 +370,10 @@ describe('polling', () => {
 
 	it('keeps backing off a task whose first read failed, while the run learns its task length', async () => {
 		jest.spyOn(Math, 'random').mockReturnValue(0.5);
-		const gen: PollTiming = { firstCheckMs: 3_000, intervalMs: 3_000, maxWaitMs: 60_000 };
 		const s = session();
-		let id = 0;
-		const readyAt = new Map<string, number>();
+		const { scope, readyAt } = createsOverTime(s, 60);
 		const reads: Array<{ taskId: string; at: number; status: number }> = [];
-		nock(BASE)
-			.post('/create')
-			.times(60)
-			.reply((_uri, _body, answer) => {
-				void clock.holdWhile(50).then(() => {
-					const taskId = String(++id);
-					readyAt.set(taskId, s.clock.now() + 5_000);
-					answer(null, [200, { id: taskId }]);
-				});
-			})
+		scope
 			.get(/\/task\/\d+/)
 			.times(10_000)
 			.reply((uri) => {
